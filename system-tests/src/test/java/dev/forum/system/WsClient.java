@@ -154,6 +154,10 @@ public final class WsClient implements AutoCloseable {
         send(java.util.Map.of("type", "subscribe", "thread_id", threadId, "last_event_id", lastEventId));
     }
 
+    public void typingOn(long threadId) {
+        send(java.util.Map.of("type", "typing", "thread_id", threadId, "is_typing", true));
+    }
+
     /** Waits for the first received frame matching the predicate (already received ones count). */
     public JsonNode await(Predicate<JsonNode> matching, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
