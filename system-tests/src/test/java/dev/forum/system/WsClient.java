@@ -142,6 +142,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** A non-reading client starts reading (everything buffered, then the close frame if any). */
+    public void startReading() {
+        socket.request(Long.MAX_VALUE);
+    }
+
     public void sendRaw(String text) {
         socket.sendText(text, true).join();
     }
