@@ -61,7 +61,7 @@ public class MentionService {
         }
         if (!mentions.usernames().isEmpty()) {
             long[] fresh = rememberMentioned(messageId, author.id(), thread.minTierCents(),
-                    "u.username = ANY(?)", mentions.usernames().toArray(String[]::new));
+                    "u.username = ANY(?)", (Object) mentions.usernames().toArray(String[]::new));
             plan.notifications(notifications.insertForUsers(fresh, draft(NotificationType.MENTION,
                     "You were mentioned", "@" + author.username() + " mentioned you in " + quoted(thread), thread,
                     messageId, author)));
