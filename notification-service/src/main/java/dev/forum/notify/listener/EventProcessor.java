@@ -2,6 +2,7 @@ package dev.forum.notify.listener;
 
 import dev.forum.contract.EventEnvelope;
 import dev.forum.notify.push.PushService;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +18,14 @@ public class EventProcessor {
     private final EventHandler handler;
     private final PushService pushes;
     private final MeterRegistry registry;
+    private final Counter notificationsCreated;
 
     public EventProcessor(EventHandler handler, PushService pushes, MeterRegistry registry) {
         this.handler = handler;
         this.pushes = pushes;
         this.registry = registry;
+        this.notificationsCreated = Counter.builder("notify.notifications.created")
+                .description("Notifications stored (every recipient counts)").register(registry);
     }
 
     public Outcome process(EventEnvelope event) {
@@ -31,7 +35,7 @@ public class EventProcessor {
         if (result.outcome() == Outcome.PROCESSED) {
             int created = result.plan().notifications().size() + result.plan().silentNotifications();
             if (created > 0) {
-                registry.counter("notify.notifications.created").increment(created);
+                notificationsCreated.increment(created);
             }
             try {
                 pushes.deliver(result.plan());
