@@ -110,7 +110,7 @@ public class EventHandler {
             case EVERYONE_MENTION_DISABLED -> projections.setEveryoneDisabled(true, payload.path("message").asText(null));
             case EVERYONE_MENTION_ENABLED -> projections.setEveryoneDisabled(false, payload.path("message").asText(null));
             case EVERYONE_RESTRICTED -> projections.restrictEveryone(event.userId(), payload.path("reason").asText(null),
-                    payload.hasNonNull("until") ? Instant.parse(payload.get("until").asText()) : null);
+                    instantOrNull(payload.get("until")));
             case EVERYONE_UNRESTRICTED -> projections.unrestrictEveryone(event.userId());
             case SESSION_REVOKED -> sessions.evictUser(longField(event, payload, "user_id"));
             default -> Log.debugf("event %s (%s): nothing to do", event.eventId(), event.type());
@@ -226,6 +226,19 @@ public class EventHandler {
             return event.userId();
         }
         throw new IllegalArgumentException(event.type() + " event " + event.eventId() + " has no " + field);
+    }
+
+    /** ISO-8601 text, or epoch seconds (with fraction) if the producer wrote dates as numbers. */
+    static Instant instantOrNull(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            java.math.BigDecimal seconds = value.decimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        }
+        return Instant.parse(value.asText());
     }
 
     private static Instant committedAt(EventEnvelope event) {
