@@ -19,17 +19,21 @@ public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
             "jdbc:postgresql://127.0.0.1:5432/postgres");
     static final String USER = System.getProperty("notify.test.pg-user", "postgres");
 
+    /** This boot's Redis namespace, for resources started after this one (see {@link ForumApiProcess}). */
+    static volatile String namespace;
+
     private String database;
 
     @Override
     public Map<String, String> start() {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         database = "forum_notify_t_" + suffix;
+        namespace = "forum_t_" + suffix;
         execute("CREATE DATABASE " + database);
         return Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + database,
                 "quarkus.datasource.username", USER,
-                "notify.redis.namespace", "forum_t_" + suffix);
+                "notify.redis.namespace", namespace);
     }
 
     @Override
@@ -39,7 +43,7 @@ public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void execute(String ddl) {
+    static void execute(String ddl) {
         try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, ""); Statement s = c.createStatement()) {
             s.execute(ddl);
         } catch (SQLException e) {
