@@ -120,12 +120,14 @@ export function startFrontDoor({ port, host = '0.0.0.0', api, gateways, notify }
         if (head && head.length) upstream.write(head);
         upstream.pipe(socket);
         socket.pipe(upstream);
+        upstream.on('close', () => socket.destroy());
+        socket.on('close', () => upstream.destroy());
       });
       upstream.on('error', () => {
-        if (!connected) { upstream.destroy(); tryConnect(i + 1); } else socket.destroy();
+        if (connected) { socket.destroy(); return; }
+        upstream.destroy();
+        if (!socket.destroyed) tryConnect(i + 1);
       });
-      upstream.on('close', () => socket.destroy());
-      socket.on('close', () => upstream.destroy());
     };
     tryConnect(0);
   });
