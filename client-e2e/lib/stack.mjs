@@ -19,10 +19,12 @@ const PG_PORT = process.env.FORUM_PG_PORT ?? '5432';
 const REDIS_URL = process.env.FORUM_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JAVA = process.env.JAVA ?? 'java';
 
+/** Where the packaged services are: this checkout, or E2E_JAR_ROOT (another checkout's build). */
+const JAR_ROOT = process.env.E2E_JAR_ROOT ? path.resolve(process.env.E2E_JAR_ROOT) : ROOT;
 export const JARS = {
-  api: path.join(ROOT, 'forum-api/target/quarkus-app/quarkus-run.jar'),
-  gateway: path.join(ROOT, 'realtime-gateway/target/quarkus-app/quarkus-run.jar'),
-  notify: path.join(ROOT, 'notification-service/target/quarkus-app/quarkus-run.jar'),
+  api: path.join(JAR_ROOT, 'forum-api/target/quarkus-app/quarkus-run.jar'),
+  gateway: path.join(JAR_ROOT, 'realtime-gateway/target/quarkus-app/quarkus-run.jar'),
+  notify: path.join(JAR_ROOT, 'notification-service/target/quarkus-app/quarkus-run.jar'),
 };
 
 export function freePort() {
@@ -51,11 +53,12 @@ async function dropDatabase(name) {
 
 /** A Java service started from its jar with -D overrides; stdout/stderr go to logs/<name>.log. */
 class JavaService {
-  constructor(name, jar, port, props) {
+  constructor(name, jar, port, props, env = {}) {
     this.name = name;
     this.jar = jar;
     this.port = port;
     this.props = props;
+    this.env = env;
     this.proc = null;
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -68,7 +71,7 @@ class JavaService {
     args.push('-jar', this.jar);
     const log = createWriteStream(path.join(LOG_DIR, `${this.name}.log`), { flags: 'a' });
     log.write(`\n--- start ${new Date().toISOString()} ${JAVA} ${args.join(' ')}\n`);
-    this.proc = spawn(JAVA, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(JAVA, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout.pipe(log);
     this.proc.stderr.pipe(log);
     this.exited = new Promise((resolve) => this.proc.once('exit', resolve));
@@ -164,7 +167,7 @@ export async function startStack() {
       'forum.internal.token': token,
       'forum.rate-limit.posts': 1000,
       'forum.demo-data.enabled': false,
-    });
+    }, { FORUM_DB_URL: jdbc(apiDb), FORUM_INTERNAL_TOKEN: token, FORUM_REDIS_NAMESPACE: namespace });
     services.push(api.start());
     await api.waitReady();
 
@@ -176,8 +179,9 @@ export async function startStack() {
       'quarkus.redis.hosts': REDIS_URL,
       'quarkus.shutdown.timeout': '2s',
     };
-    const g1 = new JavaService('gateway-1', JARS.gateway, g1Port, gatewayProps);
-    const g2 = new JavaService('gateway-2', JARS.gateway, g2Port, gatewayProps);
+    const gatewayEnv = { FORUM_INTERNAL_TOKEN: token, GATEWAY_FORUM_API_URL: api.url, GATEWAY_REDIS_NAMESPACE: namespace };
+    const g1 = new JavaService('gateway-1', JARS.gateway, g1Port, gatewayProps, gatewayEnv);
+    const g2 = new JavaService('gateway-2', JARS.gateway, g2Port, gatewayProps, gatewayEnv);
     services.push(g1.start(), g2.start());
     let notify = null;
     if (withNotify) {
@@ -189,7 +193,7 @@ export async function startStack() {
         'notify.redis.namespace': namespace,
         'notify.internal-token': token,
         'notify.consumer.id': `notification-service-${id}`,
-      });
+      }, { NOTIFY_DB_URL: jdbc(notifyDb), NOTIFY_DB_PASSWORD: 'unused', FORUM_INTERNAL_TOKEN: token, NOTIFY_FORUM_API_URL: api.url, NOTIFY_REDIS_NAMESPACE: namespace });
       services.push(notify.start());
     }
     await Promise.all(services.slice(1).map((s) => s.waitReady()));

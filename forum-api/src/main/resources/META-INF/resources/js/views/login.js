@@ -9,7 +9,7 @@ export function renderLogin(ctx, main, { mode }) {
     return null;
   }
   const registering = mode === 'register';
-  const username = h('input', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 32, pattern: '[A-Za-z0-9_.\-]+', autocapitalize: 'none' });
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 32, pattern: '[A-Za-z0-9_.\\-]+', autocapitalize: 'none' });
   const password = h('input', { name: 'password', type: 'password', required: true, minlength: registering ? 8 : null, autocomplete: registering ? 'new-password' : 'current-password' });
   const displayName = h('input', { name: 'display_name', autocomplete: 'nickname', maxlength: 64 });
   const box = errorBox();

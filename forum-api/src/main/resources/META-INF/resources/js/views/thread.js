@@ -1,6 +1,6 @@
 // Thread view: messages (server-rendered Markdown), live new/edited/deleted messages, likes,
 // sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
-import { del, get, patch, post } from '../api.js';
+import { del, get, patch, post, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
 import { busy, errorBox, field } from './form.js';
 
@@ -8,15 +8,27 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const TYPING_SHOW_MS = 6000;
 
-/** Normalises GET /api/forum/threads/{id}: {thread, messages, is_following, sub_threads}. */
-export function splitThreadResponse(body) {
-  const thread = body?.thread ?? body ?? {};
-  return {
-    thread,
-    messages: body?.messages ?? thread.messages ?? [],
-    isFollowing: Boolean(body?.is_following ?? thread.is_following),
-    subThreads: body?.sub_threads ?? thread.sub_threads ?? [],
-  };
+const MESSAGE_PAGE = 200;
+
+/**
+ * Loads a thread with all its messages: GET /api/forum/threads/{id} answers
+ * {thread, is_following, messages, has_more}, paged by after_message_id.
+ */
+export async function fetchThread(threadId) {
+  const first = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE })}`);
+  const messages = [...(first.messages ?? [])];
+  let more = first.has_more && messages.length > 0;
+  while (more) {
+    const after = messages[messages.length - 1].id;
+    const page = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE, after_message_id: after })}`);
+    messages.push(...(page.messages ?? []));
+    more = page.has_more && (page.messages ?? []).length > 0;
+  }
+  let subThreads = [];
+  try {
+    subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
+  } catch { /* the list is a convenience; the thread itself loaded */ }
+  return { thread: first.thread, messages, isFollowing: Boolean(first.is_following), subThreads };
 }
 
 export function typingText(names) {
@@ -89,7 +101,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       stopTyping();
       content.value = '';
       setReplyTo(null);
-      addMessage(created?.message ?? created);
+      addMessage(created);
     }).then(() => content.focus());
   });
 
@@ -133,8 +145,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const box = errorBox();
     const tier = h('input', { name: 'min_tier_cents', type: 'number', min: 0, step: 1, value: t.min_tier_cents ?? 0, inputmode: 'numeric' });
     const update = (changes) => busy(form, box, async () => {
-      const updated = await patch(`/api/forum/threads/${threadId}`, changes);
-      Object.assign(thread, updated?.thread ?? updated ?? changes);
+      Object.assign(thread, await patch(`/api/forum/threads/${threadId}`, changes));
       drawHeader();
     });
     const form = h('form', { class: 'mod-controls', 'aria-label': 'Moderator controls' }, box,
@@ -213,7 +224,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       return;
     }
     messages.set(m.id, m);
-    if (m.liked_by_me ?? m.is_liked ?? m.user_has_liked) liked.add(m.id);
+    if (m.is_liked) liked.add(m.id);
     const node = messageNode(m);
     nodes.set(m.id, node);
     const after = [...list.children].find((li) => Number(li.dataset.messageId) > m.id);
@@ -245,7 +256,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const wasLiked = liked.has(id);
     try {
       const res = wasLiked ? await del(`/api/forum/messages/${id}/like`) : await post(`/api/forum/messages/${id}/like`);
-      if (wasLiked) liked.delete(id); else liked.add(id);
+      if (res?.is_liked ?? !wasLiked) liked.add(id); else liked.delete(id);
       const m = messages.get(id);
       if (m && typeof res?.like_count === 'number') m.like_count = res.like_count;
       redraw(id);
@@ -268,8 +279,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       busy(form, box, async () => {
-        const updated = await patch(`/api/forum/messages/${id}`, { content: text.value });
-        Object.assign(m, updated?.message ?? updated ?? {});
+        Object.assign(m, await patch(`/api/forum/messages/${id}`, { content: text.value }));
         redraw(id);
       });
     });
@@ -305,8 +315,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
         const body = { title: title.value.trim() };
         if (text.value.trim()) body.content = text.value;
         const created = await post(`/api/forum/messages/${id}/threads`, body);
-        const t = created?.thread ?? created;
-        ctx.navigate(`#/threads/${t.id}`);
+        ctx.navigate(`#/threads/${created.id}`);
       });
     });
     extra.append(form);
@@ -408,7 +417,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     loaded = false;
     list.setAttribute('aria-busy', 'true');
     try {
-      const body = splitThreadResponse(await get(`/api/forum/threads/${threadId}`));
+      const body = await fetchThread(threadId);
       if (disposed) return;
       thread = body.thread;
       isFollowing = body.isFollowing;

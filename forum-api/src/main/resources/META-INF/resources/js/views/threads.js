@@ -46,7 +46,7 @@ export function renderThreads(ctx, main) {
   async function load(cursor) {
     try {
       const body = await get(`/api/forum/threads${query({ limit: PAGE, cursor })}`);
-      for (const t of body?.threads ?? body ?? []) threads.set(t.id, t);
+      for (const t of body?.threads ?? []) threads.set(t.id, t);
       nextCursor = body?.next_cursor ?? null;
       draw();
     } catch (err) {
@@ -73,8 +73,7 @@ export function renderThreads(ctx, main) {
       const body = { title: title.value.trim(), content: content.value };
       if (ctx.isStaff() && Number(tier.value) > 0) body.min_tier_cents = Number(tier.value);
       const created = await post('/api/forum/threads', body);
-      const t = created?.thread ?? created;
-      ctx.navigate(`#/threads/${t.id}`);
+      ctx.navigate(`#/threads/${created.thread?.id ?? created.id}`);
     });
   });
 
