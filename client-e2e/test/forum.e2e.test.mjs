@@ -108,7 +108,7 @@ describe('forum client in two browsers on two gateways', () => {
     const mine = message(a.page, 'First live message');
     await live('edit', async () => {
       await mine.getByRole('button', { name: 'Edit' }).click();
-      await a.page.getByLabel('Edit message').fill('First live message, edited');
+      await a.page.getByLabel('Edited text').fill('First live message, edited');
       await a.page.getByRole('button', { name: 'Save' }).click();
     }, () => message(b.page, 'First live message, edited').getByText('(edited)').waitFor({ timeout: LIVE_MS }));
   });

@@ -15,6 +15,8 @@ const $ = (id) => document.getElementById(id);
 const ctx = {
   me: null,
   conn: null,
+  /** The thread the thread view shows, or null. */
+  openThreadId: null,
   notifications: new NotificationStore(),
   isStaff() { return this.me?.role === 'moderator' || this.me?.role === 'admin'; },
   navigate(hash) {
@@ -75,6 +77,8 @@ function onLiveEvent(frame) {
     case 'forum_notification': {
       const n = frame.notification ?? {};
       store.add(n);
+      // No toast for the thread on screen: its new messages are already visible.
+      if (n.thread_id != null && Number(n.thread_id) === ctx.openThreadId) break;
       toast(n.title || n.content || 'New notification', { href: n.thread_id ? `#/threads/${n.thread_id}` : '#/notifications' });
       break;
     }

@@ -273,7 +273,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const text = h('textarea', { name: 'content', rows: 4, required: true });
     text.value = m.content ?? '';
     const box = errorBox();
-    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, field('Edit message', text),
+    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, field('Edited text', text),
       h('button', { type: 'submit', class: 'primary' }, 'Save'),
       h('button', { type: 'button', onclick: () => { redraw(id); nodes.get(id)?.querySelector('article')?.focus(); } }, 'Cancel'));
     form.addEventListener('submit', (e) => {
@@ -467,11 +467,13 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   main.focus({ preventScroll: true });
   // Subscribe first and wait for the gateway's ack, then load: an event committed during the
   // load arrives live and is queued, applied after the snapshot, deduplicated by message id.
+  ctx.openThreadId = threadId;
   const subscribed = conn ? conn.subscribe(threadId) : Promise.resolve();
   subscribed.then(() => { if (!disposed) load(); });
 
   return () => {
     disposed = true;
+    ctx.openThreadId = null;
     stopTyping();
     clearTimeout(markReadTimer);
     for (const t of typers.values()) clearTimeout(t.timer);
