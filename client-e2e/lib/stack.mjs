@@ -201,7 +201,9 @@ export async function startStack() {
     const notifyUrl = notify ? notify.url : api.url;
     doors.push(await startFrontDoor('front-door-a', { api: api.url, gateways: [g1.url], notify: notifyUrl }));
     doors.push(await startFrontDoor('front-door-b', { api: api.url, gateways: [g2.url], notify: notifyUrl }));
-    return { api, gateways: [g1, g2], notify, doorA: doors[0], doorB: doors[1], namespace, stop };
+    /** Runs SQL in forum-api's test database (fixtures the API has no endpoint for, e.g. the first admin). */
+    const sql = (statement) => run('psql', ['-h', PG_HOST, '-p', PG_PORT, '-U', 'postgres', '-d', apiDb, '-v', 'ON_ERROR_STOP=1', '-qc', statement]);
+    return { api, gateways: [g1, g2], notify, doorA: doors[0], doorB: doors[1], namespace, sql, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -146,6 +146,36 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
   });
 
+  it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
+    // There is no API to create the first admin: promote alice in the test's own database.
+    await stack.sql(`UPDATE forum_user SET role = 'admin' WHERE username = '${ALICE.username}'`);
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    const controls = a.page.getByRole('form', { name: 'Moderator controls' });
+    await live('pin', () => controls.getByRole('button', { name: 'Pin', exact: true }).click(),
+      () => b.page.locator('.thread-header .tag-pin').waitFor({ timeout: LIVE_MS }));
+    await live('lock', () => controls.getByRole('button', { name: 'Lock', exact: true }).click(),
+      () => b.page.locator('textarea[name="content"][disabled]').waitFor({ timeout: LIVE_MS }));
+    await b.page.getByText('This thread is locked.').waitFor();
+    await controls.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await b.page.locator('textarea[name="content"]:not([disabled])').waitFor({ timeout: LIVE_MS });
+
+    await a.page.getByRole('link', { name: 'Moderation' }).click();
+    await a.page.getByText('@everyone is enabled.').waitFor();
+    await live('@everyone switched off (notice)', () => a.page.getByRole('button', { name: 'Disable @everyone' }).click(),
+      () => b.page.locator('.toast', { hasText: '@everyone' }).first().waitFor({ timeout: LIVE_MS }));
+    await a.page.getByText('@everyone is disabled for everybody.').waitFor();
+    await a.page.screenshot({ path: path.join(SHOTS, 'moderation.png'), fullPage: true });
+    await a.page.getByRole('button', { name: 'Enable @everyone' }).click();
+    await a.page.getByText('@everyone is enabled.').waitFor();
+
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    const row = a.page.locator('.thread-row', { hasText: THREAD_TITLE });
+    await row.locator('.tag-pin').waitFor();
+    await row.getByRole('link').click();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+  });
+
   it('reconnects bob by itself after his gateway restarts and shows what was posted meanwhile, once each', async () => {
     const [, gateway2] = stack.gateways;
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
