@@ -206,6 +206,25 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
   });
 
+  it('raises an unread badge in bob\'s thread list for a thread he follows, cleared when he opens it', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    await b.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    await b.page.getByRole('button', { name: 'Following', exact: true }).waitFor();
+    await b.page.getByRole('link', { name: 'All threads' }).click();
+    const row = b.page.locator('.thread-row', { hasText: THREAD_TITLE });
+    await row.waitFor();
+    await live('unread badge', () => post(a.page, 'Unread for bob'), () => row.locator('.badge').waitFor({ timeout: LIVE_MS }));
+    await row.getByRole('link').click();
+    await message(b.page, 'Unread for bob').waitFor();
+    await b.page.getByRole('link', { name: 'All threads' }).click();
+    await row.waitFor();
+    assert.equal(await row.locator('.badge').count(), 0, 'badge cleared after reading');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
   it('ran without CSP violations or uncaught errors under default-src \'self\'', () => {
     assert.deepEqual([...a.problems, ...b.problems], []);
   });

@@ -1,6 +1,6 @@
 // Thread view: messages (server-rendered Markdown), live new/edited/deleted messages, likes,
 // sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
-import { del, get, patch, post, query } from '../api.js';
+import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
 import { busy, errorBox, field } from './form.js';
 
@@ -196,6 +196,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       h('button', { type: 'button', onclick: () => openSubThreadForm(m.id) }, 'Sub-thread'),
       canEdit(m) ? h('button', { type: 'button', onclick: () => startEdit(m.id) }, 'Edit') : null,
       canDelete(m) ? h('button', { type: 'button', class: 'danger', onclick: () => deleteMessage(m.id) }, 'Delete') : null,
+      ctx.isStaff() && m.user_id !== me?.id ? h('button', { type: 'button', onclick: () => openRestrictForm(m) }, 'Restrict @everyone') : null,
       subCount > 0 ? h('a', { class: 'sub-count', href: '#sub-h', onclick: (e) => { e.preventDefault(); subSection.scrollIntoView(); } }, `${subCount} sub-thread${subCount === 1 ? '' : 's'}`) : null);
     return h('li', { id: `message-${m.id}`, dataset: { messageId: m.id } },
       h('article', { class: 'message', 'aria-labelledby': headingId, tabindex: '-1' },
@@ -320,6 +321,31 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     });
     extra.append(form);
     title.focus();
+  }
+
+  /** Staff: forbid the author of a message to use @everyone (reason, optional end). */
+  function openRestrictForm(m) {
+    const extra = nodes.get(m.id)?.querySelector('.message-extra');
+    if (!extra || extra.firstChild) return;
+    const reason = h('input', { name: 'reason', required: true, maxlength: 500 });
+    const until = h('input', { name: 'until', type: 'datetime-local' });
+    const box = errorBox();
+    const form = h('form', { class: 'sub-form', 'aria-label': `Restrict ${m.username}'s @everyone` }, box,
+      field(`Reason for restricting ${m.username}`, reason), field('Until (optional)', until, 'Empty = until lifted.'),
+      h('button', { type: 'submit', class: 'primary' }, 'Restrict'),
+      h('button', { type: 'button', onclick: () => extra.replaceChildren() }, 'Cancel'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      busy(form, box, async () => {
+        const body = { reason: reason.value.trim() };
+        if (until.value) body.until = new Date(until.value).toISOString();
+        await put(`/api/forum/moderation/users/${m.user_id}/everyone-restriction`, body);
+        extra.replaceChildren();
+        ctx.toast(`${m.username} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`);
+      });
+    });
+    extra.append(form);
+    reason.focus();
   }
 
   function drawSubThreads() {
