@@ -53,3 +53,32 @@ export async function busy(form, box, fn) {
     for (const b of buttons) b.disabled = false;
   }
 }
+
+/**
+ * A small form opened inside `container` (e.g. under a message): fields, a primary submit button
+ * and Cancel. `onSubmit` runs through busy(); the form closes when it resolves.
+ */
+export function inlineForm(container, { label, fields, submitLabel, onSubmit }) {
+  const box = errorBox();
+  const close = () => container.replaceChildren();
+  const form = h('form', { class: 'sub-form', 'aria-label': label }, box, fields,
+    h('button', { type: 'submit', class: 'primary' }, submitLabel),
+    h('button', { type: 'button', onclick: close }, 'Cancel'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, box, async () => {
+      await onSubmit();
+      close();
+    });
+  });
+  container.append(form);
+  form.querySelector('input, textarea')?.focus();
+  return form;
+}
+
+/** Body of PUT /api/forum/moderation/users/{id}/everyone-restriction from the form values. */
+export function restrictionBody(reason, untilLocal) {
+  const body = { reason: reason.trim() };
+  if (untilLocal) body.until = new Date(untilLocal).toISOString();
+  return body;
+}

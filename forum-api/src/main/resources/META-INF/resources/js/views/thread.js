@@ -2,7 +2,7 @@
 // sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
-import { busy, errorBox, field } from './form.js';
+import { busy, errorBox, field, inlineForm, restrictionBody } from './form.js';
 
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -300,27 +300,21 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   }
 
   function openSubThreadForm(id) {
-    const node = nodes.get(id);
-    const extra = node?.querySelector('.message-extra');
+    const extra = nodes.get(id)?.querySelector('.message-extra');
     if (!extra || extra.firstChild) return;
     const title = h('input', { name: 'title', required: true, maxlength: 200 });
     const text = h('textarea', { name: 'content', rows: 3 });
-    const box = errorBox();
-    const form = h('form', { class: 'sub-form', 'aria-label': 'Start a sub-thread' }, box,
-      field('Sub-thread title', title), field('First message (optional)', text),
-      h('button', { type: 'submit', class: 'primary' }, 'Start sub-thread'),
-      h('button', { type: 'button', onclick: () => extra.replaceChildren() }, 'Cancel'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      busy(form, box, async () => {
+    inlineForm(extra, {
+      label: 'Start a sub-thread',
+      fields: [field('Sub-thread title', title), field('First message (optional)', text)],
+      submitLabel: 'Start sub-thread',
+      onSubmit: async () => {
         const body = { title: title.value.trim() };
         if (text.value.trim()) body.content = text.value;
         const created = await post(`/api/forum/messages/${id}/threads`, body);
         ctx.navigate(`#/threads/${created.id}`);
-      });
+      },
     });
-    extra.append(form);
-    title.focus();
   }
 
   /** Staff: forbid the author of a message to use @everyone (reason, optional end). */
@@ -329,23 +323,15 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     if (!extra || extra.firstChild) return;
     const reason = h('input', { name: 'reason', required: true, maxlength: 500 });
     const until = h('input', { name: 'until', type: 'datetime-local' });
-    const box = errorBox();
-    const form = h('form', { class: 'sub-form', 'aria-label': `Restrict ${m.username}'s @everyone` }, box,
-      field(`Reason for restricting ${m.username}`, reason), field('Until (optional)', until, 'Empty = until lifted.'),
-      h('button', { type: 'submit', class: 'primary' }, 'Restrict'),
-      h('button', { type: 'button', onclick: () => extra.replaceChildren() }, 'Cancel'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      busy(form, box, async () => {
-        const body = { reason: reason.value.trim() };
-        if (until.value) body.until = new Date(until.value).toISOString();
-        await put(`/api/forum/moderation/users/${m.user_id}/everyone-restriction`, body);
-        extra.replaceChildren();
+    inlineForm(extra, {
+      label: `Restrict ${m.username}'s @everyone`,
+      fields: [field(`Reason for restricting ${m.username}`, reason), field('Until (optional)', until, 'Empty = until lifted.')],
+      submitLabel: 'Restrict',
+      onSubmit: async () => {
+        await put(`/api/forum/moderation/users/${m.user_id}/everyone-restriction`, restrictionBody(reason.value, until.value));
         ctx.toast(`${m.username} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`);
-      });
+      },
     });
-    extra.append(form);
-    reason.focus();
   }
 
   function drawSubThreads() {
