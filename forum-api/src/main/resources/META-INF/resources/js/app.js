@@ -125,6 +125,13 @@ function startConnection() {
     renderStatus(s);
     // Events addressed to the user are not replayed: refresh the counters after a reconnect.
     if (s.state === State.OPEN && opens++ > 0) ctx.notifications.refresh();
+    // A terminal close (e.g. 4501 session revoked by a logout elsewhere): if the session is
+    // gone, show the sign-in page instead of a dead connection.
+    if (s.terminal && s.code) {
+      get('/api/auth/me').catch((err) => {
+        if (err instanceof ApiError && err.status === 401) signOut({ remote: false });
+      });
+    }
   });
   conn.on('event', onLiveEvent);
   conn.on('server-error', (e) => {
