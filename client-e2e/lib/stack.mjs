@@ -148,6 +148,8 @@ export async function startStack() {
     if (stopped) return;
     stopped = true;
     process.off('exit', killOnExit);
+    process.off('SIGINT', exitOnSignal);
+    process.off('SIGTERM', exitOnSignal);
     for (const d of doors) d.stop();
     await Promise.all(services.map((s) => s.kill('SIGTERM').catch(() => {})));
     for (const db of created) await dropDatabase(db);
@@ -162,7 +164,10 @@ export async function startStack() {
       } catch { /* best effort */ }
     }
   };
+  const exitOnSignal = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
   process.on('exit', killOnExit);
+  process.once('SIGINT', exitOnSignal);
+  process.once('SIGTERM', exitOnSignal);
 
   try {
     await createDatabase(apiDb);
