@@ -225,6 +225,28 @@ describe('forum client in two browsers on two gateways', () => {
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
   });
 
+  it('shows bob\'s reply and the sub-thread he starts from alice\'s message in alice\'s view', async () => {
+    await b.page.locator('.thread-row', { hasText: THREAD_TITLE }).getByRole('link').click();
+    const target = message(b.page, 'After the restart');
+    await target.getByRole('button', { name: 'Reply' }).click();
+    await b.page.getByText(`Replying to ${ALICE.username}`).waitFor();
+    await live('reply', () => post(b.page, 'A reply to the restart message'),
+      () => message(a.page, 'A reply to the restart message').getByRole('link', { name: `in reply to ${ALICE.username}` }).waitFor({ timeout: LIVE_MS }));
+
+    await target.getByRole('button', { name: 'Sub-thread' }).click();
+    await b.page.getByLabel('Sub-thread title').fill(`Side topic ${suffix}`);
+    await b.page.getByLabel('First message (optional)').fill('Details of the side topic');
+    await live('sub-thread count and link', () => b.page.getByRole('button', { name: 'Start sub-thread' }).click(), async () => {
+      await message(a.page, 'After the restart').getByText('1 sub-thread').waitFor({ timeout: LIVE_MS });
+      await a.page.getByRole('region', { name: 'Sub-threads' }).getByRole('link', { name: `Side topic ${suffix}` }).waitFor({ timeout: LIVE_MS });
+    });
+    await b.page.getByRole('heading', { name: `Side topic ${suffix}`, level: 1 }).waitFor();
+    await message(b.page, 'Details of the side topic').waitFor();
+    await b.page.getByRole('link', { name: 'Parent thread' }).click();
+    await b.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
   it('ran without CSP violations or uncaught errors under default-src \'self\'', () => {
     assert.deepEqual([...a.problems, ...b.problems], []);
   });

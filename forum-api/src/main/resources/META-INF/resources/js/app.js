@@ -2,7 +2,7 @@
 // #/login, #/register), header (connection status, bell) and app-wide live events.
 import { ApiError, get, post } from './api.js';
 import { ForumConnection, State } from './connection.js';
-import { h } from './dom.js';
+import { formatWhen, h } from './dom.js';
 import { NotificationStore } from './notification-store.js';
 import { renderLogin } from './views/login.js';
 import { renderModeration } from './views/moderation.js';
@@ -206,6 +206,10 @@ async function boot() {
     }
   }
   window.addEventListener('hashchange', route);
+  // Keep relative times ("3 min ago") current.
+  setInterval(() => {
+    for (const t of document.querySelectorAll('time[datetime]')) t.textContent = formatWhen(new Date(t.getAttribute('datetime')));
+  }, 30000);
   route();
 }
 

@@ -190,7 +190,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       'aria-label': `${isLiked ? 'Unlike' : 'Like'} (${m.like_count ?? 0} likes)`, onclick: () => toggleLike(m.id),
     }, h('span', { 'aria-hidden': 'true' }, isLiked ? '♥' : '♡'), ' ', h('span', { class: 'like-count' }, String(m.like_count ?? 0)));
     const subCount = m.spawned_thread_count ?? 0;
-    const actions = h('div', { class: 'message-actions' },
+    const actions = h('div', { class: 'message-actions', role: 'group', 'aria-label': `Actions on ${m.username ?? 'this'}’s message` },
       likeBtn,
       h('button', { type: 'button', onclick: () => setReplyTo(m.id) }, 'Reply'),
       h('button', { type: 'button', onclick: () => openSubThreadForm(m.id) }, 'Sub-thread'),

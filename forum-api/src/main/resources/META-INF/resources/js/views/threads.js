@@ -94,9 +94,10 @@ export function renderThreads(ctx, main) {
   const onUnread = () => { if (threads.size) draw(); };
   ctx.notifications.addEventListener('change', onUnread);
 
+  const startButton = h('button', { type: 'button', class: 'primary', onclick: () => { form.scrollIntoView(); title.focus(); } }, 'Start a thread');
   replaceChildren(main,
     h('section', { 'aria-labelledby': 'threads-h' },
-      h('h1', { id: 'threads-h' }, 'Threads'), box, announcer, list, more),
+      h('div', { class: 'section-head' }, h('h1', { id: 'threads-h' }, 'Threads'), startButton), box, announcer, list, more),
     form);
   load(null);
 
