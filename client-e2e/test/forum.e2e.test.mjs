@@ -72,6 +72,13 @@ describe('forum client in two browsers on two gateways', () => {
     await stack?.stop();
   });
 
+  it('shows the server\'s error in an alert when signing in with a wrong password', async () => {
+    await b.page.getByLabel('Username').fill('nobody_here');
+    await b.page.getByLabel('Password').fill('wrong-password');
+    await b.page.getByRole('button', { name: 'Sign in' }).click();
+    await b.page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+  });
+
   it('registers alice and bob through the sign-up form', async () => {
     await register(a.page, ALICE);
     await register(b.page, BOB);
@@ -245,6 +252,13 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.getByRole('link', { name: 'Parent thread' }).click();
     await b.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
+  it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
+    await a.page.getByRole('button', { name: 'Sign out' }).click();
+    await a.page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await a.page.locator('#connection-status[data-state="closed"]').waitFor();
+    assert.equal(await a.page.getByRole('link', { name: /^Notifications/ }).isVisible(), false);
   });
 
   it('ran without CSP violations or uncaught errors under default-src \'self\'', () => {
