@@ -91,7 +91,7 @@ describe('forum client in two browsers on two gateways', () => {
   it('shows a thread created by alice in bob\'s thread list without reloading', async () => {
     await live('new thread in list', async () => {
       await a.page.getByLabel('Title').fill(THREAD_TITLE);
-      await a.page.getByLabel('First message').fill('Kick-off: **bold** plan and <script>alert(1)</script>');
+      await a.page.getByLabel('First message', { exact: true }).fill('Kick-off: **bold** plan and <script>alert(1)</script>');
       await a.page.getByRole('button', { name: 'Create thread' }).click();
     }, () => b.page.getByRole('link', { name: THREAD_TITLE }).waitFor({ timeout: LIVE_MS }));
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
@@ -115,7 +115,7 @@ describe('forum client in two browsers on two gateways', () => {
     const mine = message(a.page, 'First live message');
     await live('edit', async () => {
       await mine.getByRole('button', { name: 'Edit' }).click();
-      await a.page.getByLabel('Edited text').fill('First live message, edited');
+      await a.page.getByLabel('Edited text', { exact: true }).fill('First live message, edited');
       await a.page.getByRole('button', { name: 'Save' }).click();
     }, () => message(b.page, 'First live message, edited').getByText('(edited)').waitFor({ timeout: LIVE_MS }));
   });
@@ -237,12 +237,20 @@ describe('forum client in two browsers on two gateways', () => {
     const target = message(b.page, 'After the restart');
     await target.getByRole('button', { name: 'Reply' }).click();
     await b.page.getByText(`Replying to ${ALICE.username}`).waitFor();
-    await live('reply', () => post(b.page, 'A reply to the restart message'),
-      () => message(a.page, 'A reply to the restart message').getByRole('link', { name: `in reply to ${ALICE.username}` }).waitFor({ timeout: LIVE_MS }));
+    // Markdown via the toolbar's shortcut: Ctrl+B wraps the selection (here: the placeholder) in **.
+    const compose = b.page.getByLabel('Message', { exact: true });
+    await compose.fill('A reply to the restart message, ');
+    await compose.press('Control+b');
+    await compose.pressSequentially('firmly');
+    await live('reply', () => b.page.getByRole('button', { name: 'Send', exact: true }).click(), async () => {
+      const reply = message(a.page, 'A reply to the restart message');
+      await reply.getByRole('link', { name: `in reply to ${ALICE.username}` }).waitFor({ timeout: LIVE_MS });
+      await reply.locator('strong', { hasText: 'firmly' }).waitFor({ timeout: LIVE_MS });
+    });
 
     await target.getByRole('button', { name: 'Sub-thread' }).click();
     await b.page.getByLabel('Sub-thread title').fill(`Side topic ${suffix}`);
-    await b.page.getByLabel('First message (optional)').fill('Details of the side topic');
+    await b.page.getByLabel('First message (optional)', { exact: true }).fill('Details of the side topic');
     await live('sub-thread count and link', () => b.page.getByRole('button', { name: 'Start sub-thread' }).click(), async () => {
       await message(a.page, 'After the restart').getByText('1 sub-thread').waitFor({ timeout: LIVE_MS });
       await a.page.getByRole('region', { name: 'Sub-threads' }).getByRole('link', { name: `Side topic ${suffix}` }).waitFor({ timeout: LIVE_MS });

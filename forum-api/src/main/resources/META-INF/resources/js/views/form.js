@@ -1,6 +1,7 @@
 // Form helpers shared by the views: labelled fields and error display tied to the field.
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
+import { markdownToolbar } from '../markdown-toolbar.js';
 
 let uid = 0;
 
@@ -12,6 +13,13 @@ export function field(label, control, hint) {
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
   const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl);
   wrapper.control = control;
+  return wrapper;
+}
+
+/** A labelled textarea for Markdown, with a formatting toolbar above it. */
+export function markdownField(label, textarea, hint) {
+  const wrapper = field(label, textarea, hint);
+  textarea.before(markdownToolbar(textarea, `${label}: formatting`));
   return wrapper;
 }
 

@@ -2,7 +2,7 @@
 // sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
-import { busy, errorBox, field, inlineForm, restrictionBody } from './form.js';
+import { busy, errorBox, field, inlineForm, markdownField, restrictionBody } from './form.js';
 
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -70,7 +70,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const compose = h('form', { class: 'card compose', 'aria-labelledby': 'compose-h' },
     h('h2', { id: 'compose-h' }, 'Reply to thread'), composeBox, replyBanner,
-    field('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @everyone.'),
+    markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone.'),
     sendButton);
   let typingSentAt = 0;
   let typingIdle = null;
@@ -274,7 +274,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const text = h('textarea', { name: 'content', rows: 4, required: true });
     text.value = m.content ?? '';
     const box = errorBox();
-    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, field('Edited text', text),
+    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, markdownField('Edited text', text),
       h('button', { type: 'submit', class: 'primary' }, 'Save'),
       h('button', { type: 'button', onclick: () => { redraw(id); nodes.get(id)?.querySelector('article')?.focus(); } }, 'Cancel'));
     form.addEventListener('submit', (e) => {
@@ -306,7 +306,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const text = h('textarea', { name: 'content', rows: 3 });
     inlineForm(extra, {
       label: 'Start a sub-thread',
-      fields: [field('Sub-thread title', title), field('First message (optional)', text)],
+      fields: [field('Sub-thread title', title), markdownField('First message (optional)', text)],
       submitLabel: 'Start sub-thread',
       onSubmit: async () => {
         const body = { title: title.value.trim() };
