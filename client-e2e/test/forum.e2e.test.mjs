@@ -262,6 +262,15 @@ describe('forum client in two browsers on two gateways', () => {
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
   });
 
+  it('stops showing the thread to bob when alice raises its tier above his (subscription revoked)', async () => {
+    const controls = a.page.getByRole('form', { name: 'Moderator controls' });
+    await controls.getByLabel('Minimum tier (cents)').fill('500');
+    await live('tier raised -> bob\'s view closed', () => controls.getByRole('button', { name: 'Set tier' }).click(),
+      () => b.page.getByText('This thread is now above your membership tier.').waitFor({ timeout: LIVE_MS }));
+    assert.equal(await b.page.locator('ol.messages').isVisible(), false);
+    await a.page.locator('.thread-header .tag-tier').waitFor();
+  });
+
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
     await a.page.getByRole('button', { name: 'Sign out' }).click();
     await a.page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();

@@ -388,11 +388,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
         Object.assign(thread, frame.updates ?? frame.thread ?? {});
         drawHeader();
         break;
-      case 'thread_deleted':
-        notice.hidden = false;
-        notice.textContent = 'This thread has been deleted.';
-        compose.hidden = true;
-        break;
+      case 'thread_deleted': showGone('This thread has been deleted.'); break;
       case 'message_thread_count_updated': {
         const m = messages.get(frame.message_id);
         if (m) { m.spawned_thread_count = frame.spawned_thread_count; redraw(m.id); }
@@ -422,6 +418,16 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     markReadTimer = setTimeout(() => {
       if (!disposed && document.visibilityState === 'visible') ctx.notifications.markThreadRead(threadId);
     }, 1000);
+  }
+
+  /** The thread was deleted or left the user's tier: stop showing it (nothing more arrives live). */
+  function showGone(text) {
+    notice.hidden = false;
+    notice.textContent = text;
+    compose.hidden = true;
+    list.hidden = true;
+    subSection.hidden = true;
+    stopTyping();
   }
 
   // --- loading -------------------------------------------------------------------------
@@ -468,9 +474,9 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     }),
     conn?.on('revoked', (f) => {
       if (Number(f.thread_id) !== threadId) return;
-      notice.hidden = false;
-      notice.textContent = 'You can no longer follow this thread live (it was deleted or its access changed).';
-      compose.hidden = true;
+      showGone(f.reason === 'thread_deleted' ? 'This thread has been deleted.'
+        : f.reason === 'access_lost' ? 'This thread is now above your membership tier.'
+          : 'This thread is no longer available to you.');
     }),
   ];
 
