@@ -28,6 +28,10 @@ export async function fetchThread(threadId) {
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
+  // Which messages the caller liked, when forum-api says so (MessageView.is_liked or
+  // ThreadDetail.liked_message_ids); otherwise the like buttons learn it from the first toggle.
+  const likedIds = new Set(first.liked_message_ids ?? []);
+  for (const m of messages) if (likedIds.has(m.id)) m.is_liked = true;
   return { thread: first.thread, messages, isFollowing: Boolean(first.is_following), subThreads };
 }
 
