@@ -167,6 +167,7 @@ public class OutboxRelay {
         } finally {
             drainLock.unlock();
         }
+        Log.info("Outbox relay stopped (current batch finished, leader lock released)");
     }
 
     public boolean isLeader() {

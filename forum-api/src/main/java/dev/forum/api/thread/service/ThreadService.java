@@ -1,9 +1,9 @@
 package dev.forum.api.thread.service;
 
-import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.common.Times;
 import dev.forum.api.message.Message;
 import dev.forum.api.message.mapping.MessageView;
 import dev.forum.api.message.service.MessageService;
@@ -22,7 +22,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
