@@ -106,6 +106,7 @@ public class OutboxRelay {
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private volatile boolean running;
     private volatile boolean leader;
+    private volatile boolean standingBy;
     private volatile boolean lastPublishOk = true;
     private Connection leaderConnection;
     private Thread loop;
@@ -156,6 +157,7 @@ public class OutboxRelay {
             return;
         }
         running = false;
+        standingBy = false;
         try {
             loop.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
@@ -172,6 +174,11 @@ public class OutboxRelay {
 
     public boolean isLeader() {
         return leader;
+    }
+
+    /** True once this replica has tried the leader lock and found it held by another. */
+    public boolean isStandingBy() {
+        return standingBy && !leader;
     }
 
     public boolean isLastPublishOk() {
@@ -195,6 +202,7 @@ public class OutboxRelay {
             try {
                 if (!leader) {
                     if (!tryBecomeLeader()) {
+                        standingBy = true;
                         pause(STANDBY_RETRY_MILLIS);
                         continue;
                     }
@@ -236,6 +244,7 @@ public class OutboxRelay {
             st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
         }
         leader = true;
+        standingBy = false;
         Log.infof("Outbox relay is the leader (namespace %s)", channels.namespace());
         return true;
     }

@@ -131,8 +131,17 @@ public class ThreadService {
         List<ForumThread> rows = query.getResultList();
         boolean more = rows.size() > size;
         List<ForumThread> page = more ? rows.subList(0, size) : rows;
+        preloadAuthors(page);
         String next = more ? ThreadCursor.after(page.get(page.size() - 1)).encode() : null;
         return new ThreadPage(page.stream().map(ThreadView::of).toList(), next);
+    }
+
+    /** Loads the page's authors in one query, so that ThreadView.of finds them in the persistence context. */
+    private static void preloadAuthors(List<ForumThread> threads) {
+        List<Long> authorIds = threads.stream().map(t -> t.author.id).distinct().toList();
+        if (!authorIds.isEmpty()) {
+            User.list("id in ?1", authorIds);
+        }
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
