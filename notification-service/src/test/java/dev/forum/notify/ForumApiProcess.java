@@ -1,0 +1,121 @@
+package dev.forum.notify;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts forum-api's packaged jar ({@code forum-api/target/quarkus-app/quarkus-run.jar}, built
+ * before this module in the reactor) as a real process on a free port, with its own scratch
+ * database and the Redis namespace of this test boot, so that notification-service consumes its real
+ * event feed and resolves sessions with its real {@code /api/auth/me}. Stops only that process and
+ * drops only that database.
+ */
+public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
+
+    static final Path JAR = Path.of("..", "forum-api", "target", "quarkus-app", "quarkus-run.jar");
+
+    /** Base URL of the running forum-api, for tests. */
+    public static volatile String baseUrl;
+
+    private Process process;
+    private String database;
+
+    public static boolean jarAvailable() {
+        return Files.isRegularFile(JAR);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        if (!jarAvailable()) {
+            throw new IllegalStateException("forum-api is not packaged: run `mvn -pl forum-api package -DskipTests` "
+                    + "(or the whole build) first; looked for " + JAR.toAbsolutePath());
+        }
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        database = "forum_api_t_" + suffix;
+        NotifyTestResource.execute("CREATE DATABASE " + database);
+        String token = "it-" + suffix;
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
+                "-jar", JAR.toAbsolutePath().toString());
+        builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
+        builder.environment().put("FORUM_INTERNAL_TOKEN", token);
+        builder.environment().put("FORUM_REDIS_NAMESPACE", NotifyTestResource.namespace);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(new File("target", "forum-api-" + suffix + ".log"));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start forum-api", e);
+        }
+        baseUrl = "http://127.0.0.1:" + port;
+        awaitReady(baseUrl + "/q/health/ready");
+        return Map.of(
+                "quarkus.rest-client.forum-api.url", baseUrl,
+                "notify.internal-token", token);
+    }
+
+    @Override
+    public int order() {
+        return 10; // after NotifyTestResource, whose namespace forum-api must publish to
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (database != null) {
+            NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private void awaitReady(String url) {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("forum-api exited with " + process.exitValue() + "; see target/*.log");
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(2000);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("forum-api not ready within 90 s");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.forum.notify.fanout;
+
+import dev.forum.contract.EventEnvelope;
+import dev.forum.notify.Events;
+import dev.forum.notify.Feed;
+import dev.forum.notify.NotifyTestResource;
+import dev.forum.notify.db.Sql;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Not part of the test suite (surefire's default includes skip *Benchmark): run by
+ * {@code notification-service/bench/everyone-fanout.sh}. Seeds N users into a scratch database
+ * (created and dropped by {@link NotifyTestResource}), then feeds a new_message with {@code @everyone}
+ * through the real processing entry point and prints how long the fan-out took. No assertions on time.
+ */
+@QuarkusTest
+@QuarkusTestResource(NotifyTestResource.class)
+class EveryoneFanoutBenchmark {
+
+    static final int USERS = Integer.getInteger("bench.users", 100_000);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
+    @Inject
+    Feed feed;
+    @Inject
+    Sql sql;
+
+    @Test
+    void everyoneFanout() throws IOException {
+        long seedStart = System.nanoTime();
+        seedUsers(USERS);
+        long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
+        long author = 1;
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("users seeded: %d in %d ms (generate_series, not part of the figure)", USERS, seedMs));
+
+        long threadStart = System.nanoTime();
+        long thread = 10_000_000L;
+        feed.deliver(Events.newThread(thread, "Bench thread", 0, author, "user_1"));
+        long threadMs = (System.nanoTime() - threadStart) / 1_000_000;
+        lines.add(String.format("new_thread fan-out (new_thread rows for every reader): %d notifications, %d ms",
+                count("new_thread"), threadMs));
+
+        for (int round = 1; round <= ROUNDS; round++) {
+            long message = 20_000_000L + round;
+            EventEnvelope everyone = Events.newMessage(message, thread, author, "user_1", "@everyone round " + round,
+                    null);
+            long start = System.nanoTime();
+            feed.deliver(everyone);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            lines.add(String.format("@everyone round %d: %d notifications, %d ms (event processed end to end, "
+                    + "one transaction, %d-user batches)", round, countForMessage(message), ms,
+                    Integer.getInteger("notify.fanout.batch-size", 20_000)));
+        }
+        lines.forEach(System.out::println);
+        Path out = Path.of("target", "bench", "everyone-fanout.txt");
+        Files.createDirectories(out.getParent());
+        Files.write(out, lines);
+    }
+
+    @Transactional
+    void seedUsers(int users) {
+        sql.update("""
+                INSERT INTO users (id, username, role, tier_cents)
+                SELECT g, 'user_' || g, CASE WHEN g % 1000 = 0 THEN 'moderator' ELSE 'member' END, (g % 5) * 100
+                FROM generate_series(1, ?) AS g""", users);
+        sql.update("ANALYZE users");
+    }
+
+    @Transactional
+    long count(String type) {
+        return sql.count("SELECT count(*) FROM notifications WHERE type = ?", type);
+    }
+
+    @Transactional
+    long countForMessage(long messageId) {
+        return sql.count("SELECT count(*) FROM notifications WHERE message_id = ?", messageId);
+    }
+}

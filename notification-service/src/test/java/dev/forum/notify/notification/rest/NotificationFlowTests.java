@@ -1,0 +1,199 @@
+package dev.forum.notify.notification.rest;
+
+import dev.forum.notify.ForumApiProcess;
+import dev.forum.notify.WithForumApi;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * End to end with a real forum-api process: users act through forum-api's REST API; this service
+ * consumes forum-api's event feed over HTTP (woken by Redis), authenticates callers with forum-api's
+ * {@code /api/auth/me}, and serves the notification REST API.
+ */
+@QuarkusTest
+@TestProfile(WithForumApi.class)
+class NotificationFlowTests {
+
+    private static final Duration CONSUMED = Duration.ofSeconds(20);
+
+    record Session(long id, String username, String token) {
+    }
+
+    @Test
+    void shouldListMentionFromForumApiMessage() {
+        Session alice = register();
+        Session bob = register();
+        long thread = createThread(alice, "Plans");
+
+        long message = postMessage(alice, thread, "what do you think @" + bob.username() + "?");
+
+        await().atMost(CONSUMED).until(() -> types(bob).contains("mention"));
+        JsonPath page = asUser(bob).get("/api/forum/notifications").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> mention = page.<Map<String, Object>>getList("notifications").stream()
+                .filter(n -> "mention".equals(n.get("type"))).findFirst().orElseThrow();
+        assertThat(((Number) mention.get("message_id")).longValue()).isEqualTo(message);
+        assertThat(((Number) mention.get("thread_id")).longValue()).isEqualTo(thread);
+        assertThat(mention.get("is_read")).isEqualTo(false);
+    }
+
+    @Test
+    void shouldCountUnreadPerThreadAndClearOnThreadRead() {
+        Session alice = register();
+        long thread = createThread(alice, "Counts");
+        Session bob = register();
+        postMessage(alice, thread, "@" + bob.username() + " one");
+        postMessage(alice, thread, "@" + bob.username() + " two");
+
+        await().atMost(CONSUMED).until(() -> unreadTotal(bob) == 2);
+        asUser(bob).get("/api/forum/notifications/unread-counts").then().statusCode(200)
+                .body("threads." + thread, equalTo(2));
+
+        asUser(bob).post("/api/forum/threads/" + thread + "/notifications/read").then().statusCode(200)
+                .body("marked_read", equalTo(2)).body("total_unread", equalTo(0));
+        assertThat(unreadTotal(bob)).isZero();
+    }
+
+    @Test
+    void shouldNotifyFollowerOfNewMessageButNotItsAuthor() {
+        Session alice = register();
+        long thread = createThread(alice, "Followed");
+        Session bob = register();
+        postMessage(bob, thread, "I follow by posting");
+
+        long news = postMessage(alice, thread, "news for followers");
+
+        await().atMost(CONSUMED).until(() -> messageIds(bob).contains(news));
+        assertThat(messageIds(alice)).doesNotContain(news);
+    }
+
+    @Test
+    void shouldMarkAllReadAndPageWithCursor() {
+        Session alice = register();
+        long thread = createThread(alice, "Paging");
+        Session bob = register();
+        for (int i = 0; i < 3; i++) {
+            postMessage(alice, thread, "@" + bob.username() + " #" + i);
+        }
+        await().atMost(CONSUMED).until(() -> unreadTotal(bob) == 3);
+
+        JsonPath first = asUser(bob).queryParam("limit", 2).get("/api/forum/notifications").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(first.getList("notifications")).hasSize(2);
+        JsonPath second = asUser(bob).queryParam("limit", 2).queryParam("cursor", first.getString("next_cursor"))
+                .get("/api/forum/notifications").then().statusCode(200).extract().jsonPath();
+        assertThat(second.getList("notifications")).hasSize(1);
+        assertThat(second.getString("next_cursor")).isNull();
+
+        asUser(bob).post("/api/forum/notifications/mark-all-read").then().statusCode(200)
+                .body("marked_read", equalTo(3));
+        asUser(bob).queryParam("unread_only", true).get("/api/forum/notifications").then().statusCode(200)
+                .body("notifications.size()", equalTo(0));
+    }
+
+    @Test
+    void shouldMarkOneNotificationReadAndRefuseOthersNotifications() {
+        Session alice = register();
+        long thread = createThread(alice, "One");
+        Session bob = register();
+        postMessage(alice, thread, "@" + bob.username());
+        await().atMost(CONSUMED).until(() -> unreadTotal(bob) == 1);
+        long id = asUser(bob).get("/api/forum/notifications").then().extract().jsonPath()
+                .getLong("notifications[0].id");
+
+        asUser(alice).post("/api/forum/notifications/" + id + "/read").then().statusCode(404)
+                .body("error.code", equalTo("not_found"));
+        asUser(bob).post("/api/forum/notifications/" + id + "/read").then().statusCode(200)
+                .body("marked_read", equalTo(1)).body("total_unread", equalTo(0));
+    }
+
+    @Test
+    void shouldRejectBadParametersWithFieldErrors() {
+        Session alice = register();
+
+        asUser(alice).queryParam("limit", 0).get("/api/forum/notifications").then().statusCode(400)
+                .body("error.code", equalTo("invalid_parameter")).body("error.field", equalTo("limit"));
+        asUser(alice).queryParam("cursor", "abc").get("/api/forum/notifications").then().statusCode(400)
+                .body("error.field", equalTo("cursor"));
+        asUser(alice).post("/api/forum/threads/x/notifications/read").then().statusCode(400)
+                .body("error.field", equalTo("id"));
+    }
+
+    @Test
+    void shouldRejectForgedToken() {
+        given().header("Authorization", "Bearer forged-" + UUID.randomUUID()).get("/api/forum/notifications")
+                .then().statusCode(401).body("error.code", equalTo("unauthorized"));
+    }
+
+    @Test
+    void shouldRejectSessionAfterLogout() {
+        Session bob = register();
+        asUser(bob).get("/api/forum/notifications").then().statusCode(200); // now cached here
+
+        forumApi().header("Authorization", "Bearer " + bob.token()).post("/api/auth/logout").then()
+                .statusCode(org.hamcrest.Matchers.lessThan(300));
+
+        await().atMost(CONSUMED).untilAsserted(() ->
+                asUser(bob).get("/api/forum/notifications").then().statusCode(401));
+    }
+
+    // ---- forum-api, through its real REST API
+
+    private static RequestSpecification forumApi() {
+        return given().baseUri(ForumApiProcess.baseUrl).contentType(ContentType.JSON);
+    }
+
+    private static RequestSpecification asUser(Session s) {
+        return given().header("Authorization", "Bearer " + s.token());
+    }
+
+    private static Session register() {
+        String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String password = "password-" + username;
+        long id = forumApi().body(Map.of("username", username, "password", password)).post("/api/auth/register")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        String token = forumApi().body(Map.of("username", username, "password", password)).post("/api/auth/login")
+                .then().statusCode(200).extract().jsonPath().getString("token");
+        return new Session(id, username, token);
+    }
+
+    private static long createThread(Session s, String title) {
+        return forumApi().header("Authorization", "Bearer " + s.token())
+                .body(Map.of("title", title, "content", "first post of " + title))
+                .post("/api/forum/threads").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    private static long postMessage(Session s, long thread, String content) {
+        return forumApi().header("Authorization", "Bearer " + s.token()).body(Map.of("content", content))
+                .post("/api/forum/threads/" + thread + "/messages").then().statusCode(201).extract().jsonPath()
+                .getLong("id");
+    }
+
+    private static List<String> types(Session s) {
+        return asUser(s).queryParam("limit", 100).get("/api/forum/notifications").then().statusCode(200).extract()
+                .jsonPath().getList("notifications.type");
+    }
+
+    private static List<Long> messageIds(Session s) {
+        return asUser(s).queryParam("limit", 100).get("/api/forum/notifications").then().statusCode(200).extract()
+                .jsonPath().getList("notifications.message_id", Long.class);
+    }
+
+    private static long unreadTotal(Session s) {
+        return asUser(s).get("/api/forum/notifications/unread-counts").then().statusCode(200).extract().jsonPath()
+                .getLong("total");
+    }
+}
