@@ -189,7 +189,11 @@ public class OutboxRelay {
         return channels;
     }
 
-    @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Not before the application runs: a sweep on the scheduler thread would construct this bean (and its Redis
+    // client) while Quarkus still creates the Redis clients on the main thread, and that registry is not safe for
+    // concurrent creation (seen as a ConcurrentModificationException at startup).
+    @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         if (running && leader) {
             requestDrain();
