@@ -150,6 +150,26 @@ class NotificationFlowTests {
                 asUser(bob).get("/api/forum/notifications").then().statusCode(401));
     }
 
+    @Test
+    void shouldKeepConsumingThroughRedisOutageAndAfterRestart() {
+        Session alice = register();
+        long thread = createThread(alice, "Outage");
+        Session bob = register();
+        ForumApiProcess.redis.stop();
+        long during;
+        try {
+            during = postMessage(alice, thread, "@" + bob.username() + " while Redis is down");
+
+            await().atMost(CONSUMED).until(() -> messageIds(bob).contains(during));
+        } finally {
+            ForumApiProcess.redis.start();
+        }
+        long after = postMessage(alice, thread, "@" + bob.username() + " Redis is back");
+
+        await().atMost(CONSUMED).until(() -> messageIds(bob).contains(after));
+        assertThat(messageIds(bob)).filteredOn(id -> id == during || id == after).hasSize(2);
+    }
+
     // ---- forum-api, through its real REST API
 
     private static RequestSpecification forumApi() {
