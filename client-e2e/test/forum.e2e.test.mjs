@@ -1,0 +1,212 @@
+// Two real browsers on two front doors whose WebSockets land on two different gateway replicas:
+// what alice does, bob sees live without reloading, and bob's page survives a gateway restart
+// by itself, showing what was posted meanwhile exactly once.
+//
+//   client-e2e/install.sh && (cd client-e2e && npm test)      (after mvn package)
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser } from '../lib/browser.mjs';
+import { ROOT, startStack } from '../lib/stack.mjs';
+
+const SHOTS = path.join(ROOT, 'client-e2e', 'screenshots');
+/** How long a live change may take to appear in the other browser before the test fails. */
+const LIVE_MS = Number(process.env.E2E_LIVE_TIMEOUT_MS ?? 5000);
+/** A restarted gateway plus the client's backoff (max 10 s between attempts). */
+const RECONNECT_MS = 45000;
+
+const suffix = Date.now().toString(36).slice(-5);
+const ALICE = { username: `alice_${suffix}`, password: 'alice-password-1', display: 'Alice' };
+const BOB = { username: `bob_${suffix}`, password: 'bob-password-1', display: 'Bob' };
+const THREAD_TITLE = `Release plan ${suffix}`;
+
+const latencies = [];
+
+/** Runs `act` in one browser and measures how long `seen` takes to hold in the other. */
+async function live(label, act, seen) {
+  const started = performance.now();
+  await act();
+  await seen();
+  const ms = Math.round(performance.now() - started);
+  latencies.push(`${label}: ${ms} ms`);
+  return ms;
+}
+
+function message(page, text) {
+  return page.locator('ol.messages > li', { hasText: text });
+}
+
+async function register(page, user) {
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Display name (optional)').fill(user.display);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+  await page.locator('#connection-status', { hasText: 'Live' }).waitFor({ timeout: 15000 });
+}
+
+async function post(page, text) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await message(page, text).first().waitFor({ timeout: LIVE_MS });
+}
+
+describe('forum client in two browsers on two gateways', () => {
+  let stack;
+  let a; // alice, via front door A -> gateway 1
+  let b; // bob, via front door B -> gateway 2
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    stack = await startStack();
+    [a, b] = await Promise.all([launchBrowser('alice'), launchBrowser('bob')]);
+    await Promise.all([a.page.goto(`${stack.doorA.url}/`), b.page.goto(`${stack.doorB.url}/`)]);
+  }, { timeout: 180000 });
+
+  after(async () => {
+    if (latencies.length) console.log(`live delivery (action in one browser -> visible in the other):\n  ${latencies.join('\n  ')}`);
+    await a?.close();
+    await b?.close();
+    await stack?.stop();
+  });
+
+  it('registers alice and bob through the sign-up form', async () => {
+    await register(a.page, ALICE);
+    await register(b.page, BOB);
+    assert.equal(await a.page.locator('#whoami').textContent(), 'Alice');
+    assert.equal(await b.page.locator('#whoami').textContent(), 'Bob');
+    // A marker that a reload would wipe: bob's page must stay the same document to the end.
+    await b.page.evaluate(() => { window.e2eNotReloaded = true; });
+  });
+
+  it('shows a thread created by alice in bob\'s thread list without reloading', async () => {
+    await live('new thread in list', async () => {
+      await a.page.getByLabel('Title').fill(THREAD_TITLE);
+      await a.page.getByLabel('First message').fill('Kick-off: **bold** plan and <script>alert(1)</script>');
+      await a.page.getByRole('button', { name: 'Create thread' }).click();
+    }, () => b.page.getByRole('link', { name: THREAD_TITLE }).waitFor({ timeout: LIVE_MS }));
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    // Markdown is the server's sanitised HTML: bold rendered, script inert.
+    await a.page.locator('ol.messages strong', { hasText: 'bold' }).waitFor();
+    assert.equal(await a.page.locator('ol.messages script').count(), 0);
+    await b.page.getByRole('link', { name: THREAD_TITLE }).click();
+    await b.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    await message(b.page, 'Kick-off').waitFor();
+  });
+
+  it('shows alice typing, then her new message, in bob\'s open thread', async () => {
+    await live('typing indicator', () => a.page.getByLabel('Message', { exact: true }).pressSequentially('Fir'),
+      () => b.page.getByText(`${ALICE.username} is typing…`).waitFor({ timeout: LIVE_MS }));
+    await live('new message', () => post(a.page, 'First live message'),
+      () => message(b.page, 'First live message').waitFor({ timeout: LIVE_MS }));
+    assert.equal(await message(b.page, 'First live message').count(), 1);
+  });
+
+  it('shows alice\'s edit in bob\'s view', async () => {
+    const mine = message(a.page, 'First live message');
+    await live('edit', async () => {
+      await mine.getByRole('button', { name: 'Edit' }).click();
+      await a.page.getByLabel('Edited text').fill('First live message, edited');
+      await a.page.getByRole('button', { name: 'Save' }).click();
+    }, () => message(b.page, 'First live message, edited').getByText('(edited)').waitFor({ timeout: LIVE_MS }));
+  });
+
+  it('shows alice\'s like as a like count in bob\'s view', async () => {
+    await live('like', () => message(a.page, 'First live message, edited').getByRole('button', { name: /^Like/ }).click(),
+      () => message(b.page, 'First live message, edited').locator('.like-count', { hasText: '1' }).waitFor({ timeout: LIVE_MS }));
+    const liked = message(a.page, 'First live message, edited').locator('button.like');
+    assert.equal(await liked.getAttribute('aria-pressed'), 'true');
+  });
+
+  it('removes a message alice deletes from bob\'s view', async () => {
+    await post(a.page, 'Short-lived message');
+    await message(b.page, 'Short-lived message').waitFor({ timeout: LIVE_MS });
+    a.page.once('dialog', (d) => d.accept());
+    await live('delete', () => message(a.page, 'Short-lived message').getByRole('button', { name: 'Delete' }).click(),
+      () => message(b.page, 'Short-lived message').waitFor({ state: 'detached', timeout: LIVE_MS }));
+  });
+
+  it('notifies alice when bob mentions her, in the bell and the notifications list', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    await post(b.page, `Thanks @${ALICE.username}, looks good`);
+    await a.page.locator('#bell-count:not([hidden])').waitFor({ timeout: 15000 });
+    await a.page.getByRole('link', { name: /^Notifications, \d+ unread$/ }).click();
+    await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    await a.page.locator('.notification-list li.notification').first().waitFor();
+    await a.page.screenshot({ path: path.join(SHOTS, 'notifications.png'), fullPage: true });
+    await a.page.getByRole('button', { name: 'Mark all as read' }).click();
+    await a.page.locator('#bell-count[hidden]').waitFor({ state: 'attached' });
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    await a.page.getByRole('link', { name: THREAD_TITLE }).click();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+  });
+
+  it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
+    // There is no API to create the first admin: promote alice in the test's own database.
+    await stack.sql(`UPDATE forum_user SET role = 'admin' WHERE username = '${ALICE.username}'`);
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    const controls = a.page.getByRole('form', { name: 'Moderator controls' });
+    await live('pin', () => controls.getByRole('button', { name: 'Pin', exact: true }).click(),
+      () => b.page.locator('.thread-header .tag-pin').waitFor({ timeout: LIVE_MS }));
+    await live('lock', () => controls.getByRole('button', { name: 'Lock', exact: true }).click(),
+      () => b.page.locator('textarea[name="content"][disabled]').waitFor({ timeout: LIVE_MS }));
+    await b.page.getByText('This thread is locked.').waitFor();
+    await controls.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await b.page.locator('textarea[name="content"]:not([disabled])').waitFor({ timeout: LIVE_MS });
+
+    await a.page.getByRole('link', { name: 'Moderation' }).click();
+    await a.page.getByText('@everyone is enabled.').waitFor();
+    await live('@everyone switched off (notice)', () => a.page.getByRole('button', { name: 'Disable @everyone' }).click(),
+      () => b.page.locator('.toast', { hasText: '@everyone' }).first().waitFor({ timeout: LIVE_MS }));
+    await a.page.getByText('@everyone is disabled for everybody.').waitFor();
+    await a.page.screenshot({ path: path.join(SHOTS, 'moderation.png'), fullPage: true });
+    await a.page.getByRole('button', { name: 'Enable @everyone' }).click();
+    await a.page.getByText('@everyone is enabled.').waitFor();
+
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    const row = a.page.locator('.thread-row', { hasText: THREAD_TITLE });
+    await row.locator('.tag-pin').waitFor();
+    await row.getByRole('link').click();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+  });
+
+  it('reconnects bob by itself after his gateway restarts and shows what was posted meanwhile, once each', async () => {
+    const [, gateway2] = stack.gateways;
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    await gateway2.kill('SIGKILL');
+    await b.page.locator('#connection-status:not([data-state="open"])').waitFor({ timeout: 15000 });
+
+    const during = ['While gateway 2 was down #1', 'While gateway 2 was down #2', 'While gateway 2 was down #3'];
+    for (const text of during) await post(a.page, text);
+
+    gateway2.start();
+    await gateway2.waitReady();
+    const started = performance.now();
+    await b.page.locator('#connection-status[data-state="open"]').waitFor({ timeout: RECONNECT_MS });
+    for (const text of during) await message(b.page, text).waitFor({ timeout: LIVE_MS });
+    latencies.push(`gateway ready -> bob live with the missed messages: ${Math.round(performance.now() - started)} ms`);
+
+    await post(a.page, 'After the restart');
+    await message(b.page, 'After the restart').waitFor({ timeout: LIVE_MS });
+
+    for (const text of [...during, 'After the restart']) {
+      assert.equal(await message(b.page, text).count(), 1, `"${text}" shown once`);
+    }
+    const ids = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => li.dataset.messageId));
+    assert.equal(new Set(ids).size, ids.length, 'no message id twice');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+    await b.page.screenshot({ path: path.join(SHOTS, 'thread-view.png'), fullPage: true });
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
+  });
+
+  it('ran without CSP violations or uncaught errors under default-src \'self\'', () => {
+    assert.deepEqual([...a.problems, ...b.problems], []);
+  });
+});

@@ -1,0 +1,51 @@
+// REST client for forum-api and notification-service (same origin; the session is the
+// HttpOnly `forum_session` cookie, so no token is kept in JavaScript).
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Calls the API; resolves to the parsed JSON body (or null), rejects with ApiError. */
+export async function api(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection.');
+  }
+  const text = await res.text();
+  let json = null;
+  if (text) {
+    try { json = JSON.parse(text); } catch { json = null; }
+  }
+  if (!res.ok) {
+    const e = json?.error ?? {};
+    throw new ApiError(res.status, e.code ?? `http_${res.status}`,
+      e.message ?? (typeof json?.message === 'string' ? json.message : `Request failed (${res.status})`), e.field);
+  }
+  return json;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body ?? {});
+export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
+
+/** Builds a query string, skipping empty values. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,40 @@
+// Notifications list: live (the store is fed by `forum_notification` events), mark read,
+// mark all read.
+import { h, replaceChildren, time } from '../dom.js';
+
+export function renderNotifications(ctx, main) {
+  const store = ctx.notifications;
+  const list = h('ul', { class: 'notification-list', 'aria-label': 'Notifications' });
+  const markAll = h('button', { type: 'button' }, 'Mark all as read');
+  const status = h('p', { class: 'muted', role: 'status' });
+
+  function item(n) {
+    const link = n.thread_id
+      ? h('a', { href: n.message_id ? `#/threads/${n.thread_id}/messages/${n.message_id}` : `#/threads/${n.thread_id}` }, n.title || 'Notification')
+      : h('strong', {}, n.title || 'Notification');
+    return h('li', { class: `notification${n.is_read ? '' : ' unread'}`, dataset: { notificationId: n.id } },
+      h('div', { class: 'notification-main' },
+        n.is_read ? null : h('span', { class: 'dot', 'aria-label': 'unread' }),
+        link,
+        n.content ? h('p', { class: 'notification-content' }, n.content) : null,
+        h('p', { class: 'muted' }, n.actor?.username ? `${n.actor.username} · ` : '', time(n.created_at))),
+      n.is_read ? null : h('button', {
+        type: 'button', 'aria-label': `Mark “${n.title || 'notification'}” as read`,
+        onclick: () => store.markRead(n.id).catch((err) => ctx.toast(err.message, { kind: 'error' })),
+      }, 'Mark read'));
+  }
+
+  function draw() {
+    replaceChildren(list, store.items.length ? store.items.map(item) : h('li', { class: 'muted' }, store.loaded ? 'No notifications.' : 'Loading…'));
+    markAll.disabled = store.count === 0;
+    status.textContent = store.count ? `${store.count} unread` : 'All caught up';
+  }
+
+  markAll.addEventListener('click', () => store.markAllRead().catch((err) => ctx.toast(err.message, { kind: 'error' })));
+  store.addEventListener('change', draw);
+  replaceChildren(main, h('section', { 'aria-labelledby': 'notif-h' },
+    h('div', { class: 'section-head' }, h('h1', { id: 'notif-h' }, 'Notifications'), markAll), status, list));
+  draw();
+  store.loadList().then(draw);
+  return () => store.removeEventListener('change', draw);
+}

@@ -1,0 +1,108 @@
+package dev.forum.gateway.client;
+
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPage;
+import dev.forum.contract.ThreadAccess;
+import dev.forum.gateway.config.GatewayConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The gateway's calls to forum-api, non-blocking. "Not found" and "not authenticated" are values
+ * ({@code Optional.empty()}); anything else that fails becomes {@link UpstreamUnavailableException}.
+ * Thread access answers are cached for {@code gateway.access.cache-ttl} and invalidated by
+ * thread_updated / thread_deleted.
+ */
+@ApplicationScoped
+public class ForumApi {
+
+    private record CachedAccess(Optional<ThreadAccess> access, long expiresAtNanos) {
+    }
+
+    private static final Predicate<Throwable> IS_404 = status(404);
+    private static final Predicate<Throwable> IS_401_OR_403 = status(401).or(status(403));
+
+    private final ForumApiClient client;
+    private final String internalToken;
+    private final Duration timeout;
+    private final long accessTtlNanos;
+    private final ConcurrentHashMap<Long, CachedAccess> accessCache = new ConcurrentHashMap<>();
+
+    public ForumApi(GatewayConfig config) {
+        this.timeout = config.forumApi().timeout();
+        this.client = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(config.forumApi().url()))
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build(ForumApiClient.class);
+        this.internalToken = config.forumApi().internalToken();
+        this.accessTtlNanos = config.access().cacheTtl().toNanos();
+    }
+
+    /** The user behind a session token, or empty if forum-api does not recognise it (forged, expired, logged out). */
+    public Uni<Optional<CurrentUser>> resolveSession(String token) {
+        return client.me("Bearer " + token)
+                .map(Optional::of)
+                .onFailure(IS_401_OR_403).recoverWithItem(Optional.empty())
+                .onFailure(IS_401_OR_403.negate()).transform(e -> unavailable("auth/me", e));
+    }
+
+    public Uni<Optional<ThreadAccess>> findThreadAccess(long threadId) {
+        CachedAccess cached = accessCache.get(threadId);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
+            return Uni.createFrom().item(cached.access());
+        }
+        return client.threadAccess(threadId, internalToken)
+                .map(Optional::of)
+                .onFailure(IS_404).recoverWithItem(Optional.empty())
+                .onFailure(IS_404.negate()).transform(e -> unavailable("threads/" + threadId, e))
+                .invoke(access -> accessCache.put(threadId, new CachedAccess(access, System.nanoTime() + accessTtlNanos)));
+    }
+
+    public void invalidateThreadAccess(long threadId) {
+        accessCache.remove(threadId);
+    }
+
+    public Uni<Optional<EventEnvelope>> findEventById(UUID eventId) {
+        return client.event(eventId.toString(), internalToken)
+                .map(Optional::of)
+                .onFailure(IS_404).recoverWithItem(Optional.empty())
+                .onFailure(IS_404.negate()).transform(e -> unavailable("events/" + eventId, e));
+    }
+
+    /** Events with seq above {@code afterSeq} (optionally of one thread), oldest first. */
+    public Uni<EventPage> findEventsAfter(long afterSeq, Long threadId, int limit) {
+        return client.events(afterSeq, threadId, limit, internalToken)
+                .onFailure().transform(e -> unavailable("events?after_seq=" + afterSeq, e));
+    }
+
+    /** For callers on worker threads (the sequencer, replays). */
+    public Duration timeout() {
+        return timeout.plusSeconds(1);
+    }
+
+    private static Predicate<Throwable> status(int code) {
+        return failure -> failure instanceof WebApplicationException wae && wae.getResponse() != null
+                && wae.getResponse().getStatus() == code;
+    }
+
+    private static Throwable unavailable(String what, Throwable cause) {
+        if (cause instanceof UpstreamUnavailableException) {
+            return cause;
+        }
+        Log.debugf("forum-api %s failed: %s", what, cause.toString());
+        return new UpstreamUnavailableException("forum-api " + what + " failed: " + cause.getMessage(), cause);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.forum.gateway.client;
+
+import dev.forum.contract.AuthContract;
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPage;
+import dev.forum.contract.ThreadAccess;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** forum-api as the gateway sees it (reactive REST client; built by {@link ForumApi}). */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public interface ForumApiClient {
+
+    @GET
+    @Path("/auth/me")
+    Uni<CurrentUser> me(@HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/internal/threads/{id}")
+    Uni<ThreadAccess> threadAccess(@PathParam("id") long threadId,
+            @HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken);
+
+    @GET
+    @Path("/internal/events")
+    Uni<EventPage> events(@QueryParam("after_seq") long afterSeq, @QueryParam("thread_id") Long threadId,
+            @QueryParam("limit") int limit, @HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken);
+
+    @GET
+    @Path("/internal/events/{id}")
+    Uni<EventEnvelope> event(@PathParam("id") String eventId,
+            @HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken);
+}

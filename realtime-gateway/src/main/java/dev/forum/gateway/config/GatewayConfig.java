@@ -1,0 +1,111 @@
+package dev.forum.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Every {@code gateway.*} setting (application.properties, section "Gateway"). */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    ForumApi forumApi();
+
+    Heartbeat heartbeat();
+
+    Queue queue();
+
+    Subscriptions subscriptions();
+
+    RateLimit rateLimit();
+
+    Typing typing();
+
+    Redis redis();
+
+    Feed feed();
+
+    Access access();
+
+    interface ForumApi {
+        /** Base URL of forum-api (auth, thread access, event feed). */
+        @WithDefault("http://127.0.0.1:8080")
+        String url();
+
+        /** Sent as X-Internal-Token on internal calls. */
+        String internalToken();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    interface Heartbeat {
+        /** A heartbeat frame goes out after this much outbound silence. */
+        @WithDefault("30s")
+        Duration interval();
+    }
+
+    interface Queue {
+        /** Per-connection outbound queue bound, in bytes of serialised frames. */
+        @WithDefault("1048576")
+        int maxBytes();
+    }
+
+    interface Subscriptions {
+        /** Thread subscriptions one connection may hold. */
+        @WithDefault("100")
+        int max();
+    }
+
+    interface RateLimit {
+        /** Inbound messages per second per connection (sustained). */
+        @WithDefault("20")
+        double perSecond();
+
+        @WithDefault("40")
+        int burst();
+
+        /** Consecutive refused messages after which the connection is closed. */
+        @WithDefault("50")
+        int closeAfter();
+    }
+
+    interface Typing {
+        /** A repeated identical typing state per user and thread is forwarded at most this often. */
+        @WithDefault("2s")
+        Duration throttle();
+    }
+
+    interface Redis {
+        @WithDefault("forum")
+        String namespace();
+
+        @WithDefault("redis://127.0.0.1:6379")
+        String url();
+
+        @WithDefault("1s")
+        Duration pingInterval();
+
+        @WithDefault("1s")
+        Duration reconnectDelay();
+    }
+
+    interface Feed {
+        /** How often the feed is polled while Redis is down. */
+        @WithDefault("300ms")
+        Duration pollInterval();
+
+        @WithDefault("500")
+        int pageSize();
+
+        /** Events handed from Redis to the sequencer and not processed yet; beyond, dropped and refetched. */
+        @WithDefault("10000")
+        int handoffCapacity();
+    }
+
+    interface Access {
+        /** How long a ThreadAccess answer is trusted (thread_updated/thread_deleted invalidate it at once). */
+        @WithDefault("5s")
+        Duration cacheTtl();
+    }
+}

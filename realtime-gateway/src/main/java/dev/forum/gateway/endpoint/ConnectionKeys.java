@@ -1,0 +1,16 @@
+package dev.forum.gateway.endpoint;
+
+import dev.forum.contract.CurrentUser;
+import dev.forum.gateway.registry.ClientSession;
+import io.quarkus.websockets.next.UserData.TypedKey;
+
+/** What the handshake and the connection keep in {@code userData()}. */
+final class ConnectionKeys {
+
+    static final TypedKey<CurrentUser> USER = new TypedKey<>("forum.user");
+    static final TypedKey<String> TOKEN = TypedKey.forString("forum.token");
+    static final TypedKey<ClientSession> SESSION = new TypedKey<>("forum.session");
+
+    private ConnectionKeys() {
+    }
+}

@@ -1,0 +1,44 @@
+package dev.forum.gateway.endpoint;
+
+/**
+ * Every close code the gateway sends. 4000-4499: reconnect and resume; 4500-4999: terminal, do not
+ * reconnect with the same credentials/request. Reasons are a few ASCII words.
+ */
+public enum DisconnectCode {
+    /** Standard 1012: the gateway is restarting; reconnect (to another replica) and resume. */
+    SHUTDOWN(1012, "service restart", true),
+    /** Standard 1009: a frame or message exceeded the configured size (sent by the WebSocket layer). */
+    MESSAGE_TOO_BIG(1009, "message too big", false),
+    /** The client did not read fast enough; its outbound queue overflowed. Reconnect and resume. */
+    SLOW(4001, "slow client", true),
+    /** Server-side failure while serving this connection; reconnect and resume. */
+    INTERNAL(4002, "internal error", true),
+    /** The session was logged out or expired. */
+    SESSION_REVOKED(4501, "session revoked", false),
+    /** The legacy thread endpoint was opened for a thread the user may not read or that does not exist. */
+    FORBIDDEN(4503, "forbidden", false),
+    /** Persistent flooding after rate-limit errors. */
+    FLOOD(4508, "too many messages", false);
+
+    private final int code;
+    private final String reason;
+    private final boolean reconnect;
+
+    DisconnectCode(int code, String reason, boolean reconnect) {
+        this.code = code;
+        this.reason = reason;
+        this.reconnect = reconnect;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public boolean reconnect() {
+        return reconnect;
+    }
+}

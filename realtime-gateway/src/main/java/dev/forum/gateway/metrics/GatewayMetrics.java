@@ -1,0 +1,123 @@
+package dev.forum.gateway.metrics;
+
+import dev.forum.gateway.registry.DeliveryListener;
+import dev.forum.gateway.registry.EndpointKind;
+import dev.forum.gateway.registry.OutboundFrame;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The gateway's Prometheus metrics (see docs/metrics.md, section realtime-gateway). */
+@ApplicationScoped
+public class GatewayMetrics implements DeliveryListener {
+
+    private final MeterRegistry registry;
+    private final Map<EndpointKind, AtomicInteger> connections = new EnumMap<>(EndpointKind.class);
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> drops = new ConcurrentHashMap<>();
+    private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final AtomicInteger redisUp = new AtomicInteger();
+    private final Counter replays;
+    private final Counter replayedEvents;
+    private final Counter resyncs;
+    private final Counter gapFills;
+    private final Counter polledEvents;
+    private final Timer latency;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (EndpointKind kind : EndpointKind.values()) {
+            AtomicInteger gauge = new AtomicInteger();
+            connections.put(kind, gauge);
+            Gauge.builder("gateway.connections", gauge, AtomicInteger::get)
+                    .description("Open WebSocket connections")
+                    .tag("endpoint", kind.tag())
+                    .register(registry);
+        }
+        Gauge.builder("gateway.redis.up", redisUp, AtomicInteger::get)
+                .description("1 while the Redis subscription is live, 0 while delivering from the feed")
+                .register(registry);
+        replays = Counter.builder("gateway.replays").description("Resume replays run").register(registry);
+        replayedEvents = Counter.builder("gateway.replayed.events").description("Events sent by replays")
+                .register(registry);
+        resyncs = Counter.builder("gateway.resyncs").description("resync_required frames sent").register(registry);
+        gapFills = Counter.builder("gateway.seq.gap.events")
+                .description("Events fetched from the feed to fill a seq gap").register(registry);
+        polledEvents = Counter.builder("gateway.feed.polled.events")
+                .description("Events delivered from the feed while Redis was down").register(registry);
+        latency = Timer.builder("gateway.delivery.latency")
+                .description("From the event's commit to its socket write")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    public void connectionOpened(EndpointKind kind) {
+        connections.get(kind).incrementAndGet();
+    }
+
+    public void connectionClosed(EndpointKind kind) {
+        connections.get(kind).decrementAndGet();
+    }
+
+    public void redisLink(boolean up) {
+        redisUp.set(up ? 1 : 0);
+    }
+
+    public void replayed(int events) {
+        replays.increment();
+        replayedEvents.increment(events);
+    }
+
+    public void resyncRequired() {
+        resyncs.increment();
+    }
+
+    public void gapFilled(int events) {
+        gapFills.increment(events);
+    }
+
+    public void polled(int events) {
+        polledEvents.increment(events);
+    }
+
+    public void drop(String reason) {
+        drops.computeIfAbsent(reason, r -> Counter.builder("gateway.drops").tag("reason", r)
+                .description("Frames or events not delivered, by reason").register(registry)).increment();
+    }
+
+    @Override
+    public void written(OutboundFrame frame) {
+        deliveries.computeIfAbsent(frame.type(), t -> Counter.builder("gateway.deliveries").tag("type", t)
+                .description("Frames written to sockets, by type").register(registry)).increment();
+        Instant committedAt = frame.committedAt();
+        if (committedAt != null) {
+            Duration elapsed = Duration.between(committedAt, Instant.now());
+            if (!elapsed.isNegative()) {
+                latency.record(elapsed);
+            }
+        }
+    }
+
+    @Override
+    public void dropped(OutboundFrame frame, String reason) {
+        drop(reason);
+    }
+
+    @Override
+    public void disconnected(String reason) {
+        disconnects.computeIfAbsent(reason, r -> Counter.builder("gateway.disconnects").tag("reason", r)
+                .description("Connections closed by the gateway, by reason").register(registry)).increment();
+    }
+}

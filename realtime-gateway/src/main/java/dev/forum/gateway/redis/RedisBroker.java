@@ -1,0 +1,188 @@
+package dev.forum.gateway.redis;
+
+import dev.forum.contract.Channels;
+import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.replay.EventSequencer;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Redis pub/sub on one dedicated connection: PSUBSCRIBE to every events shard plus SUBSCRIBE to the
+ * typing and notification channels. Messages are handed to the {@link EventSequencer} untouched (no
+ * parsing on the Redis I/O thread). When the connection drops, or PINGs on a separate connection
+ * fail, the link is marked down (the sequencer polls the feed) and a new connection is opened and
+ * RESUBSCRIBED every {@code gateway.redis.reconnect-delay} until Redis answers again.
+ */
+@ApplicationScoped
+public class RedisBroker implements Broker {
+
+    private static final int SUBSCRIPTIONS = 3;
+    private static final int FAILED_PINGS_BEFORE_DOWN = 2;
+
+    private final Vertx vertx;
+    private final Channels channels;
+    private final EventSequencer sequencer;
+    private final GatewayMetrics metrics;
+    private final GatewayConfig config;
+    private final AtomicInteger failedPings = new AtomicInteger();
+    private Redis commands;
+    private volatile Redis subscriberClient;
+    private volatile RedisConnection subscriber;
+    private volatile boolean up;
+    private volatile boolean stopping;
+    private long pingTimer = -1;
+
+    public RedisBroker(Vertx vertx, Channels channels, EventSequencer sequencer, GatewayMetrics metrics,
+            GatewayConfig config) {
+        this.vertx = vertx;
+        this.channels = channels;
+        this.sequencer = sequencer;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        commands = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+                .setMaxPoolSize(4).setMaxPoolWaiting(64));
+        connect();
+        pingTimer = vertx.setPeriodic(config.redis().pingInterval().toMillis(), id -> ping());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (pingTimer >= 0) {
+            vertx.cancelTimer(pingTimer);
+        }
+        closeSubscriber();
+        if (commands != null) {
+            commands.close();
+        }
+    }
+
+    @Override
+    public boolean isUp() {
+        return up;
+    }
+
+    @Override
+    public void publish(String channel, String message) {
+        commands.send(Request.cmd(Command.PUBLISH).arg(channel).arg(message))
+                .onFailure(e -> {
+                    Log.debugf("publish to %s failed: %s", channel, e.getMessage());
+                    metrics.drop("publish_failed");
+                });
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url()));
+        subscriberClient = client;
+        client.connect()
+                .onSuccess(connection -> subscribe(client, connection))
+                .onFailure(e -> {
+                    Log.debugf("Redis connect failed: %s", e.getMessage());
+                    client.close();
+                    scheduleReconnect();
+                });
+    }
+
+    private void subscribe(Redis client, RedisConnection connection) {
+        AtomicInteger confirmed = new AtomicInteger();
+        subscriber = connection;
+        connection.handler(response -> onMessage(connection, response, confirmed));
+        connection.exceptionHandler(e -> lost(connection, e.getMessage()));
+        connection.endHandler(v -> lost(connection, "connection closed"));
+        connection.send(Request.cmd(Command.PSUBSCRIBE).arg(channels.eventsPattern()))
+                .compose(r -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(channels.typing())
+                        .arg(channels.notifications())))
+                .onFailure(e -> lost(connection, e.getMessage()));
+    }
+
+    private void onMessage(RedisConnection connection, Response response, AtomicInteger confirmed) {
+        if (response == null || response.size() < 3) {
+            return;
+        }
+        String kind = response.get(0).toString();
+        switch (kind) {
+            case "pmessage" -> sequencer.submit(response.get(3).toString());
+            case "message" -> sequencer.submit(response.get(2).toString());
+            case "subscribe", "psubscribe" -> {
+                if (confirmed.incrementAndGet() == SUBSCRIPTIONS && connection == subscriber) {
+                    markUp();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void markUp() {
+        failedPings.set(0);
+        up = true;
+        Log.infof("Redis subscription live on %s, %s, %s", channels.eventsPattern(), channels.typing(),
+                channels.notifications());
+        sequencer.brokerUp();
+    }
+
+    private synchronized void lost(RedisConnection connection, String why) {
+        if (connection != subscriber) {
+            return;
+        }
+        Log.warnf("Redis subscriber connection lost: %s", why);
+        up = false;
+        sequencer.brokerDown();
+        closeSubscriber();
+        scheduleReconnect();
+    }
+
+    private void closeSubscriber() {
+        RedisConnection connection = subscriber;
+        subscriber = null;
+        if (connection != null) {
+            connection.close();
+        }
+        Redis client = subscriberClient;
+        subscriberClient = null;
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (!stopping) {
+            vertx.setTimer(config.redis().reconnectDelay().toMillis(), id -> connect());
+        }
+    }
+
+    private void ping() {
+        if (stopping || commands == null) {
+            return;
+        }
+        commands.send(Request.cmd(Command.PING))
+                .timeout(config.redis().pingInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .onSuccess(r -> failedPings.set(0))
+                .onFailure(e -> {
+                    if (failedPings.incrementAndGet() >= FAILED_PINGS_BEFORE_DOWN && up) {
+                        RedisConnection connection = subscriber;
+                        if (connection != null) {
+                            lost(connection, "PING failed: " + e.getMessage());
+                        }
+                    }
+                });
+    }
+}

@@ -1,0 +1,98 @@
+package dev.forum.gateway.registry;
+
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.ThreadAccess;
+import dev.forum.gateway.endpoint.DisconnectCode;
+import dev.forum.gateway.internal.TokenBucket;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One open WebSocket: who it is, what it subscribed to, and its single outbound writer. */
+public final class ClientSession {
+
+    private final String id;
+    private final EndpointKind endpoint;
+    private final String token;
+    private final OutboundWriter writer;
+    private final TokenBucket inboundLimit;
+    private final Map<Long, ThreadSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile CurrentUser user;
+
+    public ClientSession(String id, EndpointKind endpoint, CurrentUser user, String token, OutboundWriter writer,
+            TokenBucket inboundLimit) {
+        this.id = id;
+        this.endpoint = endpoint;
+        this.user = user;
+        this.token = token;
+        this.writer = writer;
+        this.inboundLimit = inboundLimit;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public EndpointKind endpoint() {
+        return endpoint;
+    }
+
+    public CurrentUser user() {
+        return user;
+    }
+
+    /** The user's role or tier changed (user_updated): later events are filtered with the new values. */
+    public void updateUser(CurrentUser updated) {
+        this.user = updated;
+    }
+
+    /** The session token the socket was opened with (re-validated on session_revoked). */
+    public String token() {
+        return token;
+    }
+
+    public OutboundWriter writer() {
+        return writer;
+    }
+
+    public TokenBucket inboundLimit() {
+        return inboundLimit;
+    }
+
+    /** Whether this user may read a thread of the given tier (the envelope's min_tier_cents). */
+    public boolean mayReadTier(Integer minTierCents) {
+        CurrentUser current = user;
+        return ThreadAccess.readableAtTier(minTierCents == null ? 0 : minTierCents, current.role(),
+                current.tierCents());
+    }
+
+    public boolean send(OutboundFrame frame) {
+        return writer.enqueue(frame);
+    }
+
+    public void close(DisconnectCode code) {
+        writer.close(code);
+    }
+
+    public ThreadSubscription subscription(long threadId) {
+        return subscriptions.get(threadId);
+    }
+
+    public int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    public Collection<ThreadSubscription> subscriptions() {
+        return subscriptions.values();
+    }
+
+    ThreadSubscription putSubscription(ThreadSubscription subscription) {
+        ThreadSubscription previous = subscriptions.putIfAbsent(subscription.threadId(), subscription);
+        return previous == null ? subscription : previous;
+    }
+
+    ThreadSubscription removeSubscription(long threadId) {
+        return subscriptions.remove(threadId);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.forum.gateway.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
+import dev.forum.contract.Role;
+import dev.forum.gateway.client.ForumApi;
+import dev.forum.gateway.endpoint.DisconnectCode;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Routes one event to the local connections that may have it, by audience (thread, readers, user,
+ * all; never internal), checking each recipient's tier against the envelope's {@code min_tier_cents}.
+ * The frame is serialised once, lazily, and the same bytes go to every recipient. Also applies the
+ * access consequences of thread_updated / thread_deleted and the internal session events.
+ */
+@ApplicationScoped
+public class Hub {
+
+    private final SubscriptionRegistry registry;
+    private final ServerFrames frames;
+    private final ForumApi forumApi;
+    private final GatewayMetrics metrics;
+
+    public Hub(SubscriptionRegistry registry, ServerFrames frames, ForumApi forumApi, GatewayMetrics metrics) {
+        this.registry = registry;
+        this.frames = frames;
+        this.forumApi = forumApi;
+        this.metrics = metrics;
+    }
+
+    /** Delivers one event. Called in seq order for outbox events. Never blocks. */
+    public void route(EventEnvelope envelope) {
+        if (envelope.audience() == null || envelope.type() == null) {
+            metrics.drop("invalid_envelope");
+            return;
+        }
+        switch (envelope.audience()) {
+            case INTERNAL -> handleInternal(envelope);
+            case THREAD -> routeToThread(envelope);
+            case READERS -> routeToAll(envelope, true);
+            case ALL -> routeToAll(envelope, false);
+            case USER -> routeToUser(envelope);
+        }
+    }
+
+    /** Stops a connection's subscription and tells the client why. */
+    public void revoke(ClientSession session, long threadId, String reason) {
+        if (registry.unsubscribe(session, threadId)) {
+            session.send(frames.subscriptionRevoked(threadId, reason));
+        }
+    }
+
+    private void routeToThread(EventEnvelope envelope) {
+        Long threadId = envelope.threadId();
+        if (threadId == null) {
+            metrics.drop("invalid_envelope");
+            return;
+        }
+        Long typist = envelope.type() == EventType.USER_TYPING ? payloadLong(envelope, "user_id") : null;
+        OutboundFrame frame = null;
+        for (ClientSession session : registry.threadSubscribers(threadId)) {
+            if (typist != null && typist == session.user().id()) {
+                continue;
+            }
+            ThreadSubscription subscription = session.subscription(threadId);
+            if (subscription == null || !session.mayReadTier(envelope.minTierCents())) {
+                continue;
+            }
+            if (frame == null) {
+                frame = frames.event(envelope);
+            }
+            subscription.deliverLive(frame, envelope.seq());
+        }
+        if (envelope.type() == EventType.THREAD_UPDATED) {
+            forumApi.invalidateThreadAccess(threadId);
+            Integer newTier = newTier(envelope);
+            for (ClientSession session : registry.threadSubscribers(threadId)) {
+                if (!session.mayReadTier(newTier)) {
+                    revoke(session, threadId, "access_lost");
+                }
+            }
+        } else if (envelope.type() == EventType.THREAD_DELETED) {
+            forumApi.invalidateThreadAccess(threadId);
+            for (ClientSession session : registry.threadSubscribers(threadId)) {
+                revoke(session, threadId, "thread_deleted");
+            }
+        }
+    }
+
+    private void routeToAll(EventEnvelope envelope, boolean checkTier) {
+        OutboundFrame frame = null;
+        for (ClientSession session : registry.allSessions()) {
+            if (checkTier && !session.mayReadTier(envelope.minTierCents())) {
+                continue;
+            }
+            if (frame == null) {
+                frame = frames.event(envelope);
+            }
+            session.send(frame);
+        }
+    }
+
+    private void routeToUser(EventEnvelope envelope) {
+        if (envelope.userId() == null) {
+            metrics.drop("invalid_envelope");
+            return;
+        }
+        OutboundFrame frame = null;
+        for (ClientSession session : registry.userSessions(envelope.userId())) {
+            if (envelope.threadId() != null && envelope.minTierCents() != null
+                    && !session.mayReadTier(envelope.minTierCents())) {
+                continue;
+            }
+            if (frame == null) {
+                frame = frames.event(envelope);
+            }
+            session.send(frame);
+        }
+    }
+
+    private void handleInternal(EventEnvelope envelope) {
+        if (envelope.type() == EventType.SESSION_REVOKED) {
+            Long userId = payloadLong(envelope, "user_id");
+            if (userId != null) {
+                revalidateSessions(userId);
+            }
+        } else if (envelope.type() == EventType.USER_UPDATED) {
+            JsonNode user = envelope.payload() == null ? null : envelope.payload().get("user");
+            if (user != null && user.hasNonNull("id")) {
+                updateUser(user);
+            }
+        }
+    }
+
+    /** A session of this user was logged out: close the sockets whose token forum-api no longer accepts. */
+    private void revalidateSessions(long userId) {
+        for (ClientSession session : registry.userSessions(userId)) {
+            forumApi.resolveSession(session.token()).subscribe().with(
+                    user -> {
+                        if (user.isEmpty()) {
+                            Log.debugf("closing connection %s: session revoked", session.id());
+                            session.close(DisconnectCode.SESSION_REVOKED);
+                        }
+                    },
+                    failure -> Log.warnf("could not re-validate session of connection %s: %s", session.id(),
+                            failure.getMessage()));
+        }
+    }
+
+    private void updateUser(JsonNode user) {
+        long userId = user.get("id").asLong();
+        for (ClientSession session : registry.userSessions(userId)) {
+            CurrentUser old = session.user();
+            Role role = user.hasNonNull("role") ? Role.fromWireName(user.get("role").asText()) : old.role();
+            int tier = user.hasNonNull("tier_cents") ? user.get("tier_cents").asInt() : old.tierCents();
+            session.updateUser(new CurrentUser(old.id(), old.username(), old.displayName(), role, tier));
+            for (ThreadSubscription subscription : session.subscriptions()) {
+                forumApi.findThreadAccess(subscription.threadId()).subscribe().with(access -> {
+                    if (access.isPresent() && !access.get().canRead(role, tier)) {
+                        revoke(session, subscription.threadId(), "access_lost");
+                    }
+                }, failure -> Log.debugf("access re-check failed: %s", failure.getMessage()));
+            }
+        }
+    }
+
+    private static Integer newTier(EventEnvelope envelope) {
+        JsonNode updates = envelope.payload() == null ? null : envelope.payload().get("updates");
+        if (updates != null && updates.hasNonNull("min_tier_cents")) {
+            return updates.get("min_tier_cents").asInt();
+        }
+        return envelope.minTierCents();
+    }
+
+    private static Long payloadLong(EventEnvelope envelope, String field) {
+        JsonNode payload = envelope.payload();
+        return payload != null && payload.hasNonNull(field) ? payload.get(field).asLong() : null;
+    }
+}

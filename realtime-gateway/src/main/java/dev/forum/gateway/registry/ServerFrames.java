@@ -1,0 +1,106 @@
+package dev.forum.gateway.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
+import dev.forum.gateway.endpoint.GatewayError;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds every server frame, serialised once (see docs/websocket.md). */
+public final class ServerFrames {
+
+    private final ObjectMapper mapper;
+
+    public ServerFrames(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** An event as clients see it ({@link EventEnvelope#clientFrame()}), serialised once for all recipients. */
+    public OutboundFrame event(EventEnvelope envelope) {
+        String text = write(envelope.clientFrame());
+        return new OutboundFrame(text, text.getBytes(StandardCharsets.UTF_8).length, envelope.type().wireName(),
+                envelope.type() == EventType.USER_TYPING, envelope.committedAt());
+    }
+
+    public OutboundFrame connected(String connectionId, CurrentUser user, EndpointKind endpoint, Long threadId,
+            long heartbeatSeconds) {
+        ObjectNode frame = frame("connected");
+        frame.put("connection_id", connectionId);
+        frame.put("endpoint", endpoint.tag());
+        ObjectNode userNode = frame.putObject("user");
+        userNode.put("id", user.id());
+        userNode.put("username", user.username());
+        userNode.put("display_name", user.displayName());
+        userNode.put("role", user.role() == null ? null : user.role().wireName());
+        if (threadId != null) {
+            frame.put("thread_id", threadId);
+        }
+        frame.put("heartbeat_seconds", heartbeatSeconds);
+        return control(frame);
+    }
+
+    public OutboundFrame subscribed(long threadId, int replayed) {
+        ObjectNode frame = frame("subscribed");
+        frame.put("thread_id", threadId);
+        frame.put("replayed", replayed);
+        return control(frame);
+    }
+
+    public OutboundFrame unsubscribed(long threadId) {
+        ObjectNode frame = frame("unsubscribed");
+        frame.put("thread_id", threadId);
+        return control(frame);
+    }
+
+    public OutboundFrame pong() {
+        return control(frame("pong"));
+    }
+
+    public OutboundFrame heartbeat() {
+        return control(frame("heartbeat"));
+    }
+
+    public OutboundFrame error(GatewayError error, String message, String request) {
+        ObjectNode frame = frame("error");
+        frame.put("code", error.code());
+        frame.put("message", message);
+        frame.put("temporary", error.temporary());
+        frame.put("request", request);
+        return control(frame);
+    }
+
+    public OutboundFrame subscriptionRevoked(long threadId, String reason) {
+        ObjectNode frame = frame("subscription_revoked");
+        frame.put("thread_id", threadId);
+        frame.put("reason", reason);
+        return control(frame);
+    }
+
+    public OutboundFrame resyncRequired(long threadId) {
+        ObjectNode frame = frame("resync_required");
+        frame.put("thread_id", threadId);
+        return control(frame);
+    }
+
+    private ObjectNode frame(String type) {
+        ObjectNode frame = mapper.createObjectNode();
+        frame.put("type", type);
+        return frame;
+    }
+
+    private OutboundFrame control(ObjectNode frame) {
+        return OutboundFrame.control(frame.get("type").asText(), write(frame));
+    }
+
+    private String write(ObjectNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise frame", e);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.forum.gateway.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPage;
+import dev.forum.gateway.client.ForumApi;
+import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.registry.Hub;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Puts outbox events in seq order before they reach the {@link Hub}, on one dedicated thread (never
+ * the Redis I/O thread): drops what was already delivered, fills a seq gap from forum-api's feed
+ * before delivering the newer event, and, while Redis is down, polls the feed after the last seq
+ * seen. Because every path goes through the same "deliver only seq = last + 1, in order" step, the
+ * switch between Redis and polling neither duplicates nor reorders.
+ */
+@ApplicationScoped
+public class EventSequencer {
+
+    private final Hub hub;
+    private final ForumApi forumApi;
+    private final ObjectMapper mapper;
+    private final GatewayMetrics metrics;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final ThreadPoolExecutor executor;
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    private volatile boolean brokerUp;
+    /** Last seq delivered; -1 until known. Written only on the sequencer thread. */
+    private volatile long lastSeq = -1;
+    private long pollTimer = -1;
+
+    public EventSequencer(Hub hub, ForumApi forumApi, ObjectMapper mapper, GatewayMetrics metrics, Vertx vertx,
+            GatewayConfig config) {
+        this.hub = hub;
+        this.forumApi = forumApi;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.vertx = vertx;
+        this.config = config;
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.feed().handoffCapacity()), runnable -> {
+                    Thread thread = new Thread(runnable, "gateway-sequencer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        executor.execute(this::initialiseFromHead);
+        pollTimer = vertx.setPeriodic(config.feed().pollInterval().toMillis(), id -> pollIfBrokerDown());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+        }
+        executor.shutdownNow();
+    }
+
+    /** A raw message from Redis; parsed and handled off the Redis thread. Never blocks. */
+    public void submit(String json) {
+        handOff(() -> {
+            EventEnvelope envelope;
+            try {
+                envelope = mapper.readValue(json, EventEnvelope.class);
+            } catch (Exception e) {
+                Log.warnf("ignoring unreadable event from Redis: %s", e.getMessage());
+                metrics.drop("invalid_envelope");
+                return;
+            }
+            process(envelope);
+        });
+    }
+
+    /** An event produced on this gateway (typing while Redis is down). */
+    public void submit(EventEnvelope envelope) {
+        handOff(() -> process(envelope));
+    }
+
+    public void brokerUp() {
+        brokerUp = true;
+        metrics.redisLink(true);
+        // Catch up on what was published while we were not subscribed.
+        handOff(this::pollFeed);
+    }
+
+    public void brokerDown() {
+        if (brokerUp) {
+            Log.warnf("Redis subscription lost: delivering from forum-api's event feed every %s",
+                    config.feed().pollInterval());
+        }
+        brokerUp = false;
+        metrics.redisLink(false);
+    }
+
+    public boolean isBrokerUp() {
+        return brokerUp;
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    private void handOff(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    Log.warnf(e, "event handling failed");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Never block the caller; a dropped outbox event is refetched by gap detection.
+            metrics.drop("handoff_full");
+        }
+    }
+
+    private void pollIfBrokerDown() {
+        if (!brokerUp && pollQueued.compareAndSet(false, true)) {
+            handOff(() -> {
+                pollQueued.set(false);
+                pollFeed();
+            });
+        }
+    }
+
+    private void process(EventEnvelope envelope) {
+        Long seq = envelope.seq();
+        if (seq == null) {
+            hub.route(envelope);
+            return;
+        }
+        if (lastSeq >= 0 && seq <= lastSeq) {
+            return;
+        }
+        if (lastSeq >= 0 && seq > lastSeq + 1) {
+            fillGap(seq - 1);
+            if (seq <= lastSeq) {
+                return;
+            }
+        }
+        hub.route(envelope);
+        lastSeq = seq;
+    }
+
+    private void fillGap(long upTo) {
+        int filled = 0;
+        try {
+            while (lastSeq < upTo) {
+                EventPage page = fetch(lastSeq, config.feed().pageSize());
+                for (EventEnvelope missing : page.events()) {
+                    if (missing.seq() == null || missing.seq() <= lastSeq) {
+                        continue;
+                    }
+                    if (missing.seq() > upTo) {
+                        break;
+                    }
+                    hub.route(missing);
+                    lastSeq = missing.seq();
+                    filled++;
+                }
+                if (page.events().size() < config.feed().pageSize()) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("could not fill seq gap after %d: %s", lastSeq, e.getMessage());
+            metrics.drop("gap_unfilled");
+        }
+        metrics.gapFilled(filled);
+    }
+
+    private void pollFeed() {
+        try {
+            if (lastSeq < 0) {
+                initialiseFromHead();
+                return;
+            }
+            int delivered = 0;
+            while (true) {
+                EventPage page = fetch(lastSeq, config.feed().pageSize());
+                for (EventEnvelope event : page.events()) {
+                    long before = lastSeq;
+                    process(event);
+                    if (lastSeq > before) {
+                        delivered++;
+                    }
+                }
+                if (page.events().size() < config.feed().pageSize()) {
+                    break;
+                }
+            }
+            if (delivered > 0) {
+                metrics.polled(delivered);
+            }
+        } catch (RuntimeException e) {
+            Log.debugf("feed poll failed: %s", e.getMessage());
+        }
+    }
+
+    private void initialiseFromHead() {
+        if (lastSeq >= 0) {
+            return;
+        }
+        try {
+            EventPage page = fetch(0, 1);
+            if (lastSeq < 0) {
+                lastSeq = page.headSeq();
+                Log.debugf("sequencer starts after seq %d", lastSeq);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("forum-api feed unavailable at start (%s); will learn the seq from the next event",
+                    e.getMessage());
+        }
+    }
+
+    private EventPage fetch(long afterSeq, int limit) {
+        return forumApi.findEventsAfter(afterSeq, null, limit).await().atMost(forumApi.timeout());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.forum.gateway.replay;
+
+import dev.forum.contract.Audience;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPage;
+import dev.forum.contract.EventType;
+import dev.forum.gateway.client.ForumApi;
+import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.registry.ClientSession;
+import dev.forum.gateway.registry.Hub;
+import dev.forum.gateway.registry.OutboundFrame;
+import dev.forum.gateway.registry.ServerFrames;
+import dev.forum.gateway.registry.ThreadSubscription;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Resume: the live subscription is already registered (holding live events back); this replays the
+ * thread's events after {@code last_event_id} from forum-api's feed, in order, then releases the held
+ * live events minus those already replayed. Unknown event or purged history: {@code resync_required}.
+ */
+@ApplicationScoped
+public class ReplayService {
+
+    private static final int REPLAY_THREADS = 4;
+
+    private final ForumApi forumApi;
+    private final ServerFrames frames;
+    private final Hub hub;
+    private final GatewayMetrics metrics;
+    private final int pageSize;
+    private final ExecutorService executor = Executors.newFixedThreadPool(REPLAY_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "gateway-replay");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ReplayService(ForumApi forumApi, ServerFrames frames, Hub hub, GatewayMetrics metrics,
+            GatewayConfig config) {
+        this.forumApi = forumApi;
+        this.frames = frames;
+        this.hub = hub;
+        this.metrics = metrics;
+        this.pageSize = config.feed().pageSize();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+    }
+
+    /** Starts the replay on a worker; the subscription must have been registered as replaying. */
+    public void resume(ClientSession session, ThreadSubscription subscription, UUID lastEventId) {
+        executor.execute(() -> replay(session, subscription, lastEventId));
+    }
+
+    private void replay(ClientSession session, ThreadSubscription subscription, UUID lastEventId) {
+        long threadId = subscription.threadId();
+        int replayed = 0;
+        boolean lostAccess = false;
+        try {
+            Optional<EventEnvelope> from = forumApi.findEventById(lastEventId).await().atMost(forumApi.timeout());
+            if (from.isEmpty() || from.get().seq() == null) {
+                finishWithResync(subscription);
+                return;
+            }
+            long after = from.get().seq();
+            while (true) {
+                EventPage page = forumApi.findEventsAfter(after, threadId, pageSize).await()
+                        .atMost(forumApi.timeout());
+                if (page.resyncRequired()) {
+                    finishWithResync(subscription);
+                    return;
+                }
+                for (EventEnvelope event : page.events()) {
+                    if (event.seq() == null || event.seq() <= after) {
+                        continue;
+                    }
+                    after = event.seq();
+                    if (isReplayable(event, threadId) && session.mayReadTier(event.minTierCents())) {
+                        subscription.deliverReplayed(frames.event(event), event.seq());
+                        replayed++;
+                        lostAccess |= event.type() == EventType.THREAD_DELETED;
+                    } else {
+                        subscription.replayedThrough(event.seq());
+                        lostAccess |= isReplayable(event, threadId);
+                    }
+                }
+                if (page.events().size() < pageSize) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("replay of thread %d for connection %s failed: %s", threadId, session.id(), e.getMessage());
+            finishWithResync(subscription);
+            return;
+        }
+        subscription.finishReplay(List.of(frames.subscribed(threadId, replayed)));
+        metrics.replayed(replayed);
+        if (lostAccess) {
+            hub.revoke(session, threadId, "access_lost");
+        }
+    }
+
+    private void finishWithResync(ThreadSubscription subscription) {
+        metrics.resyncRequired();
+        List<OutboundFrame> closing = List.of(frames.resyncRequired(subscription.threadId()),
+                frames.subscribed(subscription.threadId(), 0));
+        subscription.finishReplay(closing);
+    }
+
+    private static boolean isReplayable(EventEnvelope event, long threadId) {
+        return event.audience() == Audience.THREAD && event.type() != EventType.USER_TYPING
+                && event.threadId() != null && event.threadId() == threadId;
+    }
+}

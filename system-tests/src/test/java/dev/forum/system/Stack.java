@@ -1,0 +1,238 @@
+package dev.forum.system;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The whole platform as real processes: its own PostgreSQL database(s), its own {@code redis-server}
+ * on a free port, forum-api, N realtime-gateway replicas and (optionally, when its jar exists) the
+ * notification-service, all on free ports with a random Redis namespace and internal token. Each
+ * component can be stopped, killed (SIGKILL) and restarted on its own. {@link #close()} stops
+ * everything and drops only the databases it created.
+ *
+ * <pre>
+ * try (Stack stack = Stack.builder().gateways(2).start()) {
+ *     stack.gateway(0).wsUri("/api/forum/ws/v2");
+ *     stack.redis().stop(); ... stack.redis().start();
+ *     stack.gateway(1).kill();
+ * }
+ * </pre>
+ */
+public final class Stack implements AutoCloseable {
+
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String namespace = "st" + id;
+    private final String internalToken = "it-" + UUID.randomUUID();
+    private final String database = "forum_system_t_" + id;
+    private final String notifyDatabase = "forum_notify_system_t_" + id;
+    private final Path root;
+    private final Path logDir;
+    private final RedisServer redis;
+    private final ServiceProcess forumApi;
+    private final List<ServiceProcess> gateways = new ArrayList<>();
+    private final ServiceProcess notificationService;
+    private boolean databasesCreated;
+
+    private Stack(Builder builder) {
+        root = projectRoot();
+        logDir = root.resolve("system-tests/target/system-logs/" + id);
+        redis = new RedisServer(Ports.free(), logDir);
+        forumApi = new ServiceProcess("forum-api", jar("forum-api"), Ports.free(), logDir)
+                .env("FORUM_INTERNAL_TOKEN", internalToken)
+                .env("FORUM_DB_URL", Postgres.jdbcUrl(database))
+                .env("FORUM_REDIS_URL", redis.url())
+                .env("FORUM_REDIS_NAMESPACE", namespace)
+                .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database))
+                .property("quarkus.datasource.username", Postgres.USER)
+                .property("quarkus.redis.hosts", redis.url())
+                .property("forum.redis.namespace", namespace)
+                .property("forum.internal.token", internalToken)
+                .property("forum.rate-limit.posts", "100000")
+                .property("forum.auth.bcrypt-cost", "4")
+                .property("forum.demo-data.enabled", "true");
+        builder.forumApiProperties.forEach(forumApi::property);
+        for (int i = 0; i < builder.gateways; i++) {
+            ServiceProcess gateway = new ServiceProcess("realtime-gateway-" + (i + 1), jar("realtime-gateway"),
+                    Ports.free(), logDir)
+                    .env("FORUM_INTERNAL_TOKEN", internalToken)
+                    .property("gateway.forum-api.url", forumApi.httpUrl())
+                    .property("gateway.forum-api.internal-token", internalToken)
+                    .property("quarkus.redis.hosts", redis.url())
+                    .property("gateway.redis.url", redis.url())
+                    .property("gateway.redis.namespace", namespace)
+                    .property("gateway.redis.reconnect-delay", "500ms")
+                    .property("gateway.feed.poll-interval", "250ms");
+            builder.gatewayProperties.forEach(gateway::property);
+            gateways.add(gateway);
+        }
+        Path notifyJar = jar("notification-service");
+        if (builder.notificationService && Files.isRegularFile(notifyJar)) {
+            notificationService = new ServiceProcess("notification-service", notifyJar, Ports.free(), logDir)
+                    .env("FORUM_INTERNAL_TOKEN", internalToken)
+                    .env("NOTIFY_FORUM_API_URL", forumApi.httpUrl())
+                    .env("NOTIFY_DB_URL", Postgres.jdbcUrl(notifyDatabase))
+                    .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(notifyDatabase))
+                    .property("quarkus.datasource.username", Postgres.USER)
+                    .property("quarkus.redis.hosts", redis.url())
+                    .property("notify.forum-api.url", forumApi.httpUrl())
+                    .property("notify.redis.namespace", namespace)
+                    .property("notify.internal-token", internalToken);
+            builder.notifyProperties.forEach(notificationService::property);
+        } else {
+            notificationService = null;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Creates the databases, starts Redis, forum-api, the gateways and (if present) notification-service. */
+    private Stack start() {
+        try {
+            Postgres.createDatabase(database);
+            if (notificationService != null) {
+                Postgres.createDatabase(notifyDatabase);
+            }
+            databasesCreated = true;
+            redis.start();
+            forumApi.start().awaitReady(READY_TIMEOUT);
+            gateways.forEach(ServiceProcess::start);
+            if (notificationService != null) {
+                notificationService.start();
+            }
+            gateways.forEach(gateway -> gateway.awaitReady(READY_TIMEOUT));
+            if (notificationService != null) {
+                notificationService.awaitReady(READY_TIMEOUT);
+            }
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public RedisServer redis() {
+        return redis;
+    }
+
+    public ServiceProcess forumApi() {
+        return forumApi;
+    }
+
+    public ServiceProcess gateway(int index) {
+        return gateways.get(index);
+    }
+
+    public List<ServiceProcess> gateways() {
+        return List.copyOf(gateways);
+    }
+
+    public Optional<ServiceProcess> notificationService() {
+        return Optional.ofNullable(notificationService);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String internalToken() {
+        return internalToken;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** A client of this stack's forum-api. */
+    public ForumHttp http() {
+        return new ForumHttp(forumApi.httpUrl(), internalToken);
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        gateways.forEach(ServiceProcess::stop);
+        if (notificationService != null) {
+            notificationService.stop();
+        }
+        forumApi.stop();
+        redis.stop();
+        if (databasesCreated) {
+            Postgres.dropDatabase(database);
+            if (notificationService != null) {
+                Postgres.dropDatabase(notifyDatabase);
+            }
+        }
+    }
+
+    private Path jar(String module) {
+        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static Path projectRoot() {
+        String configured = System.getProperty("forum.root");
+        if (configured != null && Files.isDirectory(Path.of(configured, "realtime-gateway"))) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("realtime-gateway"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the project root from " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** What differs between stacks: replica count, extra -D properties, notification-service on/off. */
+    public static final class Builder {
+        private int gateways = 2;
+        private boolean notificationService;
+        private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
+        private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
+        private final Map<String, String> notifyProperties = new LinkedHashMap<>();
+
+        public Builder gateways(int count) {
+            this.gateways = count;
+            return this;
+        }
+
+        /** Starts notification-service too, if its packaged jar exists. */
+        public Builder withNotificationService() {
+            this.notificationService = true;
+            return this;
+        }
+
+        public Builder forumApiProperty(String key, String value) {
+            forumApiProperties.put(key, value);
+            return this;
+        }
+
+        public Builder gatewayProperty(String key, String value) {
+            gatewayProperties.put(key, value);
+            return this;
+        }
+
+        public Builder notifyProperty(String key, String value) {
+            notifyProperties.put(key, value);
+            return this;
+        }
+
+        public Stack start() {
+            return new Stack(this).start();
+        }
+    }
+}
