@@ -165,6 +165,7 @@ class NotificationFlowTests {
             during = postMessage(alice, thread, "@" + bob.username() + " while Redis is down");
 
             await().atMost(CONSUMED).until(() -> messageIds(bob).contains(during));
+            given().get("/q/health/ready").then().statusCode(200);
         } finally {
             ForumApiProcess.redis.start();
         }
