@@ -43,7 +43,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                     + "(or the whole build) first; looked for " + JAR.toAbsolutePath());
         }
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        database = "forum_api_t_" + suffix;
+        database = "forum_api_nt_" + suffix; // "nt": started by notification-service tests
         NotifyTestResource.execute("CREATE DATABASE " + database);
         String token = "it-" + suffix;
         int port = freePort();
