@@ -2,12 +2,8 @@ package dev.forum.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,26 +14,7 @@ import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gateway replicas: users on different replicas see each other's activity in real time. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrossReplicaDeliveryIT {
-
-    private static final String V2 = "/api/forum/ws/v2";
-
-    private Stack stack;
-    private ForumHttp http;
-
-    @BeforeAll
-    void startStack() {
-        stack = Stack.builder().gateways(2).start();
-        http = stack.http();
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class CrossReplicaDeliveryIT extends StackTestBase {
 
     @Test
     void usersOnDifferentReplicasReceiveEveryThreadEventOfTheOtherInOrder() {
@@ -137,11 +114,4 @@ class CrossReplicaDeliveryIT {
         }
     }
 
-    static String unique(String prefix) {
-        return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static Duration seconds(int seconds) {
-        return Duration.ofSeconds(seconds);
-    }
 }

@@ -2,16 +2,12 @@ package dev.forum.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.forum.system.CrossReplicaDeliveryIT.unique;
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
 import static dev.forum.system.Frames.type;
@@ -22,27 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deliver from the feed meanwhile, resubscribe when Redis is back, and every client has every event
  * once, in order.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RedisOutageIT {
+class RedisOutageIT extends StackTestBase {
 
-    private static final String V2 = "/api/forum/ws/v2";
     private static final Duration SWITCH = Duration.ofSeconds(20);
-
-    private Stack stack;
-    private ForumHttp http;
-
-    @BeforeAll
-    void startStack() {
-        stack = Stack.builder().gateways(2).start();
-        http = stack.http();
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void everyClientHasEveryEventOnceInOrderAcrossARedisOutage() {
@@ -55,17 +33,17 @@ class RedisOutageIT {
             b.subscribe(threadId);
             a.await(type("subscribed", threadId), WAIT);
             b.await(type("subscribed", threadId), WAIT);
-            List<Long> posted = new ArrayList<>(post(alice, threadId, 3, "before"));
+            List<Long> posted = new ArrayList<>(http.postMessages(alice, threadId, 3, "before"));
 
             stack.redis().stop();
             awaitMode("feed_polling");
-            posted.addAll(post(bob, threadId, 5, "during"));
+            posted.addAll(http.postMessages(bob, threadId, 5, "during"));
             a.await(newMessage(posted.get(posted.size() - 1)), WAIT);
             b.await(newMessage(posted.get(posted.size() - 1)), WAIT);
 
             stack.redis().start();
             awaitMode("redis");
-            posted.addAll(post(alice, threadId, 3, "after"));
+            posted.addAll(http.postMessages(alice, threadId, 3, "after"));
             for (WsClient client : List.of(a, b)) {
                 client.await(newMessage(posted.get(posted.size() - 1)), WAIT);
                 List<JsonNode> events = Frames.threadEvents(client, threadId);
@@ -96,13 +74,5 @@ class RedisOutageIT {
             }
             assertThat(gateway.readiness()).as("readiness stays UP in mode " + mode).isEqualTo(200);
         }
-    }
-
-    private List<Long> post(Session author, long threadId, int count, String prefix) {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ids.add(http.postMessage(author, threadId, prefix + " " + i).path("id").asLong());
-        }
-        return ids;
     }
 }

@@ -2,42 +2,19 @@ package dev.forum.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static dev.forum.system.CrossReplicaDeliveryIT.unique;
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
 import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Resume with last_event_id: every missed event once, in order, then live; or an explicit resync_required. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResumeIT {
-
-    private static final String V2 = "/api/forum/ws/v2";
-
-    private Stack stack;
-    private ForumHttp http;
-
-    @BeforeAll
-    void startStack() {
-        stack = Stack.builder().gateways(2).start();
-        http = stack.http();
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class ResumeIT extends StackTestBase {
 
     @Test
     void resumeAfterADroppedConnectionReplaysExactlyWhatWasMissed() {
@@ -52,7 +29,7 @@ class ResumeIT {
             lastEventId = first.await(newMessage(seen), WAIT).path("event_id").asText();
             first.abort();
         }
-        List<Long> missed = post(bob, threadId, 5, "missed");
+        List<Long> missed = http.postMessages(bob, threadId, 5, "missed");
 
         try (WsClient resumed = WsClient.connect(stack.gateway(1).wsUri(V2), alice.token())) {
             resumed.subscribe(threadId, lastEventId);
@@ -87,7 +64,7 @@ class ResumeIT {
 
             doomed.kill();
             assertThat(onDoomed.awaitClose(WAIT)).isEqualTo(WsClient.ABNORMAL);
-            List<Long> missed = post(bob, threadId, 4, "while down");
+            List<Long> missed = http.postMessages(bob, threadId, 4, "while down");
 
             try (WsClient resumed = WsClient.connect(stack.gateway(1).wsUri(V2), alice.token())) {
                 resumed.subscribe(threadId, lastEventId);
@@ -119,7 +96,7 @@ class ResumeIT {
         long threadId = http.createThread(alice, "Legacy resume", "start", 0).path("id").asLong();
         long seen = http.postMessage(alice, threadId, "seen").path("id").asLong();
         String lastEventId = findEventId(threadId, seen);
-        List<Long> missed = post(alice, threadId, 3, "missed");
+        List<Long> missed = http.postMessages(alice, threadId, 3, "missed");
         try (WsClient client = WsClient.connect(
                 stack.gateway(0).wsUri("/api/forum/ws/thread/" + threadId + "?last_event_id=" + lastEventId),
                 alice.token())) {
@@ -141,13 +118,6 @@ class ResumeIT {
         }
     }
 
-    private List<Long> post(Session author, long threadId, int count, String prefix) {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ids.add(http.postMessage(author, threadId, prefix + " " + i).path("id").asLong());
-        }
-        return ids;
-    }
 
     /** The event id of a message's new_message, once the relay has published it to the feed. */
     private String findEventId(long threadId, long messageId) {

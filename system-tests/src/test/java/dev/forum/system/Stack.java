@@ -80,12 +80,15 @@ public final class Stack implements AutoCloseable {
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
                     .env("NOTIFY_FORUM_API_URL", forumApi.httpUrl())
                     .env("NOTIFY_DB_URL", Postgres.jdbcUrl(notifyDatabase))
+                    .env("NOTIFY_REDIS_URL", redis.url())
+                    .env("NOTIFY_REDIS_NAMESPACE", namespace)
                     .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(notifyDatabase))
                     .property("quarkus.datasource.username", Postgres.USER)
                     .property("quarkus.redis.hosts", redis.url())
-                    .property("notify.forum-api.url", forumApi.httpUrl())
+                    .property("quarkus.rest-client.forum-api.url", forumApi.httpUrl())
                     .property("notify.redis.namespace", namespace)
-                    .property("notify.internal-token", internalToken);
+                    .property("notify.internal-token", internalToken)
+                    .property("notify.consumer.poll-interval", "1s");
             builder.notifyProperties.forEach(notificationService::property);
         } else {
             notificationService = null;
@@ -164,10 +167,11 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() {
-        gateways.forEach(ServiceProcess::stop);
+        List<ServiceProcess> clients = new ArrayList<>(gateways);
         if (notificationService != null) {
-            notificationService.stop();
+            clients.add(notificationService);
         }
+        clients.parallelStream().forEach(ServiceProcess::stop);
         forumApi.stop();
         redis.stop();
         if (databasesCreated) {

@@ -2,14 +2,11 @@ package dev.forum.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp.Session;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.Map;
 
-import static dev.forum.system.CrossReplicaDeliveryIT.unique;
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
 import static dev.forum.system.Frames.ofThread;
@@ -17,28 +14,15 @@ import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Nothing leaked: a user below a thread's tier gets none of its events, on any endpoint or replica. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TierFilteringIT {
+class TierFilteringIT extends StackTestBase {
 
     private static final int PAID_TIER = 500;
-    private static final String V2 = "/api/forum/ws/v2";
 
-    private Stack stack;
-    private ForumHttp http;
     private Session admin;
 
     @BeforeAll
-    void startStack() {
-        stack = Stack.builder().gateways(2).start();
-        http = stack.http();
+    void prepare() {
         admin = http.admin();
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -29,7 +29,12 @@ public final class WsClient implements AutoCloseable {
     public static final int ABNORMAL = 1006;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** A frame and when it arrived ({@link System#nanoTime()}). */
+    public record Received(JsonNode frame, long atNanos) {
+    }
+
     private final List<JsonNode> frames = new ArrayList<>();
+    private final List<Long> arrivals = new ArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
@@ -111,6 +116,7 @@ public final class WsClient implements AutoCloseable {
                         JsonNode frame = ForumHttp.JSON.readTree(text);
                         synchronized (frames) {
                             frames.add(frame);
+                            arrivals.add(System.nanoTime());
                             frames.notifyAll();
                         }
                     } catch (IOException e) {
@@ -140,6 +146,11 @@ public final class WsClient implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A non-reading client starts reading (everything buffered, then the close frame if any). */
+    public void startReading() {
+        socket.request(Long.MAX_VALUE);
     }
 
     public void sendRaw(String text) {
@@ -213,6 +224,16 @@ public final class WsClient implements AutoCloseable {
     public List<JsonNode> frames() {
         synchronized (frames) {
             return List.copyOf(frames);
+        }
+    }
+
+    public List<Received> received() {
+        synchronized (frames) {
+            List<Received> received = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                received.add(new Received(frames.get(i), arrivals.get(i)));
+            }
+            return received;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.internal.SeqTracker;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.registry.Hub;
 import io.quarkus.logging.Log;
@@ -39,7 +40,9 @@ public class EventSequencer {
     private final ThreadPoolExecutor executor;
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private volatile boolean brokerUp;
-    /** Last seq delivered; -1 until known. Written only on the sequencer thread. */
+    /** Last seq delivered; touched only on the sequencer thread. */
+    private final SeqTracker seqs = new SeqTracker();
+    /** Copy of the last seq for readiness data (read from other threads). */
     private volatile long lastSeq = -1;
     private long pollTimer = -1;
 
@@ -145,33 +148,36 @@ public class EventSequencer {
             hub.route(envelope);
             return;
         }
-        if (lastSeq >= 0 && seq <= lastSeq) {
+        SeqTracker.Verdict verdict = seqs.check(seq);
+        if (verdict == SeqTracker.Verdict.GAP) {
+            fillGap(seq - 1);
+            verdict = seqs.check(seq);
+        }
+        if (verdict == SeqTracker.Verdict.DUPLICATE) {
             return;
         }
-        if (lastSeq >= 0 && seq > lastSeq + 1) {
-            fillGap(seq - 1);
-            if (seq <= lastSeq) {
-                return;
-            }
-        }
+        deliver(envelope);
+    }
+
+    private void deliver(EventEnvelope envelope) {
         hub.route(envelope);
-        lastSeq = seq;
+        seqs.delivered(envelope.seq());
+        lastSeq = seqs.last();
     }
 
     private void fillGap(long upTo) {
         int filled = 0;
         try {
-            while (lastSeq < upTo) {
-                EventPage page = fetch(lastSeq, config.feed().pageSize());
+            while (seqs.last() < upTo) {
+                EventPage page = fetch(seqs.last(), config.feed().pageSize());
                 for (EventEnvelope missing : page.events()) {
-                    if (missing.seq() == null || missing.seq() <= lastSeq) {
+                    if (missing.seq() == null || missing.seq() <= seqs.last()) {
                         continue;
                     }
                     if (missing.seq() > upTo) {
                         break;
                     }
-                    hub.route(missing);
-                    lastSeq = missing.seq();
+                    deliver(missing);
                     filled++;
                 }
                 if (page.events().size() < config.feed().pageSize()) {
@@ -179,7 +185,7 @@ public class EventSequencer {
                 }
             }
         } catch (RuntimeException e) {
-            Log.warnf("could not fill seq gap after %d: %s", lastSeq, e.getMessage());
+            Log.warnf("could not fill seq gap after %d: %s", seqs.last(), e.getMessage());
             metrics.drop("gap_unfilled");
         }
         metrics.gapFilled(filled);
@@ -187,17 +193,17 @@ public class EventSequencer {
 
     private void pollFeed() {
         try {
-            if (lastSeq < 0) {
+            if (!seqs.isKnown()) {
                 initialiseFromHead();
                 return;
             }
             int delivered = 0;
             while (true) {
-                EventPage page = fetch(lastSeq, config.feed().pageSize());
+                EventPage page = fetch(seqs.last(), config.feed().pageSize());
                 for (EventEnvelope event : page.events()) {
-                    long before = lastSeq;
+                    long before = seqs.last();
                     process(event);
-                    if (lastSeq > before) {
+                    if (seqs.last() > before) {
                         delivered++;
                     }
                 }
@@ -214,15 +220,14 @@ public class EventSequencer {
     }
 
     private void initialiseFromHead() {
-        if (lastSeq >= 0) {
+        if (seqs.isKnown()) {
             return;
         }
         try {
             EventPage page = fetch(0, 1);
-            if (lastSeq < 0) {
-                lastSeq = page.headSeq();
-                Log.debugf("sequencer starts after seq %d", lastSeq);
-            }
+            seqs.startAfter(page.headSeq());
+            lastSeq = seqs.last();
+            Log.debugf("sequencer starts after seq %d", lastSeq);
         } catch (RuntimeException e) {
             Log.warnf("forum-api feed unavailable at start (%s); will learn the seq from the next event",
                     e.getMessage());
