@@ -1,0 +1,63 @@
+package dev.forum.api.common;
+
+/** A refusal with its HTTP status and stable error code; {@link dev.forum.api.common.rest.ApiExceptionMapper} renders it. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String field;
+    private final Long retryAfterSeconds;
+
+    public ApiException(int status, String code, String message, String field, Long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static ApiException badRequest(String code, String message, String field) {
+        return new ApiException(400, code, message, field, null);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message, null, null);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message, null, null);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "not_found", what + " not found", null, null);
+    }
+
+    public static ApiException conflict(String code, String message, String field) {
+        return new ApiException(409, code, message, field, null);
+    }
+
+    public static ApiException locked(String message) {
+        return new ApiException(423, "thread_locked", message, null, null);
+    }
+
+    public static ApiException tooManyRequests(long retryAfterSeconds) {
+        return new ApiException(429, "rate_limited", "Too many posts; retry in " + retryAfterSeconds + " s", null,
+                retryAfterSeconds);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.forum.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Everything under {@code forum.*} in application.properties. */
+@ConfigMapping(prefix = "forum")
+public interface ForumConfig {
+
+    Internal internal();
+
+    Auth auth();
+
+    Redis redis();
+
+    RateLimit rateLimit();
+
+    Outbox outbox();
+
+    DemoData demoData();
+
+    interface Internal {
+        /** Shared secret other services send in {@code X-Internal-Token}. */
+        String token();
+    }
+
+    interface Auth {
+        @WithDefault("10")
+        int bcryptCost();
+
+        @WithDefault("30d")
+        Duration sessionTtl();
+
+        @WithDefault("false")
+        boolean cookieSecure();
+    }
+
+    interface Redis {
+        @WithDefault("forum")
+        String namespace();
+
+        @WithDefault("16")
+        int shardCount();
+    }
+
+    interface RateLimit {
+        /** Messages and threads one user may post per window. */
+        @WithDefault("10")
+        int posts();
+
+        @WithDefault("10s")
+        Duration window();
+    }
+
+    interface Outbox {
+        @WithDefault("7d")
+        Duration retention();
+
+        @WithDefault("200")
+        int batchSize();
+
+        /** The relay's safety sweep (it is woken by LISTEN/NOTIFY on every commit). */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        @WithDefault("1h")
+        Duration purgeInterval();
+    }
+
+    interface DemoData {
+        @WithDefault("false")
+        boolean enabled();
+    }
+}

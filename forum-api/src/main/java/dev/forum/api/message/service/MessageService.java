@@ -1,0 +1,181 @@
+package dev.forum.api.message.service;
+
+import dev.forum.api.auth.Caller;
+import dev.forum.api.common.ApiException;
+import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.message.Message;
+import dev.forum.api.message.mapping.MarkdownRenderer;
+import dev.forum.api.message.mapping.MessageView;
+import dev.forum.api.outbox.mapping.EventMapper;
+import dev.forum.api.outbox.service.OutboxWriter;
+import dev.forum.api.thread.ForumThread;
+import dev.forum.api.thread.ThreadFollow;
+import dev.forum.api.thread.service.ThreadGuard;
+import dev.forum.api.user.User;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Messages: post, edit, delete (with replies), like. Every change writes its event in the same transaction. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRED)
+public class MessageService {
+
+    public static final int MAX_PAGE = 200;
+
+    private final EntityManager em;
+    private final ThreadGuard guard;
+    private final MarkdownRenderer markdown;
+    private final OutboxWriter outbox;
+    private final EventMapper events;
+    private final PostRateLimiter rateLimiter;
+
+    public MessageService(EntityManager em, ThreadGuard guard, MarkdownRenderer markdown, OutboxWriter outbox,
+                          EventMapper events, PostRateLimiter rateLimiter) {
+        this.em = em;
+        this.guard = guard;
+        this.markdown = markdown;
+        this.outbox = outbox;
+        this.events = events;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<List<MessageView>> findMessages(Caller caller, long threadId, long afterMessageId, int limit) {
+        return guard.findReadableThread(caller, threadId)
+                .map(thread -> Message.listPage(thread.id, afterMessageId, Math.min(limit, MAX_PAGE)).stream()
+                        .map(MessageView::of).toList());
+    }
+
+    public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId) {
+        Optional<ForumThread> found = guard.findReadableThread(caller, threadId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ForumThread thread = found.get();
+        guard.requirePostable(caller, thread);
+        rateLimiter.acquire(caller.id());
+        User author = User.findById(caller.id());
+        Message message = addMessage(thread, author, content, replyToId);
+        outbox.write(events.newMessage(message));
+        followOnPost(thread, author);
+        return Optional.of(MessageView.of(message));
+    }
+
+    /**
+     * Adds a message to a thread and bumps the thread's counters atomically; writes no event (callers order their
+     * events). The thread entity is refreshed.
+     */
+    public Message addMessage(ForumThread thread, User author, String content, Long replyToId) {
+        if (replyToId != null) {
+            Message parent = Message.findById(replyToId);
+            if (parent == null || !parent.thread.id.equals(thread.id)) {
+                throw ApiException.badRequest("validation_failed", "reply_to_id is not a message of this thread",
+                        "reply_to_id");
+            }
+        }
+        Message message = new Message();
+        message.thread = thread;
+        message.author = author;
+        message.content = content;
+        message.contentHtml = markdown.toSafeHtml(content);
+        message.replyToId = replyToId;
+        message.createdAt = Instant.now();
+        message.persist();
+        em.flush();
+        em.createNativeQuery("UPDATE forum_thread SET message_count = message_count + 1,"
+                        + " last_activity_at = greatest(last_activity_at, ?1) WHERE id = ?2")
+                .setParameter(1, message.createdAt).setParameter(2, thread.id).executeUpdate();
+        em.refresh(thread);
+        return message;
+    }
+
+    /** Posting follows the thread (idempotent); a new follow is announced internally. */
+    public void followOnPost(ForumThread thread, User user) {
+        if (ThreadFollow.follow(thread.id, user.id)) {
+            outbox.write(events.threadFollowed(thread, user.id, true));
+        }
+    }
+
+    public Optional<MessageView> partialUpdateMessage(Caller caller, long messageId, String content) {
+        Optional<Message> found = findReadableMessage(caller, messageId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Message message = found.get();
+        guard.requireAuthorOrStaff(caller, message.author.id);
+        message.content = content;
+        message.contentHtml = markdown.toSafeHtml(content);
+        message.editedAt = Instant.now();
+        outbox.write(events.messageEdited(message));
+        return Optional.of(MessageView.of(message));
+    }
+
+    /** Deletes the message and all its replies, recursively; returns every deleted id. */
+    public Optional<List<Long>> deleteMessage(Caller caller, long messageId) {
+        Optional<Message> found = findReadableMessage(caller, messageId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Message message = found.get();
+        guard.requireAuthorOrStaff(caller, message.author.id);
+        ForumThread thread = message.thread;
+        @SuppressWarnings("unchecked")
+        List<Number> rows = em.createNativeQuery("""
+                        WITH RECURSIVE tree AS (
+                            SELECT id FROM forum_message WHERE id = ?1
+                            UNION ALL
+                            SELECT m.id FROM forum_message m JOIN tree ON m.reply_to_id = tree.id)
+                        SELECT id FROM tree ORDER BY id""")
+                .setParameter(1, messageId).getResultList();
+        List<Long> ids = rows.stream().map(Number::longValue).toList();
+        em.flush();
+        em.createNativeQuery("DELETE FROM forum_message WHERE id IN (:ids)")
+                .setParameter("ids", ids).executeUpdate();
+        em.createNativeQuery("UPDATE forum_thread SET message_count = greatest(0, message_count - ?1) WHERE id = ?2")
+                .setParameter(1, ids.size()).setParameter(2, thread.id).executeUpdate();
+        em.clear();
+        outbox.write(events.messagesDeleted(ForumThread.findById(thread.id), ids));
+        return Optional.of(ids);
+    }
+
+    /** Idempotent like/unlike; an event only when the state changed. */
+    public Optional<MessageView> likeMessage(Caller caller, long messageId, boolean like) {
+        Optional<Message> found = findReadableMessage(caller, messageId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Message message = found.get();
+        String change = like
+                ? "INSERT INTO message_like (message_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
+                : "DELETE FROM message_like WHERE message_id = ?1 AND user_id = ?2";
+        int changed = em.createNativeQuery(change)
+                .setParameter(1, messageId).setParameter(2, caller.id()).executeUpdate();
+        if (changed == 1) {
+            em.createNativeQuery("UPDATE forum_message SET like_count = like_count + ?1 WHERE id = ?2")
+                    .setParameter(1, like ? 1 : -1).setParameter(2, messageId).executeUpdate();
+            em.refresh(message);
+            outbox.write(events.messageLiked(message, User.findById(caller.id()), like));
+        }
+        return Optional.of(MessageView.of(message));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean isLikedBy(long messageId, long userId) {
+        return !em.createNativeQuery("SELECT 1 FROM message_like WHERE message_id = ?1 AND user_id = ?2")
+                .setParameter(1, messageId).setParameter(2, userId).getResultList().isEmpty();
+    }
+
+    /** The message if the caller may read its thread. */
+    public Optional<Message> findReadableMessage(Caller caller, long messageId) {
+        Message message = Message.findById(messageId);
+        if (message == null || guard.findReadableThread(caller, message.thread.id).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(message);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.forum.api.outbox.service;
+
+import dev.forum.api.outbox.mapping.OutboxRows;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPage;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The event feed: published outbox rows by seq. The head and the oldest kept seq are read in the same snapshot
+ * as the page (one REPEATABLE READ transaction), so a page never contradicts its own head.
+ */
+@ApplicationScoped
+public class EventFeedService {
+
+    public static final int DEFAULT_LIMIT = 500;
+    public static final int MAX_LIMIT = 1000;
+
+    private final AgroalDataSource dataSource;
+    private final OutboxRows rows;
+
+    public EventFeedService(AgroalDataSource dataSource, OutboxRows rows) {
+        this.dataSource = dataSource;
+        this.rows = rows;
+    }
+
+    public EventPage findEventsAfter(long afterSeq, int limit, Long threadId) {
+        String sql = "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event WHERE seq > ?"
+                + (threadId == null ? "" : " AND thread_id = ?") + " ORDER BY seq LIMIT ?";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            try {
+                long head;
+                long oldest;
+                try (PreparedStatement st = c.prepareStatement(
+                        "SELECT s.last_seq, (SELECT min(seq) FROM outbox_event) FROM outbox_relay_state s WHERE s.id = 1");
+                     ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    head = rs.getLong(1);
+                    Object min = rs.getObject(2);
+                    oldest = min == null ? head + 1 : ((Number) min).longValue();
+                }
+                List<EventEnvelope> events = new ArrayList<>();
+                try (PreparedStatement st = c.prepareStatement(sql)) {
+                    int i = 1;
+                    st.setLong(i++, afterSeq);
+                    if (threadId != null) {
+                        st.setLong(i++, threadId);
+                    }
+                    st.setInt(i, limit);
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            events.add(rows.envelope(rs));
+                        }
+                    }
+                }
+                c.commit();
+                return new EventPage(events, head, oldest, afterSeq < oldest - 1);
+            } finally {
+                c.setReadOnly(false);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("event feed query failed", e);
+        }
+    }
+
+    /** A published event by id; unpublished (no seq yet) and purged events are unknown. */
+    public Optional<EventEnvelope> findEventById(UUID eventId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event WHERE id = ? AND seq IS NOT NULL")) {
+            st.setObject(1, eventId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rows.envelope(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("event lookup failed", e);
+        }
+    }
+}

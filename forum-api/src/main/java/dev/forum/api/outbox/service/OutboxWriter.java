@@ -1,0 +1,80 @@
+package dev.forum.api.outbox.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.api.outbox.NewEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.hibernate.Session;
+
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.UUID;
+
+/**
+ * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
+ * change, or a change without its event, cannot happen), and queues a NOTIFY that PostgreSQL delivers to the relay
+ * only when that transaction commits.
+ */
+@ApplicationScoped
+public class OutboxWriter {
+
+    public static final String NOTIFY_CHANNEL = "forum_outbox";
+
+    private static final String INSERT = """
+            INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
+                                      min_tier_cents, payload, committed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), clock_timestamp())""";
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public OutboxWriter(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID write(NewEvent event) {
+        UUID id = UUID.randomUUID();
+        String payload;
+        try {
+            payload = json.writeValueAsString(event.payload());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event payload not serialisable", e);
+        }
+        em.flush();
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                insert.setObject(1, id);
+                insert.setString(2, event.aggregateType());
+                insert.setString(3, event.aggregateId());
+                insert.setString(4, event.type().wireName());
+                insert.setString(5, event.audience().wireName());
+                setLong(insert, 6, event.threadId());
+                setLong(insert, 7, event.userId());
+                if (event.minTierCents() == null) {
+                    insert.setNull(8, Types.INTEGER);
+                } else {
+                    insert.setInt(8, event.minTierCents());
+                }
+                insert.setString(9, payload);
+                insert.executeUpdate();
+            }
+            try (Statement notify = connection.createStatement()) {
+                notify.execute("NOTIFY " + NOTIFY_CHANNEL);
+            }
+        });
+        return id;
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws java.sql.SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+}

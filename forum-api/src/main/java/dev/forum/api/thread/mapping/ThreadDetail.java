@@ -1,0 +1,9 @@
+package dev.forum.api.thread.mapping;
+
+import dev.forum.api.message.mapping.MessageView;
+
+import java.util.List;
+
+/** {@code GET /api/forum/threads/{id}}: the thread, whether the caller follows it, and a page of its messages. */
+public record ThreadDetail(ThreadView thread, boolean isFollowing, List<MessageView> messages, boolean hasMore) {
+}

@@ -1,0 +1,210 @@
+package dev.forum.api.thread.service;
+
+import dev.forum.api.auth.Caller;
+import dev.forum.api.common.ApiException;
+import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.message.Message;
+import dev.forum.api.message.mapping.MessageView;
+import dev.forum.api.message.service.MessageService;
+import dev.forum.api.outbox.mapping.EventMapper;
+import dev.forum.api.outbox.service.OutboxWriter;
+import dev.forum.api.thread.ForumThread;
+import dev.forum.api.thread.ThreadFollow;
+import dev.forum.api.thread.mapping.ThreadCursor;
+import dev.forum.api.thread.mapping.ThreadDetail;
+import dev.forum.api.thread.mapping.ThreadPage;
+import dev.forum.api.thread.mapping.ThreadView;
+import dev.forum.api.user.User;
+import dev.forum.contract.ThreadAccess;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Threads and sub-threads: create, list, read, update, delete, follow. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRED)
+public class ThreadService {
+
+    public static final int MAX_PAGE = 100;
+
+    private final EntityManager em;
+    private final ThreadGuard guard;
+    private final MessageService messages;
+    private final OutboxWriter outbox;
+    private final EventMapper events;
+    private final PostRateLimiter rateLimiter;
+
+    public ThreadService(EntityManager em, ThreadGuard guard, MessageService messages, OutboxWriter outbox,
+                         EventMapper events, PostRateLimiter rateLimiter) {
+        this.em = em;
+        this.guard = guard;
+        this.messages = messages;
+        this.outbox = outbox;
+        this.events = events;
+        this.rateLimiter = rateLimiter;
+    }
+
+    public record ThreadPatch(String title, Boolean isPinned, Boolean isLocked, Integer minTierCents) {
+    }
+
+    public ThreadView persistThread(Caller caller, String title, String content, Integer minTierCents) {
+        rateLimiter.acquire(caller.id());
+        User author = User.findById(caller.id());
+        ForumThread thread = newThread(author, title, minTierCents == null ? 0 : minTierCents, null, null);
+        Message first = messages.addMessage(thread, author, content, null);
+        outbox.write(events.newThreadCreated(thread, author));
+        outbox.write(events.newMessage(first));
+        messages.followOnPost(thread, author);
+        return ThreadView.of(thread);
+    }
+
+    /** A sub-thread spawned from a message; it is at least as restricted as its parent. */
+    public Optional<ThreadView> persistSubThread(Caller caller, long messageId, String title, String content) {
+        Optional<Message> found = messages.findReadableMessage(caller, messageId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Message parentMessage = found.get();
+        ForumThread parent = parentMessage.thread;
+        guard.requirePostable(caller, parent);
+        rateLimiter.acquire(caller.id());
+        User author = User.findById(caller.id());
+        ForumThread sub = newThread(author, title, parent.minTierCents, parent.id, parentMessage.id);
+        Message first = content == null || content.isBlank() ? null : messages.addMessage(sub, author, content, null);
+        em.createNativeQuery("UPDATE forum_message SET spawned_thread_count = spawned_thread_count + 1 WHERE id = ?1")
+                .setParameter(1, parentMessage.id).executeUpdate();
+        em.refresh(parentMessage);
+        outbox.write(events.newSubThreadCreated(parent, sub, parentMessage, author));
+        outbox.write(events.messageThreadCountUpdated(parentMessage, sub, author));
+        if (first != null) {
+            outbox.write(events.newMessage(first));
+        }
+        messages.followOnPost(sub, author);
+        return Optional.of(ThreadView.of(sub));
+    }
+
+    private ForumThread newThread(User author, String title, int minTierCents, Long parentThreadId, Long parentMessageId) {
+        ForumThread thread = new ForumThread();
+        thread.title = title.strip();
+        thread.author = author;
+        thread.minTierCents = minTierCents;
+        thread.parentThreadId = parentThreadId;
+        thread.parentMessageId = parentMessageId;
+        thread.createdAt = Instant.now();
+        thread.lastActivityAt = thread.createdAt;
+        thread.persist();
+        return thread;
+    }
+
+    /** Pinned first, then most recent activity; only threads the caller may read; keyset-paged. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ThreadPage findAllThreads(Caller caller, int limit, String cursor, Long parentThreadId) {
+        int size = Math.max(1, Math.min(limit, MAX_PAGE));
+        StringBuilder sql = new StringBuilder("SELECT * FROM forum_thread t WHERE t.deleted_at IS NULL");
+        sql.append(parentThreadId == null ? " AND t.parent_thread_id IS NULL" : " AND t.parent_thread_id = :parent");
+        if (!caller.isStaff()) {
+            sql.append(" AND t.min_tier_cents <= :tier");
+        }
+        ThreadCursor after = cursor == null || cursor.isBlank() ? null : ThreadCursor.decode(cursor);
+        if (after != null) {
+            sql.append(" AND (t.is_pinned, t.last_activity_at, t.id) < (:pinned, :activity, :id)");
+        }
+        sql.append(" ORDER BY t.is_pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT :limit");
+        Query query = em.createNativeQuery(sql.toString(), ForumThread.class).setParameter("limit", size + 1);
+        if (parentThreadId != null) {
+            query.setParameter("parent", parentThreadId);
+        }
+        if (!caller.isStaff()) {
+            query.setParameter("tier", caller.user().tierCents());
+        }
+        if (after != null) {
+            query.setParameter("pinned", after.pinned())
+                    .setParameter("activity", after.lastActivityAt())
+                    .setParameter("id", after.id());
+        }
+        @SuppressWarnings("unchecked")
+        List<ForumThread> rows = query.getResultList();
+        boolean more = rows.size() > size;
+        List<ForumThread> page = more ? rows.subList(0, size) : rows;
+        String next = more ? ThreadCursor.after(page.get(page.size() - 1)).encode() : null;
+        return new ThreadPage(page.stream().map(ThreadView::of).toList(), next);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ThreadDetail> findThreadById(Caller caller, long id, long afterMessageId, int limit) {
+        int size = Math.max(1, Math.min(limit, MessageService.MAX_PAGE));
+        return guard.findReadableThread(caller, id).map(thread -> {
+            List<Message> rows = Message.listPage(thread.id, afterMessageId, size + 1);
+            boolean more = rows.size() > size;
+            List<MessageView> page = (more ? rows.subList(0, size) : rows).stream().map(MessageView::of).toList();
+            return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), page, more);
+        });
+    }
+
+    public Optional<ThreadView> partialUpdateThread(Caller caller, long id, ThreadPatch patch) {
+        Optional<ForumThread> found = guard.findReadableThread(caller, id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ForumThread thread = found.get();
+        boolean staffFields = patch.isPinned() != null || patch.isLocked() != null || patch.minTierCents() != null;
+        if (staffFields && !caller.isStaff()) {
+            throw ApiException.forbidden("Only moderators may pin, lock or change the tier");
+        }
+        if (patch.title() != null) {
+            guard.requireAuthorOrStaff(caller, thread.author.id);
+            if (patch.title().isBlank()) {
+                throw ApiException.badRequest("validation_failed", "title must not be blank", "title");
+            }
+            thread.title = patch.title().strip();
+        }
+        if (patch.isPinned() != null) {
+            thread.pinned = patch.isPinned();
+        }
+        if (patch.isLocked() != null) {
+            thread.locked = patch.isLocked();
+        }
+        if (patch.minTierCents() != null) {
+            thread.minTierCents = patch.minTierCents();
+        }
+        outbox.write(events.threadUpdated(thread));
+        return Optional.of(ThreadView.of(thread));
+    }
+
+    /** Soft delete: the thread disappears for readers, the feed reports thread_deleted, access says deleted. */
+    public boolean deleteThread(Caller caller, long id) {
+        Optional<ForumThread> found = guard.findReadableThread(caller, id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        ForumThread thread = found.get();
+        guard.requireAuthorOrStaff(caller, thread.author.id);
+        thread.deletedAt = Instant.now();
+        outbox.write(events.threadDeleted(thread));
+        return true;
+    }
+
+    /** Idempotent follow/unfollow; returns the resulting state, empty if the thread is not readable. */
+    public Optional<Boolean> followThread(Caller caller, long id, boolean follow) {
+        Optional<ForumThread> found = guard.findReadableThread(caller, id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ForumThread thread = found.get();
+        boolean changed = follow ? ThreadFollow.follow(id, caller.id()) : ThreadFollow.unfollow(id, caller.id());
+        if (changed) {
+            outbox.write(events.threadFollowed(thread, caller.id(), follow));
+        }
+        return Optional.of(follow);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ThreadAccess> findThreadAccess(long id) {
+        return Optional.ofNullable(ForumThread.<ForumThread>findById(id)).map(ForumThread::access);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.forum.api.user.rest;
+
+import dev.forum.api.auth.CallerHolder;
+import dev.forum.api.auth.Public;
+import dev.forum.api.common.ApiException;
+import dev.forum.api.config.ForumConfig;
+import dev.forum.api.user.service.AuthService;
+import dev.forum.contract.AuthContract;
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.Role;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/auth")
+@Tag(name = "auth")
+public class AuthResource {
+
+    private final AuthService authService;
+    private final CallerHolder caller;
+    private final ForumConfig config;
+
+    public AuthResource(AuthService authService, CallerHolder caller, ForumConfig config) {
+        this.authService = authService;
+        this.caller = caller;
+        this.config = config;
+    }
+
+    @POST
+    @Path("/register")
+    @Public
+    @Operation(summary = "Create a member account")
+    @APIResponse(responseCode = "201", description = "The new user (CurrentUser)")
+    @APIResponse(responseCode = "400", description = "validation_failed")
+    @APIResponse(responseCode = "409", description = "username_taken")
+    public Response register(@Valid @NotNull AuthRequests.Register body) {
+        CurrentUser user = authService.registerUser(body.username(), body.password(), body.displayName(), Role.MEMBER, 0)
+                .toCurrentUser();
+        return Response.status(201).entity(user).build();
+    }
+
+    @POST
+    @Path("/login")
+    @Public
+    @Operation(summary = "Log in: sets the forum_session cookie and returns the bearer token")
+    @APIResponse(responseCode = "200", description = "{token, user}")
+    @APIResponse(responseCode = "401", description = "invalid_credentials")
+    public Response login(@Valid @NotNull AuthRequests.Login body) {
+        AuthService.NewSession session = authService.login(body.username(), body.password())
+                .orElseThrow(() -> new ApiException(401, "invalid_credentials", "Wrong username or password", null, null));
+        NewCookie cookie = new NewCookie.Builder(AuthContract.SESSION_COOKIE)
+                .value(session.token())
+                .path("/")
+                .httpOnly(true)
+                .secure(config.auth().cookieSecure())
+                .sameSite(NewCookie.SameSite.LAX)
+                .maxAge((int) config.auth().sessionTtl().toSeconds())
+                .build();
+        return Response.ok(new AuthRequests.LoginResult(session.token(), session.user().toCurrentUser()))
+                .cookie(cookie)
+                .build();
+    }
+
+    @POST
+    @Path("/logout")
+    @Operation(summary = "Revoke the current session everywhere")
+    @APIResponse(responseCode = "204", description = "Logged out; the token no longer works")
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    public Response logout() {
+        authService.logout(caller.get());
+        NewCookie expired = new NewCookie.Builder(AuthContract.SESSION_COOKIE)
+                .value("")
+                .path("/")
+                .httpOnly(true)
+                .sameSite(NewCookie.SameSite.LAX)
+                .maxAge(0)
+                .build();
+        return Response.noContent().cookie(expired).build();
+    }
+
+    @GET
+    @Path("/me")
+    @Operation(summary = "The caller (CurrentUser); other services resolve tokens with it")
+    @APIResponse(responseCode = "200", description = "CurrentUser")
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    public CurrentUser me() {
+        return caller.get().user();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.forum.api.user.service;
+
+import dev.forum.api.auth.Caller;
+import dev.forum.api.common.ApiException;
+import dev.forum.api.config.ForumConfig;
+import dev.forum.api.outbox.mapping.EventMapper;
+import dev.forum.api.outbox.service.OutboxWriter;
+import dev.forum.api.user.User;
+import dev.forum.api.user.UserSession;
+import dev.forum.contract.Role;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** Accounts and sessions: register, login, logout, and resolving a token to its caller. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRED)
+public class AuthService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ForumConfig config;
+    private final OutboxWriter outbox;
+    private final EventMapper events;
+    /** Compared against when the username is unknown, so that a miss costs as much as a hit. */
+    private final String dummyHash;
+
+    public AuthService(ForumConfig config, OutboxWriter outbox, EventMapper events) {
+        this.config = config;
+        this.outbox = outbox;
+        this.events = events;
+        this.dummyHash = BcryptUtil.bcryptHash("not-a-password", config.auth().bcryptCost());
+    }
+
+    public User registerUser(String username, String password, String displayName, Role role, int tierCents) {
+        if (User.findByUsername(username).isPresent()) {
+            throw ApiException.conflict("username_taken", "Username is already taken", "username");
+        }
+        User user = new User();
+        user.username = username;
+        user.displayName = displayName == null || displayName.isBlank() ? username : displayName.strip();
+        user.passwordHash = BcryptUtil.bcryptHash(password, config.auth().bcryptCost());
+        user.role = role.wireName();
+        user.tierCents = tierCents;
+        user.persistAndFlush();
+        outbox.write(events.userRegistered(user));
+        return user;
+    }
+
+    /** A new session for valid credentials, or empty. */
+    public Optional<NewSession> login(String username, String password) {
+        Optional<User> user = User.findByUsername(username);
+        if (user.isEmpty()) {
+            BcryptUtil.matches(password, dummyHash);
+            return Optional.empty();
+        }
+        if (!BcryptUtil.matches(password, user.get().passwordHash)) {
+            return Optional.empty();
+        }
+        String token = newToken();
+        UserSession session = new UserSession();
+        session.user = user.get();
+        session.tokenHash = hash(token);
+        session.createdAt = Instant.now();
+        session.expiresAt = session.createdAt.plus(config.auth().sessionTtl());
+        session.persist();
+        return Optional.of(new NewSession(token, user.get()));
+    }
+
+    /** Revokes the session everywhere; gateways learn it from {@code session_revoked}. */
+    public void logout(Caller caller) {
+        UserSession session = UserSession.findById(caller.sessionId());
+        if (session != null && session.revokedAt == null) {
+            session.revokedAt = Instant.now();
+            outbox.write(events.sessionRevoked(caller.id(), session.id));
+        }
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Caller> resolveToken(String token) {
+        return UserSession.findActiveByTokenHash(hash(token), Instant.now())
+                .map(session -> new Caller(session.id, session.user.toCurrentUser()));
+    }
+
+    public record NewSession(String token, User user) {
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String token) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
