@@ -1,0 +1,68 @@
+package dev.forum.notify.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Everything under {@code notify.*} in application.properties. */
+@ConfigMapping(prefix = "notify")
+public interface NotifyConfig {
+
+    /** Shared secret sent to forum-api's internal endpoints ({@code X-Internal-Token}). */
+    String internalToken();
+
+    Redis redis();
+
+    Consumer consumer();
+
+    Fanout fanout();
+
+    Auth auth();
+
+    ProcessedEvents processedEvents();
+
+    interface Redis {
+        @WithDefault("forum")
+        String namespace();
+    }
+
+    interface Consumer {
+        /** The row in consumer_cursor and the consumer part of processed_events' key. */
+        @WithDefault("notification-service")
+        String id();
+
+        /** Off in tests that feed envelopes to the processor directly. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("500")
+        int pageSize();
+
+        /** Safety-net poll; a Redis outage only adds this to the delay. */
+        @WithDefault("5s")
+        Duration pollInterval();
+    }
+
+    interface Fanout {
+        /** Users per INSERT ... SELECT (by user-id range) when a notification goes to many. */
+        @WithDefault("20000")
+        int batchSize();
+
+        /** Whether a new top-level thread leaves a {@code new_thread} notification for every reader. */
+        @WithDefault("true")
+        boolean newThreadNotifications();
+    }
+
+    interface Auth {
+        /** How long a resolved session token is trusted without asking forum-api again. */
+        @WithDefault("30s")
+        Duration cacheTtl();
+    }
+
+    interface ProcessedEvents {
+        /** processed_events rows older than this are purged (well past forum-api's feed retention). */
+        @WithDefault("14d")
+        Duration retention();
+    }
+}

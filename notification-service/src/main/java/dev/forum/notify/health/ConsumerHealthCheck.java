@@ -1,0 +1,39 @@
+package dev.forum.notify.health;
+
+import dev.forum.notify.db.Sql;
+import dev.forum.notify.listener.FeedConsumer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when PostgreSQL answers; reports where the consumer stands in forum-api's feed. */
+@Readiness
+@ApplicationScoped
+public class ConsumerHealthCheck implements HealthCheck {
+
+    private final Sql sql;
+    private final FeedConsumer consumer;
+
+    public ConsumerHealthCheck(Sql sql, FeedConsumer consumer) {
+        this.sql = sql;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("notification-consumer")
+                .withData("consumer_enabled", consumer.enabled())
+                .withData("cursor", consumer.cursor())
+                .withData("head_seq", consumer.headSeq())
+                .withData("lag", consumer.lag())
+                .withData("seconds_since_feed_read", consumer.secondsSinceLastSuccess());
+        try {
+            sql.count("SELECT 1");
+            return builder.up().withData("postgresql", "up").build();
+        } catch (RuntimeException e) {
+            return builder.down().withData("postgresql", e.getMessage()).build();
+        }
+    }
+}

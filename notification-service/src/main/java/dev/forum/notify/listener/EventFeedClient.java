@@ -1,0 +1,22 @@
+package dev.forum.notify.listener;
+
+import dev.forum.contract.AuthContract;
+import dev.forum.contract.EventPage;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** forum-api's internal event feed. */
+@RegisterRestClient(configKey = "forum-api")
+@Path(AuthContract.INTERNAL_EVENTS_PATH)
+public interface EventFeedClient {
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    EventPage events(@HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken,
+            @QueryParam("after_seq") long afterSeq, @QueryParam("limit") int limit);
+}

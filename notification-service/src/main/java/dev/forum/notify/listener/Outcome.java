@@ -1,0 +1,11 @@
+package dev.forum.notify.listener;
+
+/** What processing one event did. */
+public enum Outcome {
+    /** Side effects applied, event recorded, cursor advanced. */
+    PROCESSED,
+    /** The event id was already processed (redelivery): nothing applied again. */
+    DUPLICATE,
+    /** Its seq is at or behind the stored cursor: already consumed, nothing done. */
+    ALREADY_CONSUMED
+}

@@ -1,0 +1,49 @@
+package dev.forum.notify;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database ({@code forum_notify_t_<random>}) and a fresh Redis namespace per
+ * test run, on the machine's real PostgreSQL and Redis. Drops only its own database.
+ */
+public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String ADMIN_URL = System.getProperty("notify.test.pg-admin-url",
+            "jdbc:postgresql://127.0.0.1:5432/postgres");
+    static final String USER = System.getProperty("notify.test.pg-user", "postgres");
+
+    private String database;
+
+    @Override
+    public Map<String, String> start() {
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        database = "forum_notify_t_" + suffix;
+        execute("CREATE DATABASE " + database);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + database,
+                "quarkus.datasource.username", USER,
+                "notify.redis.namespace", "forum_t_" + suffix);
+    }
+
+    @Override
+    public void stop() {
+        if (database != null) {
+            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static void execute(String ddl) {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, ""); Statement s = c.createStatement()) {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            throw new IllegalStateException(ddl + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.forum.notify.listener;
+
+import dev.forum.contract.EventEnvelope;
+import dev.forum.notify.Events;
+import dev.forum.notify.Feed;
+import dev.forum.notify.Forum;
+import dev.forum.notify.Forum.User;
+import dev.forum.notify.Notifications;
+import dev.forum.notify.NotifyTestResource;
+import dev.forum.notify.notification.NotificationType;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The processing entry point the feed consumer calls for every event: cursor, idempotency and side
+ * effects in one transaction, against the real PostgreSQL.
+ */
+@QuarkusTest
+@QuarkusTestResource(NotifyTestResource.class)
+class EventProcessorTests {
+
+    @Inject
+    EventProcessor processor;
+    @Inject
+    Feed feed;
+    @Inject
+    Forum forum;
+    @Inject
+    Notifications notifications;
+
+    @Test
+    void processSameEventTwiceCreatesOneNotification() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        long seq = feed.cursor() + 1;
+        EventEnvelope mention = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "@" + alice.username(), null).withSeq(seq);
+
+        assertThat(processor.process(mention)).isEqualTo(Outcome.PROCESSED);
+        assertThat(processor.process(mention)).isEqualTo(Outcome.ALREADY_CONSUMED);
+
+        assertThat(notifications.forUser(alice.id())).hasSize(1);
+        assertThat(feed.cursor()).isEqualTo(seq);
+    }
+
+    @Test
+    void processSameEventIdUnderNewSeqCreatesOneNotification() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        EventEnvelope mention = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "@" + alice.username(), null);
+
+        assertThat(processor.process(mention.withSeq(feed.cursor() + 1))).isEqualTo(Outcome.PROCESSED);
+        long redeliveredSeq = feed.cursor() + 1;
+        assertThat(processor.process(mention.withSeq(redeliveredSeq))).isEqualTo(Outcome.DUPLICATE);
+
+        assertThat(notifications.forUser(alice.id())).hasSize(1);
+        assertThat(feed.cursor()).isEqualTo(redeliveredSeq);
+    }
+
+    @Test
+    void processRefusesEventAfterGapAndKeepsCursor() {
+        long cursor = feed.cursor();
+        EventEnvelope ahead = Events.userRegistered(Events.nextId(), "gap_user", "member", 0).withSeq(cursor + 2);
+
+        assertThatThrownBy(() -> processor.process(ahead)).isInstanceOf(FeedGapException.class);
+
+        assertThat(feed.cursor()).isEqualTo(cursor);
+    }
+
+    @Test
+    void processResumesFromStoredCursorWithoutSkipping() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        long start = feed.cursor();
+        EventEnvelope first = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "one @" + alice.username(), null).withSeq(start + 1);
+        EventEnvelope second = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "two @" + alice.username(), null).withSeq(start + 2);
+        EventEnvelope third = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "three @" + alice.username(), null).withSeq(start + 3);
+        processor.process(first);
+        processor.process(second);
+
+        // A restarted consumer re-reads the page from the stored cursor: the feed serves 1..3 again.
+        assertThat(feed.cursor()).isEqualTo(start + 2);
+        assertThat(processor.process(first)).isEqualTo(Outcome.ALREADY_CONSUMED);
+        assertThat(processor.process(second)).isEqualTo(Outcome.ALREADY_CONSUMED);
+        assertThat(processor.process(third)).isEqualTo(Outcome.PROCESSED);
+
+        assertThat(notifications.forUser(alice.id())).hasSize(3);
+        assertThat(feed.cursor()).isEqualTo(start + 3);
+    }
+
+    @Test
+    void processRollsBackCursorWhenSideEffectsFail() {
+        long cursor = feed.cursor();
+        EventEnvelope broken = Events.followed(Events.nextId(), 1, true);
+        broken.payload().remove("user_id");
+
+        assertThatThrownBy(() -> processor.process(broken.withSeq(cursor + 1)));
+
+        assertThat(feed.cursor()).isEqualTo(cursor);
+    }
+
+    @Test
+    void newMessageNotifiesFollowersExceptAuthor() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User follower = forum.member(0);
+        forum.deliver(Events.followed(thread, follower.id(), true), Events.followed(thread, author.id(), true));
+
+        long message = forum.post(author, thread, "news");
+
+        assertThat(notifications.forUser(follower.id())).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(NotificationType.NEW_MESSAGE);
+            assertThat(n.messageId()).isEqualTo(message);
+        });
+        assertThat(notifications.forUser(author.id())).isEmpty();
+    }
+
+    @Test
+    void newMessageStopsNotifyingAfterUnfollow() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User follower = forum.member(0);
+        forum.deliver(Events.followed(thread, follower.id(), true), Events.followed(thread, follower.id(), false));
+
+        forum.post(author, thread, "news");
+
+        assertThat(notifications.forUser(follower.id())).isEmpty();
+    }
+
+    @Test
+    void mentionOfFollowerCreatesOnlyTheMention() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User follower = forum.member(0);
+        forum.deliver(Events.followed(thread, follower.id(), true));
+
+        forum.post(author, thread, "hey @" + follower.username());
+
+        assertThat(notifications.typesForUser(follower.id())).containsExactly(NotificationType.MENTION);
+    }
+
+    @Test
+    void replyNotifiesTheRepliedToAuthor() {
+        User alice = forum.member(0);
+        long thread = forum.thread(0, alice);
+        User bob = forum.member(0);
+        long original = forum.post(alice, thread, "question");
+
+        forum.reply(bob, thread, "answer", original);
+
+        assertThat(notifications.typesForUser(alice.id())).containsExactly(NotificationType.REPLY);
+    }
+
+    @Test
+    void newSubThreadNotifiesParentFollowers() {
+        User author = forum.member(0);
+        long parent = forum.thread(0, author);
+        User follower = forum.member(0);
+        forum.deliver(Events.followed(parent, follower.id(), true));
+        long message = forum.post(author, parent, "spawn");
+        long sub = Events.nextId();
+
+        forum.deliver(Events.newSubThread(sub, parent, message, "Sub", 0, author.id(), author.username()));
+
+        assertThat(notifications.forUser(follower.id()))
+                .extracting(Notifications.Row::type, Notifications.Row::threadId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(NotificationType.NEW_MESSAGE, parent),
+                        org.assertj.core.groups.Tuple.tuple(NotificationType.NEW_SUB_THREAD, sub));
+    }
+
+    @Test
+    void newThreadNotifiesUsersWhoMayReadIt() {
+        User creator = forum.member(0);
+        User rich = forum.member(900);
+        User poor = forum.member(100);
+        User moderator = forum.staff("moderator");
+
+        long thread = forum.thread(500, creator);
+
+        assertThat(notifications.allForUser(rich.id())).extracting(Notifications.Row::threadId).contains(thread);
+        assertThat(notifications.allForUser(moderator.id())).extracting(Notifications.Row::threadId).contains(thread);
+        assertThat(notifications.allForUser(poor.id())).extracting(Notifications.Row::threadId).doesNotContain(thread);
+        assertThat(notifications.allForUser(creator.id())).extracting(Notifications.Row::threadId)
+                .doesNotContain(thread);
+    }
+}

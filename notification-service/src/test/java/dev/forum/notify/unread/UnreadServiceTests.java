@@ -1,0 +1,146 @@
+package dev.forum.notify.unread;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forum.notify.Forum;
+import dev.forum.notify.Forum.User;
+import dev.forum.notify.NotifyTestResource;
+import dev.forum.notify.PushRecorder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@QuarkusTestResource(NotifyTestResource.class)
+class UnreadServiceTests {
+
+    private static final int AUTHORS = 4;
+    private static final int MESSAGES_EACH = 5;
+
+    @Inject
+    UnreadService unread;
+    @Inject
+    Forum forum;
+    @Inject
+    PushRecorder pushes;
+
+    @Test
+    void findUnreadCountsRightAfterConcurrentEventsFromSeveralUsers() throws Exception {
+        List<User> authors = new ArrayList<>();
+        List<Long> threads = new ArrayList<>();
+        for (int i = 0; i < AUTHORS; i++) {
+            User author = forum.member(0);
+            authors.add(author);
+            threads.add(forum.thread(0, author));
+        }
+        User reader = forum.member(0);
+        ExecutorService pool = Executors.newFixedThreadPool(AUTHORS);
+        try {
+            List<Future<?>> posts = new ArrayList<>();
+            for (int i = 0; i < AUTHORS; i++) {
+                User author = authors.get(i);
+                long thread = threads.get(i);
+                posts.add(pool.submit(() -> {
+                    for (int m = 0; m < MESSAGES_EACH; m++) {
+                        forum.post(author, thread, "@" + reader.username() + " #" + m);
+                    }
+                }));
+            }
+            for (Future<?> post : posts) {
+                post.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        UnreadCounts counts = unread.findUnreadCounts(reader.id());
+
+        assertThat(counts.total()).isEqualTo(AUTHORS * MESSAGES_EACH);
+        assertThat(counts.threads()).hasSize(AUTHORS);
+        threads.forEach(t -> assertThat(counts.threads()).containsEntry(Long.toString(t), (long) MESSAGES_EACH));
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushes.forUser(reader.id(), "forum_notification_count")
+                .stream().anyMatch(p -> p.path("payload").path("count").asLong() == AUTHORS * MESSAGES_EACH));
+    }
+
+    @Test
+    void markThreadReadZeroesThatThreadAndPushesCounts() {
+        User author = forum.member(0);
+        long first = forum.thread(0, author);
+        long second = forum.thread(0, author);
+        User reader = forum.member(0);
+        forum.post(author, first, "@" + reader.username());
+        forum.post(author, first, "@" + reader.username() + " again");
+        forum.post(author, second, "@" + reader.username());
+
+        UnreadService.ReadResult result = unread.markThreadRead(reader.id(), first);
+
+        assertThat(result).isEqualTo(new UnreadService.ReadResult(2, 0, 1));
+        assertThat(unread.findUnreadCounts(reader.id()))
+                .isEqualTo(new UnreadCounts(1, Map.of(Long.toString(second), 1L)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !pushes.forUser(reader.id(), "unread_count_updated").isEmpty());
+        JsonNode payload = pushes.forUser(reader.id(), "unread_count_updated").get(0).path("payload");
+        assertThat(payload.path("thread_id").asLong()).isEqualTo(first);
+        assertThat(payload.path("thread_unread_count").asLong()).isZero();
+        assertThat(payload.path("total_forum_unread").asLong()).isEqualTo(1);
+        assertThat(payload.path("marked_read_count").asLong()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushes.forUser(reader.id(), "forum_notification_count")
+                .stream().anyMatch(p -> p.path("payload").path("count").asLong() == 1));
+    }
+
+    @Test
+    void markNotificationReadOfAnotherUserFindsNothing() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User reader = forum.member(0);
+        User other = forum.member(0);
+        forum.post(author, thread, "@" + reader.username());
+        long notificationId = unreadIds(reader).get(0);
+
+        assertThat(unread.markNotificationRead(other.id(), notificationId)).isEmpty();
+        assertThat(unread.findUnreadCounts(reader.id()).total()).isEqualTo(1);
+    }
+
+    @Test
+    void markNotificationReadLowersThreadAndTotal() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User reader = forum.member(0);
+        forum.post(author, thread, "@" + reader.username());
+        forum.post(author, thread, "@" + reader.username() + " 2");
+        long notificationId = unreadIds(reader).get(0);
+
+        assertThat(unread.markNotificationRead(reader.id(), notificationId))
+                .contains(new UnreadService.ReadResult(1, 1, 1));
+    }
+
+    @Test
+    void markAllReadZeroesEverything() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User reader = forum.member(0);
+        forum.post(author, thread, "@" + reader.username());
+        forum.post(author, thread, "@team @" + reader.username() + " 2");
+
+        assertThat(unread.markAllRead(reader.id())).isEqualTo(new UnreadService.ReadResult(2, 0, 0));
+        assertThat(unread.findUnreadCounts(reader.id())).isEqualTo(new UnreadCounts(0, Map.of()));
+    }
+
+    @Inject
+    dev.forum.notify.notification.NotificationService notifications;
+
+    private List<Long> unreadIds(User user) {
+        return notifications.findNotificationPage(user.id(), 100, null, true).notifications().stream()
+                .map(dev.forum.notify.notification.Notification::id).toList();
+    }
+}
