@@ -9,13 +9,10 @@ import dev.forum.api.thread.service.ThreadService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -25,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
-@Path("/api/forum")
+@Path("/api/forum/messages")
 @Tag(name = "messages")
 public class MessageResource {
 
@@ -39,36 +36,8 @@ public class MessageResource {
         this.caller = caller;
     }
 
-    @GET
-    @Path("/threads/{id}/messages")
-    @Operation(summary = "A thread's messages, oldest first, after after_message_id")
-    @APIResponse(responseCode = "200", description = "[MessageView]")
-    @APIResponse(responseCode = "404", description = "Thread unknown, deleted or above the caller's tier")
-    public List<MessageView> getMessages(@PathParam("id") long threadId,
-                                         @QueryParam("after_message_id") @DefaultValue("0") long afterMessageId,
-                                         @QueryParam("limit") @DefaultValue("50") int limit) {
-        return messages.findMessages(caller.get(), threadId, afterMessageId, Math.max(1, limit))
-                .orElseThrow(() -> ApiException.notFound("Thread"));
-    }
-
-    @POST
-    @Path("/threads/{id}/messages")
-    @Operation(summary = "Post a message (Markdown; rendered to sanitised content_html); the poster follows the thread")
-    @APIResponse(responseCode = "201", description = "MessageView")
-    @APIResponse(responseCode = "400", description = "validation_failed")
-    @APIResponse(responseCode = "404", description = "not_found")
-    @APIResponse(responseCode = "423", description = "thread_locked")
-    @APIResponse(responseCode = "429", description = "rate_limited (Retry-After)")
-    public Response createMessage(@PathParam("id") long threadId, @Valid @NotNull MessageRequests.PostMessage body,
-                                  @Context UriInfo uri) {
-        MessageView message = messages.persistMessage(caller.get(), threadId, body.content(), body.replyToId())
-                .orElseThrow(() -> ApiException.notFound("Thread"));
-        return Response.created(uri.getBaseUriBuilder().path("api/forum/messages/{id}").build(message.id()))
-                .entity(message).build();
-    }
-
     @PATCH
-    @Path("/messages/{id}")
+    @Path("/{id}")
     @Operation(summary = "Edit a message (author or moderator)")
     @APIResponse(responseCode = "200", description = "MessageView")
     @APIResponse(responseCode = "403", description = "forbidden")
@@ -79,7 +48,7 @@ public class MessageResource {
     }
 
     @DELETE
-    @Path("/messages/{id}")
+    @Path("/{id}")
     @Operation(summary = "Delete a message and all its replies (author or moderator)")
     @APIResponse(responseCode = "200", description = "{message_ids, deleted_count}")
     @APIResponse(responseCode = "403", description = "forbidden")
@@ -90,7 +59,7 @@ public class MessageResource {
     }
 
     @POST
-    @Path("/messages/{id}/like")
+    @Path("/{id}/like")
     @Operation(summary = "Like a message (idempotent)")
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
@@ -99,7 +68,7 @@ public class MessageResource {
     }
 
     @DELETE
-    @Path("/messages/{id}/like")
+    @Path("/{id}/like")
     @Operation(summary = "Unlike a message (idempotent)")
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
@@ -108,7 +77,7 @@ public class MessageResource {
     }
 
     @POST
-    @Path("/messages/{id}/threads")
+    @Path("/{id}/threads")
     @Operation(summary = "Spawn a sub-thread from a message (inherits the parent's tier)")
     @APIResponse(responseCode = "201", description = "ThreadView")
     @APIResponse(responseCode = "404", description = "not_found")

@@ -1,5 +1,6 @@
 package dev.forum.api.message.service;
 
+import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
@@ -84,7 +85,7 @@ public class MessageService {
         message.content = content;
         message.contentHtml = markdown.toSafeHtml(content);
         message.replyToId = replyToId;
-        message.createdAt = Instant.now();
+        message.createdAt = Times.now();
         message.persist();
         em.flush();
         em.createNativeQuery("UPDATE forum_thread SET message_count = message_count + 1,"
@@ -110,7 +111,7 @@ public class MessageService {
         guard.requireAuthorOrStaff(caller, message.author.id);
         message.content = content;
         message.contentHtml = markdown.toSafeHtml(content);
-        message.editedAt = Instant.now();
+        message.editedAt = Times.now();
         outbox.write(events.messageEdited(message));
         return Optional.of(MessageView.of(message));
     }

@@ -1,5 +1,6 @@
 package dev.forum.api.moderation.service;
 
+import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.moderation.EveryoneRestriction;
@@ -47,7 +48,7 @@ public class ModerationService {
         EveryoneSetting setting = EveryoneSetting.current();
         setting.enabled = enabled;
         setting.changedBy = caller.id();
-        setting.changedAt = Instant.now();
+        setting.changedAt = Times.now();
         outbox.write(events.everyoneMention(enabled, enabled ? ENABLED_MESSAGE : DISABLED_MESSAGE));
         return new EveryoneState(enabled, caller.username(), setting.changedAt);
     }
@@ -57,7 +58,7 @@ public class ModerationService {
         if (user == null) {
             return Optional.empty();
         }
-        if (until != null && !until.isAfter(Instant.now())) {
+        if (until != null && !until.isAfter(Times.now())) {
             throw ApiException.badRequest("validation_failed", "until must be in the future", "until");
         }
         EveryoneRestriction restriction = EveryoneRestriction.findById(userId);
@@ -68,7 +69,7 @@ public class ModerationService {
         restriction.reason = reason.strip();
         restriction.until = until;
         restriction.restrictedBy = caller.id();
-        restriction.createdAt = Instant.now();
+        restriction.createdAt = Times.now();
         restriction.persist();
         User by = User.findById(caller.id());
         outbox.write(events.everyoneRestricted(userId, restriction.reason, until, by));
@@ -88,7 +89,7 @@ public class ModerationService {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Restriction> findActiveRestrictions() {
-        return EveryoneRestriction.listActive(Instant.now()).stream()
+        return EveryoneRestriction.listActive(Times.now()).stream()
                 .map(r -> view(r, User.findById(r.userId), User.findById(r.restrictedBy)))
                 .toList();
     }

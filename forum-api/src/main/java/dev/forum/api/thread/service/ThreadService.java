@@ -1,5 +1,6 @@
 package dev.forum.api.thread.service;
 
+import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
@@ -95,7 +96,7 @@ public class ThreadService {
         thread.minTierCents = minTierCents;
         thread.parentThreadId = parentThreadId;
         thread.parentMessageId = parentMessageId;
-        thread.createdAt = Instant.now();
+        thread.createdAt = Times.now();
         thread.lastActivityAt = thread.createdAt;
         thread.persist();
         return thread;
@@ -184,7 +185,7 @@ public class ThreadService {
         }
         ForumThread thread = found.get();
         guard.requireAuthorOrStaff(caller, thread.author.id);
-        thread.deletedAt = Instant.now();
+        thread.deletedAt = Times.now();
         outbox.write(events.threadDeleted(thread));
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.forum.api.user.service;
 
+import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.config.ForumConfig;
@@ -70,7 +71,7 @@ public class AuthService {
         UserSession session = new UserSession();
         session.user = user.get();
         session.tokenHash = hash(token);
-        session.createdAt = Instant.now();
+        session.createdAt = Times.now();
         session.expiresAt = session.createdAt.plus(config.auth().sessionTtl());
         session.persist();
         return Optional.of(new NewSession(token, user.get()));
@@ -80,14 +81,14 @@ public class AuthService {
     public void logout(Caller caller) {
         UserSession session = UserSession.findById(caller.sessionId());
         if (session != null && session.revokedAt == null) {
-            session.revokedAt = Instant.now();
+            session.revokedAt = Times.now();
             outbox.write(events.sessionRevoked(caller.id(), session.id));
         }
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Caller> resolveToken(String token) {
-        return UserSession.findActiveByTokenHash(hash(token), Instant.now())
+        return UserSession.findActiveByTokenHash(hash(token), Times.now())
                 .map(session -> new Caller(session.id, session.user.toCurrentUser()));
     }
 

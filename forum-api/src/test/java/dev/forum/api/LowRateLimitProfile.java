@@ -1,0 +1,14 @@
+package dev.forum.api;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/** Three posts per minute per user, so that the limit is reached in a test without waiting. */
+public class LowRateLimitProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("forum.rate-limit.posts", "3", "forum.rate-limit.window", "60s");
+    }
+}

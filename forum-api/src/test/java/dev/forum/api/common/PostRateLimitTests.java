@@ -1,0 +1,53 @@
+package dev.forum.api.common;
+
+import dev.forum.api.ForumApi;
+import dev.forum.api.ForumTestDatabase;
+import dev.forum.api.LowRateLimitProfile;
+import dev.forum.api.TestUsers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+@QuarkusTest
+@TestProfile(LowRateLimitProfile.class)
+@QuarkusTestResource(value = ForumTestDatabase.class, restrictToAnnotatedClass = false)
+class PostRateLimitTests {
+
+    @Inject
+    TestUsers users;
+
+    @Test
+    void shouldRefuseTheFourthPostInAWindowWithRetryAfter() {
+        TestUsers.TestUser chatty = users.member();
+        long threadId = ForumApi.createThread(chatty, "flood");
+        ForumApi.postMessage(chatty, threadId, "two");
+        ForumApi.postMessage(chatty, threadId, "three");
+
+        chatty.req().body(Map.of("content", "four")).post("/api/forum/threads/" + threadId + "/messages")
+                .then().statusCode(429)
+                .header("Retry-After", Integer::parseInt, greaterThan(0))
+                .header("Retry-After", Integer::parseInt, lessThanOrEqualTo(60))
+                .body("error.code", equalTo("rate_limited"));
+        chatty.req().body(Map.of("title", "another", "content", "x")).post("/api/forum/threads")
+                .then().statusCode(429);
+    }
+
+    @Test
+    void shouldCountEachUserSeparately() {
+        TestUsers.TestUser first = users.member();
+        TestUsers.TestUser second = users.member();
+        long threadId = ForumApi.createThread(first, "shared");
+        ForumApi.postMessage(first, threadId, "a");
+        ForumApi.postMessage(first, threadId, "b");
+
+        ForumApi.postMessage(second, threadId, "not limited by someone else's posts");
+    }
+}
