@@ -83,7 +83,7 @@ public final class Stack implements AutoCloseable {
                     .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(notifyDatabase))
                     .property("quarkus.datasource.username", Postgres.USER)
                     .property("quarkus.redis.hosts", redis.url())
-                    .property("notify.forum-api.url", forumApi.httpUrl())
+                    .property("quarkus.rest-client.forum-api.url", forumApi.httpUrl())
                     .property("notify.redis.namespace", namespace)
                     .property("notify.internal-token", internalToken);
             builder.notifyProperties.forEach(notificationService::property);
