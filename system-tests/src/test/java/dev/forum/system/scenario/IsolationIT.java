@@ -36,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IsolationIT {
 
     private static final int GOLD_TIER = 1000;
+    /** User events the attacker must never get: she is mentioned only where she cannot read. */
+    private static final java.util.Set<String> PRIVATE = java.util.Set.of("forum_notification",
+            "forum_notification_count", "unread_count_updated", "team_mention", "everyone_mention");
 
     private Stack stack;
     private ForumHttp http;
@@ -85,7 +88,7 @@ class IsolationIT {
             http.postMessage(admin, gated, "@everyone in the vault " + secret);
             http.createSubThread(admin, gatedMessage, "Sub " + secret, "nested " + secret);
             long otherGated = http.createThread(admin, "Another " + secret, secret, GOLD_TIER).path("id").asLong();
-            long privateMention = http.postMessage(alice, open, "psst @" + gold.username() + " " + secret)
+            long privateMention = http.postMessage(alice, open, "psst @" + gold.username())
                     .path("id").asLong();
 
             for (WsClient client : control) {
@@ -109,10 +112,11 @@ class IsolationIT {
 
             long gatedEvents = Ledger.threadEvents(http, gated, startSeq).size();
             long controlReceived = control.stream().flatMap(c -> c.frames().stream())
-                    .filter(f -> f.toString().contains(secret)).count();
+                    .filter(f -> f.toString().contains(secret) || f.path("notification").path("message_id").asLong()
+                            == privateMention).count();
             List<JsonNode> leakedFrames = attacker.stream().flatMap(c -> c.frames().stream())
                     .filter(f -> f.toString().contains(secret) || f.path("thread_id").asLong() == gated
-                            || f.path("thread_id").asLong() == otherGated)
+                            || f.path("thread_id").asLong() == otherGated || PRIVATE.contains(f.path("type").asText()))
                     .toList();
             long leaked = leakedFrames.size();
             JsonNode mallorysNotifications = notifications.call("GET", "/api/forum/notifications?limit=100",

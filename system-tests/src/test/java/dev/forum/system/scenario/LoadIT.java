@@ -122,10 +122,6 @@ class LoadIT {
         } finally {
             clients.forEach(LoadClient::close);
         }
-        assertThat(tally.expected()).isPositive();
-        assertThat(tally.lost()).as("lost").isZero();
-        assertThat(tally.duplicated()).as("duplicated").isZero();
-        assertThat(tally.outOfOrder()).as("out of order").isZero();
-        assertThat(tally.leaked()).as("leaked").isZero();
+        tally.assertClean();
     }
 }

@@ -122,10 +122,7 @@ class RedisFailoverIT {
         total.note("clients", clients.size()).print();
         assertThat(recovered.expected()).as("events posted after Redis came back").isPositive();
         assertThat(degraded.expected()).as("events posted while Redis was down").isPositive();
-        assertThat(total.lost()).as("lost").isZero();
-        assertThat(total.duplicated()).as("duplicated").isZero();
-        assertThat(total.outOfOrder()).as("out of order").isZero();
-        assertThat(total.leaked()).as("leaked").isZero();
+        total.assertClean();
     }
 
     /** Each gateway's readiness mode: redis or feed_polling. */

@@ -128,6 +128,16 @@ final class Tally {
         return line.append(extra).toString();
     }
 
+    /** Fails unless something was expected and nothing was lost, duplicated, reordered or leaked. */
+    Tally assertClean() {
+        org.assertj.core.api.Assertions.assertThat(expected).as(scenario + ": expected deliveries").isPositive();
+        org.assertj.core.api.Assertions.assertThat(lost).as(scenario + ": lost").isZero();
+        org.assertj.core.api.Assertions.assertThat(duplicated).as(scenario + ": duplicated").isZero();
+        org.assertj.core.api.Assertions.assertThat(outOfOrder).as(scenario + ": out of order").isZero();
+        org.assertj.core.api.Assertions.assertThat(leaked).as(scenario + ": leaked").isZero();
+        return this;
+    }
+
     Tally print() {
         System.out.println(line());
         return this;
