@@ -99,7 +99,7 @@ class RedisFailoverIT {
 
             stack.redis().start();
             await().atMost(Duration.ofSeconds(60)).until(() -> modes().stream().allMatch("redis"::equals));
-            await().atMost(Duration.ofSeconds(30)).until(() -> patternSubscribers() >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> gatewaySubscribers() == 2);
             long afterRecovery = Ledger.headSeq(http);
             pause(PHASE);
             poster.stop();
@@ -139,13 +139,15 @@ class RedisFailoverIT {
         return modes;
     }
 
-    /** PUBSUB NUMPAT on the stack's Redis: the gateways' pattern subscriptions (events:*). */
-    private int patternSubscribers() {
+    /** PUBSUB NUMSUB of the typing channel on the stack's Redis: how many gateways are subscribed again. */
+    private int gatewaySubscribers() {
         try {
             Process cli = new ProcessBuilder("redis-cli", "-p", Integer.toString(stack.redis().port()), "PUBSUB",
-                    "NUMPAT").redirectErrorStream(true).start();
+                    "NUMSUB", stack.namespace() + ":typing").redirectErrorStream(true).start();
             cli.waitFor(5, TimeUnit.SECONDS);
-            return Integer.parseInt(new String(cli.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+            String[] lines = new String(cli.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim()
+                    .split("\\s+");
+            return Integer.parseInt(lines[lines.length - 1]);
         } catch (IOException | NumberFormatException e) {
             return -1;
         } catch (InterruptedException e) {
