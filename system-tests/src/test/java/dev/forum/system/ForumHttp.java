@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** forum-api over HTTP, as a browser or API client would call it (bearer tokens). */
@@ -71,6 +73,15 @@ public final class ForumHttp {
 
     public JsonNode postMessage(Session session, long threadId, String content) {
         return call("POST", "/api/forum/threads/" + threadId + "/messages", session.token(), Map.of("content", content));
+    }
+
+    /** Posts {@code count} messages ("prefix 0", "prefix 1", ...); returns their ids in posting order. */
+    public List<Long> postMessages(Session session, long threadId, int count, String prefix) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(postMessage(session, threadId, prefix + " " + i).path("id").asLong());
+        }
+        return ids;
     }
 
     public JsonNode editMessage(Session session, long messageId, String content) {

@@ -164,10 +164,11 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() {
-        gateways.forEach(ServiceProcess::stop);
+        List<ServiceProcess> clients = new ArrayList<>(gateways);
         if (notificationService != null) {
-            notificationService.stop();
+            clients.add(notificationService);
         }
+        clients.parallelStream().forEach(ServiceProcess::stop);
         forumApi.stop();
         redis.stop();
         if (databasesCreated) {

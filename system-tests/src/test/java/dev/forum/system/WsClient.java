@@ -142,6 +142,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** A non-reading client starts reading (everything buffered, then the close frame if any). */
+    public void startReading() {
+        socket.request(Long.MAX_VALUE);
+    }
+
     public void sendRaw(String text) {
         socket.sendText(text, true).join();
     }
@@ -152,6 +157,10 @@ public final class WsClient implements AutoCloseable {
 
     public void subscribe(long threadId, String lastEventId) {
         send(java.util.Map.of("type", "subscribe", "thread_id", threadId, "last_event_id", lastEventId));
+    }
+
+    public void typingOn(long threadId) {
+        send(java.util.Map.of("type", "typing", "thread_id", threadId, "is_typing", true));
     }
 
     /** Waits for the first received frame matching the predicate (already received ones count). */

@@ -144,6 +144,22 @@ public class ConnectionHandler {
         return Uni.createFrom().voidItem();
     }
 
+    /**
+     * A failure on the connection. A message over {@code quarkus.websockets-next.server.max-message-size}
+     * is reported by Vert.x as an IllegalStateException and dropped: we close with 1009. Anything else
+     * is logged and the connection kept.
+     */
+    public Uni<Void> failed(WebSocketConnection connection, Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (failure instanceof IllegalStateException && message.contains("max message size")) {
+            metrics.drop("message_too_big");
+            return connection.close(new CloseReason(DisconnectCode.MESSAGE_TOO_BIG.code(),
+                    DisconnectCode.MESSAGE_TOO_BIG.reason()));
+        }
+        Log.debugf("connection %s: %s", connection.id(), failure.toString());
+        return Uni.createFrom().voidItem();
+    }
+
     /** Heartbeats after {@code gateway.heartbeat.interval} of outbound silence. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeats() {

@@ -1,7 +1,6 @@
 package dev.forum.gateway.endpoint;
 
 import dev.forum.gateway.registry.EndpointKind;
-import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -39,7 +38,6 @@ public class V2WebSocket {
 
     @OnError
     public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
-        Log.debugf("connection %s: %s", connection.id(), failure.toString());
-        return Uni.createFrom().voidItem();
+        return handler.failed(connection, failure);
     }
 }

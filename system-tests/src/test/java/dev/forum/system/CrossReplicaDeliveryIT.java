@@ -1,0 +1,117 @@
+package dev.forum.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forum.system.ForumHttp.Session;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.forum.system.Frames.WAIT;
+import static dev.forum.system.Frames.newMessage;
+import static dev.forum.system.Frames.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateway replicas: users on different replicas see each other's activity in real time. */
+class CrossReplicaDeliveryIT extends StackTestBase {
+
+    @Test
+    void usersOnDifferentReplicasReceiveEveryThreadEventOfTheOtherInOrder() {
+        Session alice = http.registerAndLogin(unique("alice"));
+        Session bob = http.registerAndLogin(unique("bob"));
+        long threadId = http.createThread(alice, "Cross replica", "first post", 0).path("id").asLong();
+        try (WsClient a = WsClient.connect(stack.gateway(0).wsUri(V2), alice.token());
+             WsClient b = WsClient.connect(stack.gateway(1).wsUri(V2), bob.token())) {
+            a.subscribe(threadId);
+            b.subscribe(threadId);
+            a.await(type("subscribed", threadId), WAIT);
+            b.await(type("subscribed", threadId), WAIT);
+
+            long fromBob = http.postMessage(bob, threadId, "hello from replica 2").path("id").asLong();
+            a.await(newMessage(fromBob), WAIT);
+            long fromAlice = http.postMessage(alice, threadId, "hello from replica 1").path("id").asLong();
+            b.await(newMessage(fromAlice), WAIT);
+            http.editMessage(alice, fromAlice, "edited");
+            b.await(type("message_edited", threadId), WAIT);
+            http.like(bob, fromAlice);
+            a.await(type("message_liked", threadId), WAIT);
+            http.unlike(bob, fromAlice);
+            a.await(type("message_unliked", threadId), WAIT);
+            http.patchThread(alice, threadId, Map.of("title", "Renamed"));
+            b.await(type("thread_updated", threadId), WAIT);
+            http.createSubThread(bob, fromAlice, "Side topic", "spawned");
+            a.await(type("message_thread_count_updated", threadId), WAIT);
+            http.deleteMessage(alice, fromAlice);
+            b.await(type("messages_deleted", threadId), WAIT);
+
+            a.send(Map.of("type", "typing", "thread_id", threadId, "is_typing", true));
+            JsonNode typing = b.await(type("user_typing", threadId), WAIT);
+            assertThat(typing.path("user_id").asLong()).isEqualTo(alice.userId());
+            assertThat(typing.path("is_typing").asBoolean()).isTrue();
+
+            List<JsonNode> seenByA = a.awaitCount(type("messages_deleted", threadId), 1, WAIT);
+            assertThat(seenByA).hasSize(1);
+            List<JsonNode> eventsA = Frames.threadEvents(a, threadId);
+            List<JsonNode> eventsB = Frames.threadEvents(b, threadId);
+            assertThat(Frames.types(eventsA)).containsSubsequence("new_message", "new_message", "message_edited",
+                    "message_liked", "message_unliked", "thread_updated", "message_thread_count_updated",
+                    "messages_deleted");
+            assertThat(Frames.seqs(eventsA)).isSorted().doesNotHaveDuplicates();
+            assertThat(Frames.seqs(eventsB)).isEqualTo(Frames.seqs(eventsA));
+            assertThat(a.framesOfType("user_typing")).as("no echo of one's own typing").isEmpty();
+        }
+    }
+
+    @Test
+    void legacyThreadAndGlobalEndpointsReceiveAcrossReplicas() {
+        Session alice = http.registerAndLogin(unique("alice"));
+        Session bob = http.registerAndLogin(unique("bob"));
+        long threadId = http.createThread(alice, "Legacy", "first post", 0).path("id").asLong();
+        try (WsClient aThread = WsClient.connect(stack.gateway(0).wsUri("/api/forum/ws/thread/" + threadId),
+                alice.token());
+             WsClient bThread = WsClient.connectWithCookie(
+                     stack.gateway(1).wsUri("/api/forum/ws/thread/" + threadId), bob.token());
+             WsClient bGlobal = WsClient.connect(stack.gateway(1).wsUri("/api/forum/ws/global"), bob.token())) {
+            aThread.await(type("subscribed", threadId), WAIT);
+            bThread.await(type("subscribed", threadId), WAIT);
+            bGlobal.awaitType("connected", WAIT);
+
+            long messageId = http.postMessage(alice, threadId, "legacy hello").path("id").asLong();
+            bThread.await(newMessage(messageId), WAIT);
+            http.like(bob, messageId);
+            aThread.await(type("message_liked", threadId), WAIT);
+
+            bThread.send(Map.of("type", "typing", "is_typing", true));
+            JsonNode typing = aThread.await(type("user_typing", threadId), WAIT);
+            assertThat(typing.path("user_id").asLong()).isEqualTo(bob.userId());
+
+            long newThread = http.createThread(alice, "Announced", "to everyone", 0).path("id").asLong();
+            JsonNode announced = bGlobal.await(type("new_thread_created", newThread), WAIT);
+            assertThat(announced.path("thread").path("title").asText()).isEqualTo("Announced");
+            assertThat(bGlobal.frames()).noneMatch(newMessage(messageId));
+        }
+    }
+
+    @Test
+    void handshakeWithoutValidSessionIsRefusedBeforeUpgrade() {
+        Session carol = http.registerAndLogin(unique("carol"));
+        assertThat(WsClient.handshakeStatus(stack.gateway(0).wsUri(V2), null)).isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(stack.gateway(0).wsUri(V2), "forged-" + UUID.randomUUID()))
+                .isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(stack.gateway(1).wsUri(V2), carol.token())).isEqualTo(101);
+        http.logout(carol);
+        assertThat(WsClient.handshakeStatus(stack.gateway(1).wsUri(V2), carol.token())).isEqualTo(401);
+    }
+
+    @Test
+    void logoutClosesTheSocketsOfThatSession() {
+        Session dave = http.registerAndLogin(unique("dave"));
+        try (WsClient socket = WsClient.connect(stack.gateway(1).wsUri(V2), dave.token())) {
+            socket.awaitType("connected", WAIT);
+            http.logout(dave);
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(4501);
+        }
+    }
+
+}

@@ -1,0 +1,52 @@
+package dev.forum.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Predicates and helpers over received frames. */
+public final class Frames {
+
+    public static final Duration WAIT = Duration.ofSeconds(15);
+
+    private Frames() {
+    }
+
+    public static Predicate<JsonNode> type(String type) {
+        return frame -> type.equals(frame.path("type").asText());
+    }
+
+    public static Predicate<JsonNode> type(String type, long threadId) {
+        return type(type).and(frame -> frame.path("thread_id").asLong() == threadId);
+    }
+
+    public static Predicate<JsonNode> ofThread(long threadId) {
+        return frame -> frame.path("thread_id").asLong() == threadId;
+    }
+
+    /** new_message of a given message id. */
+    public static Predicate<JsonNode> newMessage(long messageId) {
+        return type("new_message").and(frame -> frame.path("message").path("id").asLong() == messageId);
+    }
+
+    /** Outbox events (they carry a seq) of one thread, in the order received. */
+    public static List<JsonNode> threadEvents(WsClient client, long threadId) {
+        return client.frames().stream().filter(frame -> frame.has("seq") && frame.path("thread_id").asLong() == threadId)
+                .toList();
+    }
+
+    public static List<Long> seqs(List<JsonNode> frames) {
+        return frames.stream().map(frame -> frame.path("seq").asLong()).toList();
+    }
+
+    public static List<String> types(List<JsonNode> frames) {
+        return frames.stream().map(frame -> frame.path("type").asText()).toList();
+    }
+
+    public static List<Long> newMessageIds(List<JsonNode> frames) {
+        return frames.stream().filter(type("new_message")).map(frame -> frame.path("message").path("id").asLong())
+                .toList();
+    }
+}
