@@ -88,6 +88,12 @@ final class Ledger {
             tally.expected(expectedIds.size());
             expectedIds.removeAll(seen);
             tally.lost(expectedIds.size());
+            for (JsonNode event : entry.getValue()) {
+                if (expectedIds.contains(event.path("event_id").asText())) {
+                    tally.lostSample("thread " + entry.getKey() + " seq " + event.path("seq").asLong() + " "
+                            + event.path("type").asText() + " (client got " + got.size() + ")");
+                }
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ final class Tally {
     private final List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
     private String latencyBasis = "";
     private final StringBuilder extra = new StringBuilder();
+    private final List<String> lostSamples = new ArrayList<>();
 
     Tally(String scenario) {
         this.scenario = scenario;
@@ -60,6 +61,14 @@ final class Tally {
 
     Tally leaked(long n) {
         leaked += n;
+        return this;
+    }
+
+    /** Remembers a few lost events (thread, seq, type) for the failure message. */
+    Tally lostSample(String description) {
+        if (lostSamples.size() < 10) {
+            lostSamples.add(description);
+        }
         return this;
     }
 
@@ -131,7 +140,7 @@ final class Tally {
     /** Fails unless something was expected and nothing was lost, duplicated, reordered or leaked. */
     Tally assertClean() {
         org.assertj.core.api.Assertions.assertThat(expected).as(scenario + ": expected deliveries").isPositive();
-        org.assertj.core.api.Assertions.assertThat(lost).as(scenario + ": lost").isZero();
+        org.assertj.core.api.Assertions.assertThat(lost).as(scenario + ": lost, e.g. " + lostSamples).isZero();
         org.assertj.core.api.Assertions.assertThat(duplicated).as(scenario + ": duplicated").isZero();
         org.assertj.core.api.Assertions.assertThat(outOfOrder).as(scenario + ": out of order").isZero();
         org.assertj.core.api.Assertions.assertThat(leaked).as(scenario + ": leaked").isZero();
