@@ -73,7 +73,7 @@ class BadInputIT {
             assertThat(client.await(type("subscribed", threadId), WAIT)).isTrue();
             bystanders.add(client);
         }
-        startSeq = Ledger.headSeq(http);
+        startSeq = Ledger.headSeqIncluding(http, threadId);
         poster = new Poster(http, List.of(author), threadId).start(10);
     }
 

@@ -85,7 +85,7 @@ class GatewayCrashIT {
     private Tally streamThrough(String label, Disruption disruption) throws Exception {
         long first = http.createThread(author, Wire.unique(label + " A"), "a", 0).path("id").asLong();
         long second = http.createThread(author, Wire.unique(label + " B"), "b", 0).path("id").asLong();
-        long startSeq = Ledger.headSeq(http);
+        long startSeq = Ledger.headSeqIncluding(http, first, second);
         List<ResumingClient> clients = new ArrayList<>();
         ScheduledExecutorService pumps = Executors.newScheduledThreadPool(CLIENTS);
         Tally tally = new Tally(label);

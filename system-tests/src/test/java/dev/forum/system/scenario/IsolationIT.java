@@ -61,7 +61,7 @@ class IsolationIT {
         Session alice = Wire.user(http, "alice", "member", 0);
         long gated = http.createThread(admin, "Gated " + secret, "gold only " + secret, GOLD_TIER).path("id").asLong();
         long open = http.createThread(alice, Wire.unique("Open"), "for all", 0).path("id").asLong();
-        long startSeq = Ledger.headSeq(http);
+        long startSeq = Ledger.headSeqIncluding(http, gated, open);
 
         List<WsClient> attacker = new ArrayList<>();
         List<WsClient> control = new ArrayList<>();

@@ -26,6 +26,20 @@ final class Ledger {
         return http.events(Long.MAX_VALUE - 1, null).path("head_seq").asLong();
     }
 
+    /**
+     * The feed's head seq once the relay has numbered the given threads' creation events. The relay
+     * numbers committed events asynchronously, so the head read right after a create may not include
+     * them yet; counting from a stale head would expect events that happened before a client subscribed.
+     */
+    static long headSeqIncluding(ForumHttp http, long... threadIds) {
+        for (long threadId : threadIds) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> !threadEvents(http, threadId, 0).isEmpty());
+        }
+        return headSeq(http);
+    }
+
     /** Every thread-audience event of a thread with seq > afterSeq, in seq order (pages through the feed). */
     static List<JsonNode> threadEvents(ForumHttp http, long threadId, long afterSeq) {
         List<JsonNode> events = new ArrayList<>();

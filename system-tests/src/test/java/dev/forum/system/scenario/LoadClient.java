@@ -44,6 +44,7 @@ final class LoadClient implements WebSocket.Listener {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
+    private CompletableFuture<WebSocket> lastSend;
 
     private LoadClient() {
     }
@@ -98,8 +99,12 @@ final class LoadClient implements WebSocket.Listener {
         return sendText("{\"type\":\"subscribe\",\"thread_id\":" + threadId + "}");
     }
 
-    CompletableFuture<WebSocket> sendText(String text) {
-        return socket.sendText(text, true);
+    /** Sends after the previous send completed (the JDK allows one outstanding send per socket). */
+    synchronized CompletableFuture<WebSocket> sendText(String text) {
+        CompletableFuture<WebSocket> previous = lastSend == null ? CompletableFuture.completedFuture(socket)
+                : lastSend.exceptionally(failure -> socket);
+        lastSend = previous.thenCompose(ws -> ws.sendText(text, true));
+        return lastSend;
     }
 
     CompletableFuture<WebSocket> send(Map<String, Object> frame) {

@@ -91,7 +91,7 @@ class LoadIT {
         }
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
 
-        long startSeq = Ledger.headSeq(http);
+        long startSeq = Ledger.headSeqIncluding(http, threads);
         Tally tally = new Tally("load").latencyBasis("from POST sent to frame arrival");
         try (Poster poster = new Poster(http, authors, threads)) {
             poster.start(RATE);

@@ -54,7 +54,7 @@ class NotificationRestartIT {
         Session author = Wire.user(http, "author", "member", 0);
         Session target = Wire.user(http, "target", "member", 0);
         long threadId = http.createThread(author, Wire.unique("Mentions"), "start", 0).path("id").asLong();
-        long startSeq = Ledger.headSeq(http);
+        long startSeq = Ledger.headSeqIncluding(http, threadId);
 
         long sent;
         long failed;

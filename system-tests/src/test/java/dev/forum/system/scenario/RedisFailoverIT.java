@@ -62,7 +62,7 @@ class RedisFailoverIT {
         Session reader = Wire.user(http, "reader", "member", 0);
         long first = http.createThread(author, Wire.unique("Failover A"), "a", 0).path("id").asLong();
         long second = http.createThread(author, Wire.unique("Failover B"), "b", 0).path("id").asLong();
-        long startSeq = Ledger.headSeq(http);
+        long startSeq = Ledger.headSeqIncluding(http, first, second);
 
         List<LoadClient> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
