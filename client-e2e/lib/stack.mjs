@@ -2,7 +2,7 @@
 // a fresh PostgreSQL database per service (created here, dropped at the end), a random Redis
 // namespace, a random internal token, forum-api, two realtime-gateway replicas, the
 // notification-service when its jar exists, and front doors (scripts/front-door.mjs).
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -143,11 +143,31 @@ export async function startStack() {
   const services = [];
   const doors = [];
 
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', killOnExit);
+    process.off('SIGINT', exitOnSignal);
+    process.off('SIGTERM', exitOnSignal);
     for (const d of doors) d.stop();
     await Promise.all(services.map((s) => s.kill('SIGTERM').catch(() => {})));
     for (const db of created) await dropDatabase(db);
   };
+  // If the test process dies without running stop(), take the child processes and databases with it.
+  const killOnExit = () => {
+    for (const s of services) s.proc?.kill('SIGKILL');
+    for (const d of doors) d.proc.kill('SIGKILL');
+    for (const db of created) {
+      try {
+        execFileSync('psql', ['-h', PG_HOST, '-p', PG_PORT, '-U', 'postgres', '-d', 'postgres', '-qc', `DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`], { stdio: 'ignore' });
+      } catch { /* best effort */ }
+    }
+  };
+  const exitOnSignal = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.on('exit', killOnExit);
+  process.once('SIGINT', exitOnSignal);
+  process.once('SIGTERM', exitOnSignal);
 
   try {
     await createDatabase(apiDb);

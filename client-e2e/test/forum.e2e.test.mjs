@@ -72,6 +72,13 @@ describe('forum client in two browsers on two gateways', () => {
     await stack?.stop();
   });
 
+  it('shows the server\'s error in an alert when signing in with a wrong password', async () => {
+    await b.page.getByLabel('Username').fill('nobody_here');
+    await b.page.getByLabel('Password').fill('wrong-password');
+    await b.page.getByRole('button', { name: 'Sign in' }).click();
+    await b.page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+  });
+
   it('registers alice and bob through the sign-up form', async () => {
     await register(a.page, ALICE);
     await register(b.page, BOB);
@@ -84,7 +91,7 @@ describe('forum client in two browsers on two gateways', () => {
   it('shows a thread created by alice in bob\'s thread list without reloading', async () => {
     await live('new thread in list', async () => {
       await a.page.getByLabel('Title').fill(THREAD_TITLE);
-      await a.page.getByLabel('First message').fill('Kick-off: **bold** plan and <script>alert(1)</script>');
+      await a.page.getByLabel('First message', { exact: true }).fill('Kick-off: **bold** plan and <script>alert(1)</script>');
       await a.page.getByRole('button', { name: 'Create thread' }).click();
     }, () => b.page.getByRole('link', { name: THREAD_TITLE }).waitFor({ timeout: LIVE_MS }));
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
@@ -108,7 +115,7 @@ describe('forum client in two browsers on two gateways', () => {
     const mine = message(a.page, 'First live message');
     await live('edit', async () => {
       await mine.getByRole('button', { name: 'Edit' }).click();
-      await a.page.getByLabel('Edited text').fill('First live message, edited');
+      await a.page.getByLabel('Edited text', { exact: true }).fill('First live message, edited');
       await a.page.getByRole('button', { name: 'Save' }).click();
     }, () => message(b.page, 'First live message, edited').getByText('(edited)').waitFor({ timeout: LIVE_MS }));
   });
@@ -204,6 +211,71 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.screenshot({ path: path.join(SHOTS, 'thread-view.png'), fullPage: true });
     await b.page.setViewportSize({ width: 390, height: 844 });
     await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
+  });
+
+  it('raises an unread badge in bob\'s thread list for a thread he follows, cleared when he opens it', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    await b.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    await b.page.getByRole('button', { name: 'Following', exact: true }).waitFor();
+    await b.page.getByRole('link', { name: 'All threads' }).click();
+    const row = b.page.locator('.thread-row', { hasText: THREAD_TITLE });
+    await row.waitFor();
+    await live('unread badge', () => post(a.page, 'Unread for bob'), () => row.locator('.badge').waitFor({ timeout: LIVE_MS }));
+    await row.getByRole('link').click();
+    await message(b.page, 'Unread for bob').waitFor();
+    await b.page.getByRole('link', { name: 'All threads' }).click();
+    await row.waitFor();
+    assert.equal(await row.locator('.badge').count(), 0, 'badge cleared after reading');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
+  it('shows bob\'s reply and the sub-thread he starts from alice\'s message in alice\'s view', async () => {
+    await b.page.locator('.thread-row', { hasText: THREAD_TITLE }).getByRole('link').click();
+    const target = message(b.page, 'After the restart');
+    await target.getByRole('button', { name: 'Reply' }).click();
+    await b.page.getByText(`Replying to ${ALICE.username}`).waitFor();
+    // Markdown via the toolbar's shortcut: Ctrl+B wraps the selection (here: the placeholder) in **.
+    const compose = b.page.getByLabel('Message', { exact: true });
+    await compose.fill('A reply to the restart message, ');
+    await compose.press('Control+b');
+    await compose.pressSequentially('firmly');
+    await live('reply', () => b.page.getByRole('button', { name: 'Send', exact: true }).click(), async () => {
+      const reply = message(a.page, 'A reply to the restart message');
+      await reply.getByRole('link', { name: `in reply to ${ALICE.username}` }).waitFor({ timeout: LIVE_MS });
+      await reply.locator('strong', { hasText: 'firmly' }).waitFor({ timeout: LIVE_MS });
+    });
+
+    await target.getByRole('button', { name: 'Sub-thread' }).click();
+    await b.page.getByLabel('Sub-thread title').fill(`Side topic ${suffix}`);
+    await b.page.getByLabel('First message (optional)', { exact: true }).fill('Details of the side topic');
+    await live('sub-thread count and link', () => b.page.getByRole('button', { name: 'Start sub-thread' }).click(), async () => {
+      await message(a.page, 'After the restart').getByText('1 sub-thread').waitFor({ timeout: LIVE_MS });
+      await a.page.getByRole('region', { name: 'Sub-threads' }).getByRole('link', { name: `Side topic ${suffix}` }).waitFor({ timeout: LIVE_MS });
+    });
+    await b.page.getByRole('heading', { name: `Side topic ${suffix}`, level: 1 }).waitFor();
+    await message(b.page, 'Details of the side topic').waitFor();
+    await b.page.getByRole('link', { name: 'Parent thread' }).click();
+    await b.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
+  it('stops showing the thread to bob when alice raises its tier above his (subscription revoked)', async () => {
+    const controls = a.page.getByRole('form', { name: 'Moderator controls' });
+    await controls.getByLabel('Minimum tier (cents)').fill('500');
+    await live('tier raised -> bob\'s view closed', () => controls.getByRole('button', { name: 'Set tier' }).click(),
+      () => b.page.getByText('This thread is now above your membership tier.').waitFor({ timeout: LIVE_MS }));
+    assert.equal(await b.page.locator('ol.messages').isVisible(), false);
+    await a.page.locator('.thread-header .tag-tier').waitFor();
+  });
+
+  it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
+    await a.page.getByRole('button', { name: 'Sign out' }).click();
+    await a.page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await a.page.locator('#connection-status[data-state="closed"]').waitFor();
+    assert.equal(await a.page.getByRole('link', { name: /^Notifications/ }).isVisible(), false);
   });
 
   it('ran without CSP violations or uncaught errors under default-src \'self\'', () => {

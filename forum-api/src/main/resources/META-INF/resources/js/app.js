@@ -2,7 +2,7 @@
 // #/login, #/register), header (connection status, bell) and app-wide live events.
 import { ApiError, get, post } from './api.js';
 import { ForumConnection, State } from './connection.js';
-import { h } from './dom.js';
+import { formatWhen, h } from './dom.js';
 import { NotificationStore } from './notification-store.js';
 import { renderLogin } from './views/login.js';
 import { renderModeration } from './views/moderation.js';
@@ -125,6 +125,13 @@ function startConnection() {
     renderStatus(s);
     // Events addressed to the user are not replayed: refresh the counters after a reconnect.
     if (s.state === State.OPEN && opens++ > 0) ctx.notifications.refresh();
+    // A terminal close (e.g. 4501 session revoked by a logout elsewhere): if the session is
+    // gone, show the sign-in page instead of a dead connection.
+    if (s.terminal && s.code) {
+      get('/api/auth/me').catch((err) => {
+        if (err instanceof ApiError && err.status === 401) signOut({ remote: false });
+      });
+    }
   });
   conn.on('event', onLiveEvent);
   conn.on('server-error', (e) => {
@@ -199,6 +206,10 @@ async function boot() {
     }
   }
   window.addEventListener('hashchange', route);
+  // Keep relative times ("3 min ago") current.
+  setInterval(() => {
+    for (const t of document.querySelectorAll('time[datetime]')) t.textContent = formatWhen(new Date(t.getAttribute('datetime')));
+  }, 30000);
   route();
 }
 

@@ -146,11 +146,16 @@ export class ForumConnection extends EventTarget {
 
   // --- internals -------------------------------------------------------------------------
 
-  sendSubscribe(id) {
+  /** The subscribe frame for a thread: with `last_event_id` when there is a resume point. */
+  subscribeFrame(id) {
     const t = this.threads.get(id);
     const frame = { type: 'subscribe', thread_id: id };
     if (t?.lastEventId) frame.last_event_id = t.lastEventId;
-    this.send(frame);
+    return frame;
+  }
+
+  sendSubscribe(id) {
+    this.send(this.subscribeFrame(id));
   }
 
   send(frame) {

@@ -1,6 +1,8 @@
 // Notifications and unread counts (notification-service): the bell's count, the list, and the
 // per-thread unread badges of the thread list. Emits 'change' whenever something changes.
-import { get, post } from './api.js';
+import { get, post, query } from './api.js';
+
+const PAGE = 30;
 
 export class NotificationStore extends EventTarget {
   constructor() {
@@ -11,6 +13,7 @@ export class NotificationStore extends EventTarget {
   reset() {
     this.count = 0;
     this.items = [];
+    this.nextCursor = null;
     this.loaded = false;
     this.totalUnread = 0;
     this.threadUnread = new Map();
@@ -26,17 +29,28 @@ export class NotificationStore extends EventTarget {
     await Promise.all([this.loadList(), this.loadUnread()]);
   }
 
+  /** First page of notifications (newest first) and the unread count. */
   async loadList() {
     try {
-      const body = await get('/api/forum/notifications');
-      const items = Array.isArray(body) ? body : (body?.notifications ?? body?.items ?? []);
-      this.items = items;
+      const body = await get(`/api/forum/notifications${query({ limit: PAGE })}`);
+      this.items = body?.notifications ?? [];
+      this.nextCursor = body?.next_cursor ?? null;
       this.loaded = true;
-      this.count = typeof body?.unread_count === 'number' ? body.unread_count : items.filter((n) => !n.is_read).length;
+      this.count = typeof body?.unread_count === 'number' ? body.unread_count : this.items.filter((n) => !n.is_read).length;
       this.changed();
     } catch {
       // notification-service unavailable: the bell stays as it is and live events still update it.
     }
+  }
+
+  /** Appends the next page (cursor from the previous answer). */
+  async loadMore() {
+    if (!this.nextCursor) return;
+    const body = await get(`/api/forum/notifications${query({ limit: PAGE, cursor: this.nextCursor })}`);
+    const known = new Set(this.items.map((n) => n.id));
+    this.items.push(...(body?.notifications ?? []).filter((n) => !known.has(n.id)));
+    this.nextCursor = body?.next_cursor ?? null;
+    this.changed();
   }
 
   async loadUnread() {
@@ -53,7 +67,16 @@ export class NotificationStore extends EventTarget {
   add(notification) {
     if (!notification?.id || this.items.some((n) => n.id === notification.id)) return;
     this.items.unshift(notification);
-    if (!notification.is_read) this.count += 1;
+    if (!notification.is_read) {
+      this.count += 1;
+      // Unread counts are unread notifications per thread: a new one raises its thread's badge
+      // (the service pushes unread_count_updated only for read marks).
+      if (notification.thread_id != null) {
+        const id = Number(notification.thread_id);
+        this.threadUnread.set(id, this.unreadFor(id) + 1);
+        this.totalUnread += 1;
+      }
+    }
     this.changed();
   }
 
@@ -74,27 +97,32 @@ export class NotificationStore extends EventTarget {
   }
 
   async markRead(id) {
-    await post(`/api/forum/notifications/${id}/read`);
+    const res = await post(`/api/forum/notifications/${id}/read`);
     const n = this.items.find((x) => x.id === id);
     if (n && !n.is_read) {
       n.is_read = true;
       this.count = Math.max(0, this.count - 1);
     }
+    if (n?.thread_id != null && typeof res?.thread_unread === 'number') this.threadUnread.set(Number(n.thread_id), res.thread_unread);
+    if (typeof res?.total_unread === 'number') this.totalUnread = res.total_unread;
     this.changed();
   }
 
   async markAllRead() {
-    await post('/api/forum/notifications/mark-all-read');
+    const res = await post('/api/forum/notifications/mark-all-read');
     for (const n of this.items) n.is_read = true;
     this.count = 0;
+    this.threadUnread.clear();
+    this.totalUnread = res?.total_unread ?? 0;
     this.changed();
   }
 
   /** Opening a thread marks its notifications and unread messages read. */
   async markThreadRead(threadId) {
     try {
-      await post(`/api/forum/threads/${threadId}/notifications/read`);
-      this.setThreadUnread(threadId, 0);
+      const res = await post(`/api/forum/threads/${threadId}/notifications/read`);
+      for (const n of this.items) if (Number(n.thread_id) === Number(threadId)) n.is_read = true;
+      this.setThreadUnread(threadId, 0, res?.total_unread);
     } catch {
       // notification-service unavailable
     }

@@ -21,10 +21,13 @@ import java.util.UUID;
  */
 public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
 
-    static final Path JAR = Path.of("..", "forum-api", "target", "quarkus-app", "quarkus-run.jar");
+    static final Path JAR = Path.of(System.getProperty("notifytest.forum-api-jar",
+            "../forum-api/target/quarkus-app/quarkus-run.jar"));
 
     /** Base URL of the running forum-api, for tests. */
     public static volatile String baseUrl;
+    /** The Redis both forum-api and this service use in these tests; tests may stop and restart it. */
+    public static volatile RedisServerProcess redis;
 
     private Process process;
     private String database;
@@ -40,15 +43,18 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                     + "(or the whole build) first; looked for " + JAR.toAbsolutePath());
         }
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        database = "forum_api_t_" + suffix;
+        database = "forum_api_nt_" + suffix; // "nt": started by notification-service tests
         NotifyTestResource.execute("CREATE DATABASE " + database);
         String token = "it-" + suffix;
         int port = freePort();
+        redis = new RedisServerProcess(freePort());
+        redis.start();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
         builder.environment().put("FORUM_REDIS_NAMESPACE", NotifyTestResource.namespace);
+        builder.environment().put("FORUM_REDIS_URL", redis.url());
         builder.redirectErrorStream(true);
         builder.redirectOutput(new File("target", "forum-api-" + suffix + ".log"));
         try {
@@ -60,7 +66,8 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         awaitReady(baseUrl + "/q/health/ready");
         return Map.of(
                 "quarkus.rest-client.forum-api.url", baseUrl,
-                "notify.internal-token", token);
+                "notify.internal-token", token,
+                "quarkus.redis.hosts", redis.url());
     }
 
     @Override
@@ -79,6 +86,9 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (redis != null) {
+            redis.stop();
         }
         if (database != null) {
             NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");

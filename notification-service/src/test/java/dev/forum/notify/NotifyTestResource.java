@@ -15,9 +15,9 @@ import java.util.UUID;
  */
 public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String ADMIN_URL = System.getProperty("notify.test.pg-admin-url",
+    static final String ADMIN_URL = System.getProperty("notifytest.pg-admin-url",
             "jdbc:postgresql://127.0.0.1:5432/postgres");
-    static final String USER = System.getProperty("notify.test.pg-user", "postgres");
+    static final String USER = System.getProperty("notifytest.pg-user", "postgres");
 
     /** This boot's Redis namespace, for resources started after this one (see {@link ForumApiProcess}). */
     static volatile String namespace;

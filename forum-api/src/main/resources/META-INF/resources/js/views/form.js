@@ -1,6 +1,7 @@
 // Form helpers shared by the views: labelled fields and error display tied to the field.
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
+import { markdownToolbar } from '../markdown-toolbar.js';
 
 let uid = 0;
 
@@ -12,6 +13,13 @@ export function field(label, control, hint) {
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
   const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl);
   wrapper.control = control;
+  return wrapper;
+}
+
+/** A labelled textarea for Markdown, with a formatting toolbar above it. */
+export function markdownField(label, textarea, hint) {
+  const wrapper = field(label, textarea, hint);
+  textarea.before(markdownToolbar(textarea, `${label}: formatting`));
   return wrapper;
 }
 
@@ -52,4 +60,33 @@ export async function busy(form, box, fn) {
   } finally {
     for (const b of buttons) b.disabled = false;
   }
+}
+
+/**
+ * A small form opened inside `container` (e.g. under a message): fields, a primary submit button
+ * and Cancel. `onSubmit` runs through busy(); the form closes when it resolves.
+ */
+export function inlineForm(container, { label, fields, submitLabel, onSubmit }) {
+  const box = errorBox();
+  const close = () => container.replaceChildren();
+  const form = h('form', { class: 'sub-form', 'aria-label': label }, box, fields,
+    h('button', { type: 'submit', class: 'primary' }, submitLabel),
+    h('button', { type: 'button', onclick: close }, 'Cancel'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form, box, async () => {
+      await onSubmit();
+      close();
+    });
+  });
+  container.append(form);
+  form.querySelector('input, textarea')?.focus();
+  return form;
+}
+
+/** Body of PUT /api/forum/moderation/users/{id}/everyone-restriction from the form values. */
+export function restrictionBody(reason, untilLocal) {
+  const body = { reason: reason.trim() };
+  if (untilLocal) body.until = new Date(untilLocal).toISOString();
+  return body;
 }

@@ -1,7 +1,7 @@
 // Moderator tools: the @everyone kill switch and per-user @everyone restrictions.
 import { del, get, post, put } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { busy, errorBox, field } from './form.js';
+import { busy, errorBox, field, restrictionBody } from './form.js';
 
 export function renderModeration(ctx, main) {
   if (!ctx.isStaff()) {
@@ -79,9 +79,7 @@ export function renderModeration(ctx, main) {
   restrict.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(restrict, restrictBox, async () => {
-      const body = { reason: reason.value.trim() };
-      if (until.value) body.until = new Date(until.value).toISOString();
-      await put(`/api/forum/moderation/users/${Number(userId.value)}/everyone-restriction`, body);
+      await put(`/api/forum/moderation/users/${Number(userId.value)}/everyone-restriction`, restrictionBody(reason.value, until.value));
       done.textContent = `User ${userId.value} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`;
       await loadRestrictions();
     });

@@ -7,6 +7,8 @@ export function renderNotifications(ctx, main) {
   const list = h('ul', { class: 'notification-list', 'aria-label': 'Notifications' });
   const markAll = h('button', { type: 'button' }, 'Mark all as read');
   const status = h('p', { class: 'muted', role: 'status' });
+  const more = h('button', { type: 'button', hidden: true }, 'Load older notifications');
+  more.addEventListener('click', () => store.loadMore().catch((err) => ctx.toast(err.message, { kind: 'error' })));
 
   function item(n) {
     const link = n.thread_id
@@ -27,13 +29,14 @@ export function renderNotifications(ctx, main) {
   function draw() {
     replaceChildren(list, store.items.length ? store.items.map(item) : h('li', { class: 'muted' }, store.loaded ? 'No notifications.' : 'Loading…'));
     markAll.disabled = store.count === 0;
+    more.hidden = !store.nextCursor;
     status.textContent = store.count ? `${store.count} unread` : 'All caught up';
   }
 
   markAll.addEventListener('click', () => store.markAllRead().catch((err) => ctx.toast(err.message, { kind: 'error' })));
   store.addEventListener('change', draw);
   replaceChildren(main, h('section', { 'aria-labelledby': 'notif-h' },
-    h('div', { class: 'section-head' }, h('h1', { id: 'notif-h' }, 'Notifications'), markAll), status, list));
+    h('div', { class: 'section-head' }, h('h1', { id: 'notif-h' }, 'Notifications'), markAll), status, list, more));
   draw();
   store.loadList().then(draw);
   return () => store.removeEventListener('change', draw);

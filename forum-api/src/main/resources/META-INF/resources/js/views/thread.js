@@ -1,8 +1,8 @@
 // Thread view: messages (server-rendered Markdown), live new/edited/deleted messages, likes,
 // sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
-import { del, get, patch, post, query } from '../api.js';
+import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
-import { busy, errorBox, field } from './form.js';
+import { busy, errorBox, field, inlineForm, markdownField, restrictionBody } from './form.js';
 
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -28,6 +28,10 @@ export async function fetchThread(threadId) {
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
+  // Which messages the caller liked, when forum-api says so (MessageView.is_liked or
+  // ThreadDetail.liked_message_ids); otherwise the like buttons learn it from the first toggle.
+  const likedIds = new Set(first.liked_message_ids ?? []);
+  for (const m of messages) if (likedIds.has(m.id)) m.is_liked = true;
   return { thread: first.thread, messages, isFollowing: Boolean(first.is_following), subThreads };
 }
 
@@ -70,7 +74,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const compose = h('form', { class: 'card compose', 'aria-labelledby': 'compose-h' },
     h('h2', { id: 'compose-h' }, 'Reply to thread'), composeBox, replyBanner,
-    field('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @everyone.'),
+    markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone.'),
     sendButton);
   let typingSentAt = 0;
   let typingIdle = null;
@@ -190,12 +194,13 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       'aria-label': `${isLiked ? 'Unlike' : 'Like'} (${m.like_count ?? 0} likes)`, onclick: () => toggleLike(m.id),
     }, h('span', { 'aria-hidden': 'true' }, isLiked ? '♥' : '♡'), ' ', h('span', { class: 'like-count' }, String(m.like_count ?? 0)));
     const subCount = m.spawned_thread_count ?? 0;
-    const actions = h('div', { class: 'message-actions' },
+    const actions = h('div', { class: 'message-actions', role: 'group', 'aria-label': `Actions on ${m.username ?? 'this'}’s message` },
       likeBtn,
       h('button', { type: 'button', onclick: () => setReplyTo(m.id) }, 'Reply'),
       h('button', { type: 'button', onclick: () => openSubThreadForm(m.id) }, 'Sub-thread'),
       canEdit(m) ? h('button', { type: 'button', onclick: () => startEdit(m.id) }, 'Edit') : null,
       canDelete(m) ? h('button', { type: 'button', class: 'danger', onclick: () => deleteMessage(m.id) }, 'Delete') : null,
+      ctx.isStaff() && m.user_id !== me?.id ? h('button', { type: 'button', onclick: () => openRestrictForm(m) }, 'Restrict @everyone') : null,
       subCount > 0 ? h('a', { class: 'sub-count', href: '#sub-h', onclick: (e) => { e.preventDefault(); subSection.scrollIntoView(); } }, `${subCount} sub-thread${subCount === 1 ? '' : 's'}`) : null);
     return h('li', { id: `message-${m.id}`, dataset: { messageId: m.id } },
       h('article', { class: 'message', 'aria-labelledby': headingId, tabindex: '-1' },
@@ -273,7 +278,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const text = h('textarea', { name: 'content', rows: 4, required: true });
     text.value = m.content ?? '';
     const box = errorBox();
-    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, field('Edited text', text),
+    const form = h('form', { class: 'edit-form', 'aria-label': 'Edit message' }, box, markdownField('Edited text', text),
       h('button', { type: 'submit', class: 'primary' }, 'Save'),
       h('button', { type: 'button', onclick: () => { redraw(id); nodes.get(id)?.querySelector('article')?.focus(); } }, 'Cancel'));
     form.addEventListener('submit', (e) => {
@@ -299,27 +304,38 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   }
 
   function openSubThreadForm(id) {
-    const node = nodes.get(id);
-    const extra = node?.querySelector('.message-extra');
+    const extra = nodes.get(id)?.querySelector('.message-extra');
     if (!extra || extra.firstChild) return;
     const title = h('input', { name: 'title', required: true, maxlength: 200 });
     const text = h('textarea', { name: 'content', rows: 3 });
-    const box = errorBox();
-    const form = h('form', { class: 'sub-form', 'aria-label': 'Start a sub-thread' }, box,
-      field('Sub-thread title', title), field('First message (optional)', text),
-      h('button', { type: 'submit', class: 'primary' }, 'Start sub-thread'),
-      h('button', { type: 'button', onclick: () => extra.replaceChildren() }, 'Cancel'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      busy(form, box, async () => {
+    inlineForm(extra, {
+      label: 'Start a sub-thread',
+      fields: [field('Sub-thread title', title), markdownField('First message (optional)', text)],
+      submitLabel: 'Start sub-thread',
+      onSubmit: async () => {
         const body = { title: title.value.trim() };
         if (text.value.trim()) body.content = text.value;
         const created = await post(`/api/forum/messages/${id}/threads`, body);
         ctx.navigate(`#/threads/${created.id}`);
-      });
+      },
     });
-    extra.append(form);
-    title.focus();
+  }
+
+  /** Staff: forbid the author of a message to use @everyone (reason, optional end). */
+  function openRestrictForm(m) {
+    const extra = nodes.get(m.id)?.querySelector('.message-extra');
+    if (!extra || extra.firstChild) return;
+    const reason = h('input', { name: 'reason', required: true, maxlength: 500 });
+    const until = h('input', { name: 'until', type: 'datetime-local' });
+    inlineForm(extra, {
+      label: `Restrict ${m.username}'s @everyone`,
+      fields: [field(`Reason for restricting ${m.username}`, reason), field('Until (optional)', until, 'Empty = until lifted.')],
+      submitLabel: 'Restrict',
+      onSubmit: async () => {
+        await put(`/api/forum/moderation/users/${m.user_id}/everyone-restriction`, restrictionBody(reason.value, until.value));
+        ctx.toast(`${m.username} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`);
+      },
+    });
   }
 
   function drawSubThreads() {
@@ -376,11 +392,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
         Object.assign(thread, frame.updates ?? frame.thread ?? {});
         drawHeader();
         break;
-      case 'thread_deleted':
-        notice.hidden = false;
-        notice.textContent = 'This thread has been deleted.';
-        compose.hidden = true;
-        break;
+      case 'thread_deleted': showGone('This thread has been deleted.'); break;
       case 'message_thread_count_updated': {
         const m = messages.get(frame.message_id);
         if (m) { m.spawned_thread_count = frame.spawned_thread_count; redraw(m.id); }
@@ -410,6 +422,16 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     markReadTimer = setTimeout(() => {
       if (!disposed && document.visibilityState === 'visible') ctx.notifications.markThreadRead(threadId);
     }, 1000);
+  }
+
+  /** The thread was deleted or left the user's tier: stop showing it (nothing more arrives live). */
+  function showGone(text) {
+    notice.hidden = false;
+    notice.textContent = text;
+    compose.hidden = true;
+    list.hidden = true;
+    subSection.hidden = true;
+    stopTyping();
   }
 
   // --- loading -------------------------------------------------------------------------
@@ -456,9 +478,9 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     }),
     conn?.on('revoked', (f) => {
       if (Number(f.thread_id) !== threadId) return;
-      notice.hidden = false;
-      notice.textContent = 'You can no longer follow this thread live (it was deleted or its access changed).';
-      compose.hidden = true;
+      showGone(f.reason === 'thread_deleted' ? 'This thread has been deleted.'
+        : f.reason === 'access_lost' ? 'This thread is now above your membership tier.'
+          : 'This thread is no longer available to you.');
     }),
   ];
 

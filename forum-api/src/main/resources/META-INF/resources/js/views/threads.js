@@ -1,7 +1,7 @@
 // Thread list: pinned first, live `new_thread_created`, unread badges, "load more", new thread.
 import { get, post, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time } from '../dom.js';
-import { busy, errorBox, field } from './form.js';
+import { busy, errorBox, field, markdownField } from './form.js';
 
 const PAGE = 30;
 
@@ -64,7 +64,7 @@ export function renderThreads(ctx, main) {
   const form = h('form', { class: 'card compose', 'aria-labelledby': 'new-thread-h' },
     h('h2', { id: 'new-thread-h' }, 'New thread'), formBox,
     field('Title', title),
-    field('First message', content, 'Markdown: **bold**, _italic_, `code`, [links](https://example.org), lists, > quotes. Mention with @username or @everyone.'),
+    markdownField('First message', content, 'Markdown: **bold**, _italic_, `code`, [links](https://example.org), lists, > quotes. Mention with @username or @everyone.'),
     ctx.isStaff() ? field('Minimum tier (cents)', tier, '0 = everyone may read') : null,
     h('button', { type: 'submit', class: 'primary' }, 'Create thread'));
   form.addEventListener('submit', (e) => {
@@ -94,9 +94,10 @@ export function renderThreads(ctx, main) {
   const onUnread = () => { if (threads.size) draw(); };
   ctx.notifications.addEventListener('change', onUnread);
 
+  const startButton = h('button', { type: 'button', class: 'primary', onclick: () => { form.scrollIntoView(); title.focus(); } }, 'Start a thread');
   replaceChildren(main,
     h('section', { 'aria-labelledby': 'threads-h' },
-      h('h1', { id: 'threads-h' }, 'Threads'), box, announcer, list, more),
+      h('div', { class: 'section-head' }, h('h1', { id: 'threads-h' }, 'Threads'), startButton), box, announcer, list, more),
     form);
   load(null);
 

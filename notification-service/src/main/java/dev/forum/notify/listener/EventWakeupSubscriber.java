@@ -39,6 +39,8 @@ public class EventWakeupSubscriber {
             return;
         }
         subscription = redis.pubsub(String.class).subscribeToPatterns(pattern)
+                // (Re)subscribed: events published while we were not listening are in the feed.
+                .onSubscription().invoke(consumer::wake)
                 .onFailure().invoke(e -> Log.warnf("Redis subscription to %s lost: %s", pattern, e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .subscribe().with(message -> consumer.wake(),

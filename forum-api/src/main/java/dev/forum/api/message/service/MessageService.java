@@ -1,9 +1,9 @@
 package dev.forum.api.message.service;
 
-import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.common.Times;
 import dev.forum.api.message.Message;
 import dev.forum.api.message.mapping.MarkdownRenderer;
 import dev.forum.api.message.mapping.MessageView;
@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -163,12 +162,6 @@ public class MessageService {
             outbox.write(events.messageLiked(message, User.findById(caller.id()), like));
         }
         return Optional.of(MessageView.of(message));
-    }
-
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public boolean isLikedBy(long messageId, long userId) {
-        return !em.createNativeQuery("SELECT 1 FROM message_like WHERE message_id = ?1 AND user_id = ?2")
-                .setParameter(1, messageId).setParameter(2, userId).getResultList().isEmpty();
     }
 
     /** The message if the caller may read its thread. */

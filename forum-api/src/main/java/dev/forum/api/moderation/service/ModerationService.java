@@ -1,8 +1,8 @@
 package dev.forum.api.moderation.service;
 
-import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
+import dev.forum.api.common.Times;
 import dev.forum.api.moderation.EveryoneRestriction;
 import dev.forum.api.moderation.EveryoneSetting;
 import dev.forum.api.outbox.mapping.EventMapper;

@@ -68,8 +68,10 @@ public class EventFeedService {
                 c.commit();
                 return new EventPage(events, head, oldest, afterSeq < oldest - 1);
             } finally {
+                c.rollback();
                 c.setReadOnly(false);
                 c.setAutoCommit(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("event feed query failed", e);

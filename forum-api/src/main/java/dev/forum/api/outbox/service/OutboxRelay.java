@@ -106,6 +106,7 @@ public class OutboxRelay {
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private volatile boolean running;
     private volatile boolean leader;
+    private volatile boolean standingBy;
     private volatile boolean lastPublishOk = true;
     private Connection leaderConnection;
     private Thread loop;
@@ -156,6 +157,7 @@ public class OutboxRelay {
             return;
         }
         running = false;
+        standingBy = false;
         try {
             loop.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
@@ -167,10 +169,16 @@ public class OutboxRelay {
         } finally {
             drainLock.unlock();
         }
+        Log.info("Outbox relay stopped (current batch finished, leader lock released)");
     }
 
     public boolean isLeader() {
         return leader;
+    }
+
+    /** True once this replica has tried the leader lock and found it held by another. */
+    public boolean isStandingBy() {
+        return standingBy && !leader;
     }
 
     public boolean isLastPublishOk() {
@@ -181,7 +189,11 @@ public class OutboxRelay {
         return channels;
     }
 
-    @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Not before the application runs: a sweep on the scheduler thread would construct this bean (and its Redis
+    // client) while Quarkus still creates the Redis clients on the main thread, and that registry is not safe for
+    // concurrent creation (seen as a ConcurrentModificationException at startup).
+    @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         if (running && leader) {
             requestDrain();
@@ -194,6 +206,7 @@ public class OutboxRelay {
             try {
                 if (!leader) {
                     if (!tryBecomeLeader()) {
+                        standingBy = true;
                         pause(STANDBY_RETRY_MILLIS);
                         continue;
                     }
@@ -235,6 +248,7 @@ public class OutboxRelay {
             st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
         }
         leader = true;
+        standingBy = false;
         Log.infof("Outbox relay is the leader (namespace %s)", channels.namespace());
         return true;
     }

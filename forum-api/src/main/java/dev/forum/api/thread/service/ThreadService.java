@@ -1,9 +1,9 @@
 package dev.forum.api.thread.service;
 
-import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.common.Times;
 import dev.forum.api.message.Message;
 import dev.forum.api.message.mapping.MessageView;
 import dev.forum.api.message.service.MessageService;
@@ -22,7 +22,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -132,8 +131,17 @@ public class ThreadService {
         List<ForumThread> rows = query.getResultList();
         boolean more = rows.size() > size;
         List<ForumThread> page = more ? rows.subList(0, size) : rows;
+        preloadAuthors(page);
         String next = more ? ThreadCursor.after(page.get(page.size() - 1)).encode() : null;
         return new ThreadPage(page.stream().map(ThreadView::of).toList(), next);
+    }
+
+    /** Loads the page's authors in one query, so that ThreadView.of finds them in the persistence context. */
+    private static void preloadAuthors(List<ForumThread> threads) {
+        List<Long> authorIds = threads.stream().map(t -> t.author.id).distinct().toList();
+        if (!authorIds.isEmpty()) {
+            User.list("id in ?1", authorIds);
+        }
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -1,8 +1,8 @@
 package dev.forum.api.user.service;
 
-import dev.forum.api.common.Times;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
+import dev.forum.api.common.Times;
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;

@@ -6,15 +6,20 @@ import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
 import dev.forum.api.auth.Caller;
+import dev.forum.api.config.ForumConfig;
+import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.api.thread.service.ThreadService;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.Role;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -22,6 +27,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +58,51 @@ class OutboxRelayTests {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    OutboxRows rows;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    ForumConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String jdbcUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> jdbcPassword;
+
+    @Test
+    void aSecondReplicasRelayStandsByAndTakesOverWhenTheLeaderStops() {
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "fail-over");
+        OutboxRelay second = new OutboxRelay(dataSource, rows, redis, config, registry, jdbcUrl, jdbcUser, jdbcPassword);
+        second.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(second::isStandingBy);
+            assertThat(relay.isLeader()).isTrue();
+            long before = ForumApi.postMessage(alice, threadId, "published by the first relay");
+            events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == before);
+
+            relay.stop();
+            await().atMost(Duration.ofSeconds(10)).until(second::isLeader);
+            long after = ForumApi.postMessage(alice, threadId, "published by the second relay");
+            events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == after);
+            assertThat(events.matching(e -> e.path("payload").path("message").path("id").asLong() == before)).hasSize(1);
+        } finally {
+            second.stop();
+            relay.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+    }
 
     @Test
     void rolledBackChangePublishesNothing() {

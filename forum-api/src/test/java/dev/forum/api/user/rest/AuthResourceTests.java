@@ -123,6 +123,13 @@ class AuthResourceTests {
     }
 
     @Test
+    void shouldServeStaticFilesAndTheHealthProbesAnonymously() {
+        given().get("/static-probe.txt").then().statusCode(200).body(containsString("static ok"));
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/forum/threads"));
+    }
+
+    @Test
     void shouldMakeTheTokenUselessAfterLogout() {
         TestUsers.TestUser erin = users.member();
         erin.req().post("/api/auth/logout").then().statusCode(204);

@@ -8,6 +8,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +23,13 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * End to end with a real forum-api process: users act through forum-api's REST API; this service
  * consumes forum-api's event feed over HTTP (woken by Redis), authenticates callers with forum-api's
- * {@code /api/auth/me}, and serves the notification REST API.
+ * {@code /api/auth/me}, and serves the notification REST API. Needs forum-api's packaged jar (the
+ * reactor builds forum-api first; with {@code -pl} run {@code mvn -pl forum-api package -DskipTests} once).
  */
 @QuarkusTest
 @TestProfile(WithForumApi.class)
+@EnabledIf(value = "dev.forum.notify.ForumApiProcess#jarAvailable",
+        disabledReason = "forum-api is not packaged (the full build packages it before this module)")
 class NotificationFlowTests {
 
     private static final Duration CONSUMED = Duration.ofSeconds(20);
@@ -148,6 +152,27 @@ class NotificationFlowTests {
 
         await().atMost(CONSUMED).untilAsserted(() ->
                 asUser(bob).get("/api/forum/notifications").then().statusCode(401));
+    }
+
+    @Test
+    void shouldKeepConsumingThroughRedisOutageAndAfterRestart() {
+        Session alice = register();
+        long thread = createThread(alice, "Outage");
+        Session bob = register();
+        ForumApiProcess.redis.stop();
+        long during;
+        try {
+            during = postMessage(alice, thread, "@" + bob.username() + " while Redis is down");
+
+            await().atMost(CONSUMED).until(() -> messageIds(bob).contains(during));
+            given().get("/q/health/ready").then().statusCode(200);
+        } finally {
+            ForumApiProcess.redis.start();
+        }
+        long after = postMessage(alice, thread, "@" + bob.username() + " Redis is back");
+
+        await().atMost(CONSUMED).until(() -> messageIds(bob).contains(after));
+        assertThat(messageIds(bob)).filteredOn(id -> id == during || id == after).hasSize(2);
     }
 
     // ---- forum-api, through its real REST API
