@@ -45,6 +45,15 @@ public final class Frames {
         return frames.stream().map(frame -> frame.path("type").asText()).toList();
     }
 
+    /**
+     * Ids of new_message frames from message {@code firstId} on. A thread's own first message is
+     * published by the relay asynchronously and may or may not reach a socket that subscribed right
+     * after creating the thread: tests count from their first posted message.
+     */
+    public static List<Long> newMessageIdsFrom(List<JsonNode> frames, long firstId) {
+        return newMessageIds(frames).stream().filter(id -> id >= firstId).toList();
+    }
+
     public static List<Long> newMessageIds(List<JsonNode> frames) {
         return frames.stream().filter(type("new_message")).map(frame -> frame.path("message").path("id").asLong())
                 .toList();
