@@ -32,10 +32,12 @@ class NotificationDeliveryIT extends StackTestBase {
             aliceGlobal.awaitType("connected", WAIT);
             http.postMessage(alice, threadId, "hey @" + bob.username() + " look");
 
-            JsonNode notification = bobGlobal.await(type("forum_notification"), NOTIFY_WAIT);
+            JsonNode notification = bobGlobal.await(type("forum_notification")
+                    .and(frame -> "mention".equals(frame.path("notification").path("type").asText())), NOTIFY_WAIT);
             assertThat(notification.path("notification").path("thread_id").asLong()).isEqualTo(threadId);
             bobGlobal.await(type("forum_notification_count"), NOTIFY_WAIT);
-            assertThat(aliceGlobal.frames()).noneMatch(type("forum_notification"));
+            assertThat(aliceGlobal.frames()).noneMatch(type("forum_notification")
+                    .and(frame -> "mention".equals(frame.path("notification").path("type").asText())));
         }
     }
 }
