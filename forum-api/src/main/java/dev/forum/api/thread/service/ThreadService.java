@@ -150,7 +150,7 @@ public class ThreadService {
         return guard.findReadableThread(caller, id).map(thread -> {
             List<Message> rows = Message.listPage(thread.id, afterMessageId, size + 1);
             boolean more = rows.size() > size;
-            List<MessageView> page = (more ? rows.subList(0, size) : rows).stream().map(MessageView::of).toList();
+            List<MessageView> page = MessageView.forReader(more ? rows.subList(0, size) : rows, caller.id());
             return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), page, more);
         });
     }
