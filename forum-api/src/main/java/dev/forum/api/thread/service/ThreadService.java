@@ -161,6 +161,9 @@ public class ThreadService {
             return Optional.empty();
         }
         ForumThread thread = found.get();
+        if (patch.title() == null && patch.isPinned() == null && patch.isLocked() == null && patch.minTierCents() == null) {
+            return Optional.of(ThreadView.of(thread));
+        }
         boolean staffFields = patch.isPinned() != null || patch.isLocked() != null || patch.minTierCents() != null;
         if (staffFields && !caller.isStaff()) {
             throw ApiException.forbidden("Only moderators may pin, lock or change the tier");
