@@ -342,12 +342,19 @@ public class OutboxRelay {
             try {
                 pubsub.publish(channels.eventsChannelFor(event.threadId()), rows.toJson(event));
                 sent.add(event.eventId());
+                if (!lastPublishOk) {
+                    Log.infof("Redis publish works again from seq %d", event.seq());
+                }
                 lastPublishOk = true;
             } catch (RuntimeException e) {
                 publishFailures.increment();
+                if (lastPublishOk) {
+                    Log.warnf("Redis publish of seq %d failed; retrying every sweep, the feed still serves it: %s",
+                            event.seq(), e.getMessage());
+                } else {
+                    Log.debugf("Redis publish of seq %d failed again: %s", event.seq(), e.getMessage());
+                }
                 lastPublishOk = false;
-                Log.warnf("Redis publish of seq %d failed, will retry (feed still serves it): %s", event.seq(),
-                        e.getMessage());
                 break;
             }
         }
