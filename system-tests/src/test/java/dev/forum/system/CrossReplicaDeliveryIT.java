@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
+import static dev.forum.system.Frames.ofThread;
 import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,38 +29,7 @@ class CrossReplicaDeliveryIT extends StackTestBase {
             a.await(type("subscribed", threadId), WAIT);
             b.await(type("subscribed", threadId), WAIT);
 
-            long fromBob = http.postMessage(bob, threadId, "hello from replica 2").path("id").asLong();
-            a.await(newMessage(fromBob), WAIT);
-            long fromAlice = http.postMessage(alice, threadId, "hello from replica 1").path("id").asLong();
-            b.await(newMessage(fromAlice), WAIT);
-            http.editMessage(alice, fromAlice, "edited");
-            b.await(type("message_edited", threadId), WAIT);
-            http.like(bob, fromAlice);
-            a.await(type("message_liked", threadId), WAIT);
-            http.unlike(bob, fromAlice);
-            a.await(type("message_unliked", threadId), WAIT);
-            http.patchThread(alice, threadId, Map.of("title", "Renamed"));
-            b.await(type("thread_updated", threadId), WAIT);
-            http.createSubThread(bob, fromAlice, "Side topic", "spawned");
-            a.await(type("message_thread_count_updated", threadId), WAIT);
-            http.deleteMessage(alice, fromAlice);
-            b.await(type("messages_deleted", threadId), WAIT);
-
-            a.send(Map.of("type", "typing", "thread_id", threadId, "is_typing", true));
-            JsonNode typing = b.await(type("user_typing", threadId), WAIT);
-            assertThat(typing.path("user_id").asLong()).isEqualTo(alice.userId());
-            assertThat(typing.path("is_typing").asBoolean()).isTrue();
-
-            List<JsonNode> seenByA = a.awaitCount(type("messages_deleted", threadId), 1, WAIT);
-            assertThat(seenByA).hasSize(1);
-            List<JsonNode> eventsA = Frames.threadEvents(a, threadId);
-            List<JsonNode> eventsB = Frames.threadEvents(b, threadId);
-            assertThat(Frames.types(eventsA)).containsSubsequence("new_message", "new_message", "message_edited",
-                    "message_liked", "message_unliked", "thread_updated", "message_thread_count_updated",
-                    "messages_deleted");
-            assertThat(Frames.seqs(eventsA)).isSorted().doesNotHaveDuplicates();
-            assertThat(Frames.seqs(eventsB)).isEqualTo(Frames.seqs(eventsA));
-            assertThat(a.framesOfType("user_typing")).as("no echo of one's own typing").isEmpty();
+            exchangeEveryThreadEvent(alice, bob, threadId, a, b, threadId);
         }
     }
 
@@ -77,19 +47,12 @@ class CrossReplicaDeliveryIT extends StackTestBase {
             bThread.await(type("subscribed", threadId), WAIT);
             bGlobal.awaitType("connected", WAIT);
 
-            long messageId = http.postMessage(alice, threadId, "legacy hello").path("id").asLong();
-            bThread.await(newMessage(messageId), WAIT);
-            http.like(bob, messageId);
-            aThread.await(type("message_liked", threadId), WAIT);
-
-            bThread.send(Map.of("type", "typing", "is_typing", true));
-            JsonNode typing = aThread.await(type("user_typing", threadId), WAIT);
-            assertThat(typing.path("user_id").asLong()).isEqualTo(bob.userId());
+            exchangeEveryThreadEvent(alice, bob, threadId, aThread, bThread, null);
 
             long newThread = http.createThread(alice, "Announced", "to everyone", 0).path("id").asLong();
             JsonNode announced = bGlobal.await(type("new_thread_created", newThread), WAIT);
             assertThat(announced.path("thread").path("title").asText()).isEqualTo("Announced");
-            assertThat(bGlobal.frames()).noneMatch(newMessage(messageId));
+            assertThat(bGlobal.frames()).as("global is not subscribed to threads").noneMatch(ofThread(threadId));
         }
     }
 
@@ -114,4 +77,46 @@ class CrossReplicaDeliveryIT extends StackTestBase {
         }
     }
 
+    /**
+     * Alice (socket a) and Bob (socket b) act on a thread in turn; each action's event must reach the
+     * other side. Both must end up with the same outbox events, in seq order. {@code typingThreadId}
+     * is null on the legacy thread endpoint (the path names the thread).
+     */
+    private void exchangeEveryThreadEvent(Session alice, Session bob, long threadId, WsClient a, WsClient b,
+            Long typingThreadId) {
+        long fromBob = http.postMessage(bob, threadId, "hello from replica 2").path("id").asLong();
+        a.await(newMessage(fromBob), WAIT);
+        long fromAlice = http.postMessage(alice, threadId, "hello from replica 1").path("id").asLong();
+        b.await(newMessage(fromAlice), WAIT);
+        http.editMessage(alice, fromAlice, "edited");
+        b.await(type("message_edited", threadId), WAIT);
+        http.like(bob, fromAlice);
+        a.await(type("message_liked", threadId), WAIT);
+        http.unlike(bob, fromAlice);
+        a.await(type("message_unliked", threadId), WAIT);
+        http.patchThread(alice, threadId, Map.of("title", "Renamed " + threadId));
+        b.await(type("thread_updated", threadId), WAIT);
+        http.createSubThread(bob, fromAlice, "Side topic", "spawned");
+        a.await(type("message_thread_count_updated", threadId), WAIT);
+        http.deleteMessage(alice, fromAlice);
+        b.await(type("messages_deleted", threadId), WAIT);
+
+        Map<String, Object> typingFrame = typingThreadId == null
+                ? Map.of("type", "typing", "is_typing", true)
+                : Map.of("type", "typing", "thread_id", typingThreadId, "is_typing", true);
+        a.send(typingFrame);
+        JsonNode typing = b.await(type("user_typing", threadId), WAIT);
+        assertThat(typing.path("user_id").asLong()).isEqualTo(alice.userId());
+        assertThat(typing.path("is_typing").asBoolean()).isTrue();
+
+        a.await(type("messages_deleted", threadId), WAIT);
+        List<JsonNode> eventsA = Frames.threadEvents(a, threadId);
+        List<JsonNode> eventsB = Frames.threadEvents(b, threadId);
+        assertThat(Frames.types(eventsA)).containsSubsequence("new_message", "new_message", "message_edited",
+                "message_liked", "message_unliked", "thread_updated", "message_thread_count_updated",
+                "messages_deleted");
+        assertThat(Frames.seqs(eventsA)).isSorted().doesNotHaveDuplicates();
+        assertThat(Frames.seqs(eventsB)).isEqualTo(Frames.seqs(eventsA));
+        assertThat(a.framesOfType("user_typing")).as("no echo of one's own typing").isEmpty();
+    }
 }
