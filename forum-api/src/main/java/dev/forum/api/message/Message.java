@@ -16,6 +16,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 @Entity
 @Table(name = "forum_message")
@@ -57,6 +59,18 @@ public class Message extends PanacheEntityBase {
     public static List<Message> listPage(long threadId, long afterId, int limit) {
         return find("select m from Message m join fetch m.author where m.thread.id = ?1 and m.id > ?2 order by m.id",
                 threadId, afterId).page(0, limit).list();
+    }
+
+    /** Which of these messages the user liked. */
+    public static Set<Long> likedBy(long userId, List<Long> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Number> rows = getEntityManager()
+                .createNativeQuery("SELECT message_id FROM message_like WHERE user_id = :user AND message_id IN (:ids)")
+                .setParameter("user", userId).setParameter("ids", messageIds).getResultList();
+        return rows.stream().map(Number::longValue).collect(Collectors.toSet());
     }
 
     @Override

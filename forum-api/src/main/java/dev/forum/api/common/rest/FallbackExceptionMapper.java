@@ -1,6 +1,10 @@
 package dev.forum.api.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -11,7 +15,29 @@ public class FallbackExceptionMapper {
 
     @ServerExceptionMapper
     public Response mapJson(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
+            if (field != null) {
+                return ErrorResponses.of(400, "validation_failed", field + " has an invalid value", field).build();
+            }
+        }
         return ErrorResponses.of(400, "malformed_json", "Request body is not valid JSON for this endpoint", null).build();
+    }
+
+    /** Overrides quarkus-rest-jackson's own mapper for wrongly typed values, to keep the one error body. */
+    @ServerExceptionMapper
+    public Response mapMismatched(MismatchedInputException e) {
+        return mapJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mapInvalidFormat(InvalidFormatException e) {
+        return mapJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mapValueInstantiation(ValueInstantiationException e) {
+        return mapJson(e);
     }
 
     @ServerExceptionMapper

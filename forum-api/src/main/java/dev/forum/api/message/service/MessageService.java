@@ -47,8 +47,8 @@ public class MessageService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<List<MessageView>> findMessages(Caller caller, long threadId, long afterMessageId, int limit) {
         return guard.findReadableThread(caller, threadId)
-                .map(thread -> Message.listPage(thread.id, afterMessageId, Math.min(limit, MAX_PAGE)).stream()
-                        .map(MessageView::of).toList());
+                .map(thread -> MessageView.forReader(
+                        Message.listPage(thread.id, afterMessageId, Math.min(limit, MAX_PAGE)), caller.id()));
     }
 
     public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId) {

@@ -42,7 +42,6 @@ public class ModerationResource {
     @Operation(summary = "Whether @everyone is enabled, and who changed it last")
     @APIResponse(responseCode = "200", description = "{enabled, changed_by, changed_at}")
     public ModerationService.EveryoneState getEveryone() {
-        caller.get();
         return moderation.findEveryoneState();
     }
 

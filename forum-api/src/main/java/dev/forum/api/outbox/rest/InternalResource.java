@@ -39,7 +39,7 @@ public class InternalResource {
     @APIResponse(responseCode = "400", description = "Bad after_seq/limit")
     @APIResponse(responseCode = "401", description = "Missing or wrong internal token")
     public EventPage getEvents(@QueryParam("after_seq") @DefaultValue("0") long afterSeq,
-                               @QueryParam("limit") @DefaultValue("500") int limit,
+                               @QueryParam("limit") @DefaultValue("" + EventFeedService.DEFAULT_LIMIT) int limit,
                                @QueryParam("thread_id") Long threadId) {
         if (afterSeq < 0) {
             throw ApiException.badRequest("validation_failed", "after_seq must be >= 0", "after_seq");

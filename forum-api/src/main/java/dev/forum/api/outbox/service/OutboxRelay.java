@@ -62,6 +62,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * feed sees seq N only once N-1 is visible too. {@code last_seq} lives in its own row so that purging old events
  * never resets the sequence.
  *
+ * <p>Per aggregate, seq order is also commit order: a write updates its row (the thread's counters, the message)
+ * before it inserts its event, so two writers of the same row are serialised by that row lock, and the second
+ * one's event row is inserted (and stamped) only after the first one committed.
+ *
  * <h2>Publishing (nothing lost, duplicates possible)</h2>
  * Only after that commit are the numbered rows published to Redis, in seq order, and then marked
  * {@code published_at}. If Redis fails, publishing stops at the first failure; the rows keep their seq, are already
@@ -346,12 +350,19 @@ public class OutboxRelay {
             try {
                 pubsub.publish(channels.eventsChannelFor(event.threadId()), rows.toJson(event));
                 sent.add(event.eventId());
+                if (!lastPublishOk) {
+                    Log.infof("Redis publish works again from seq %d", event.seq());
+                }
                 lastPublishOk = true;
             } catch (RuntimeException e) {
                 publishFailures.increment();
+                if (lastPublishOk) {
+                    Log.warnf("Redis publish of seq %d failed; retrying every sweep, the feed still serves it: %s",
+                            event.seq(), e.getMessage());
+                } else {
+                    Log.debugf("Redis publish of seq %d failed again: %s", event.seq(), e.getMessage());
+                }
                 lastPublishOk = false;
-                Log.warnf("Redis publish of seq %d failed, will retry (feed still serves it): %s", event.seq(),
-                        e.getMessage());
                 break;
             }
         }

@@ -3,7 +3,6 @@ package dev.forum.api.thread.service;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.thread.ForumThread;
-import dev.forum.contract.ThreadAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
@@ -19,10 +18,6 @@ public class ThreadGuard {
             return Optional.empty();
         }
         return Optional.of(thread);
-    }
-
-    public static boolean canRead(Caller caller, int minTierCents) {
-        return ThreadAccess.readableAtTier(minTierCents, caller.user().role(), caller.user().tierCents());
     }
 
     /** Locked threads refuse posts, except from staff. */

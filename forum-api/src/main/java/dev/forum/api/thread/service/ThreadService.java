@@ -150,7 +150,7 @@ public class ThreadService {
         return guard.findReadableThread(caller, id).map(thread -> {
             List<Message> rows = Message.listPage(thread.id, afterMessageId, size + 1);
             boolean more = rows.size() > size;
-            List<MessageView> page = (more ? rows.subList(0, size) : rows).stream().map(MessageView::of).toList();
+            List<MessageView> page = MessageView.forReader(more ? rows.subList(0, size) : rows, caller.id());
             return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), page, more);
         });
     }
@@ -161,6 +161,9 @@ public class ThreadService {
             return Optional.empty();
         }
         ForumThread thread = found.get();
+        if (patch.title() == null && patch.isPinned() == null && patch.isLocked() == null && patch.minTierCents() == null) {
+            return Optional.of(ThreadView.of(thread));
+        }
         boolean staffFields = patch.isPinned() != null || patch.isLocked() != null || patch.minTierCents() != null;
         if (staffFields && !caller.isStaff()) {
             throw ApiException.forbidden("Only moderators may pin, lock or change the tier");

@@ -10,6 +10,8 @@ import dev.forum.api.user.User;
 import dev.forum.api.user.UserSession;
 import dev.forum.contract.Role;
 import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -89,6 +92,16 @@ public class AuthService {
     public Optional<Caller> resolveToken(String token) {
         return UserSession.findActiveByTokenHash(hash(token), Times.now())
                 .map(session -> new Caller(session.id, session.user.toCurrentUser()));
+    }
+
+    /** Deletes sessions that expired or were revoked more than a day ago. */
+    @Scheduled(every = "1h", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeEndedSessions() {
+        java.time.Instant cutoff = Times.now().minus(Duration.ofDays(1));
+        long deleted = UserSession.delete("expiresAt < ?1 or revokedAt < ?1", cutoff);
+        if (deleted > 0) {
+            Log.infof("Purged %d ended sessions", deleted);
+        }
     }
 
     public record NewSession(String token, User user) {

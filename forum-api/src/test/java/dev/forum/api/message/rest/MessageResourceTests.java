@@ -141,6 +141,10 @@ class MessageResourceTests {
         alice.req().post("/api/forum/messages/" + id + "/like").then().statusCode(200).body("like_count", equalTo(2));
         bob.req().delete("/api/forum/messages/" + id + "/like").then().statusCode(200).body("like_count", equalTo(1));
         bob.req().delete("/api/forum/messages/" + id + "/like").then().statusCode(200).body("like_count", equalTo(1));
+        alice.req().get("/api/forum/threads/" + threadId).then()
+                .body("messages.find { it.id == " + id + " }.is_liked", equalTo(true));
+        bob.req().get("/api/forum/threads/" + threadId + "/messages").then()
+                .body("find { it.id == " + id + " }.is_liked", equalTo(false));
 
         JsonNode unliked = events.await("message_unliked", e -> e.path("payload").path("message_id").asLong() == id);
         assertThat(unliked.path("payload").path("unliked_by").path("username").asText()).isEqualTo(bob.username());

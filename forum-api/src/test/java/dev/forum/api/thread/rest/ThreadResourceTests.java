@@ -55,6 +55,22 @@ class ThreadResourceTests {
     }
 
     @Test
+    void shouldPageAThreadsMessagesAfterAMessageId() {
+        TestUsers.TestUser alice = users.member();
+        long id = ForumApi.createThread(alice, "paged");
+        for (int i = 1; i <= 4; i++) {
+            ForumApi.postMessage(alice, id, "m" + i);
+        }
+
+        var first = alice.req().get("/api/forum/threads/" + id + "?limit=3").then().statusCode(200)
+                .body("has_more", equalTo(true)).body("messages", hasSize(3)).extract().jsonPath();
+        long last = first.getList("messages.id", Long.class).get(2);
+        alice.req().get("/api/forum/threads/" + id + "?limit=3&after_message_id=" + last).then().statusCode(200)
+                .body("has_more", equalTo(false))
+                .body("messages.content", org.hamcrest.Matchers.contains("m3", "m4"));
+    }
+
+    @Test
     void shouldNotCreateAThreadWithoutATitle() {
         users.member().req().body(Map.of("title", " ", "content", "x"))
                 .post("/api/forum/threads")

@@ -79,6 +79,20 @@ class AuthResourceTests {
     }
 
     @Test
+    void shouldNameTheFieldOfAWronglyTypedValue() {
+        TestUsers.TestUser admin = users.admin();
+        admin.req().body("{\"tier_cents\": \"lots\"}")
+                .patch("/api/admin/users/" + admin.id())
+                .then().statusCode(400)
+                .body("error.code", equalTo("validation_failed"))
+                .body("error.field", equalTo("tier_cents"));
+        admin.req().body("{\"role\": \"emperor\"}")
+                .patch("/api/admin/users/" + admin.id())
+                .then().statusCode(400)
+                .body("error.field", equalTo("role"));
+    }
+
+    @Test
     void shouldLogInWithAnHttpOnlyLaxCookieAndABearerToken() {
         TestUsers.TestUser bob = users.member();
         Response login = given().contentType(ContentType.JSON)
