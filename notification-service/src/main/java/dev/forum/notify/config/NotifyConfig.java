@@ -42,6 +42,10 @@ public interface NotifyConfig {
         /** Safety-net poll; a Redis outage only adds this to the delay. */
         @WithDefault("5s")
         Duration pollInterval();
+
+        /** How often a stand-by replica retries the consumer lock (and the leader checks its session). */
+        @WithDefault("1s")
+        Duration leaderRetry();
     }
 
     interface Fanout {
