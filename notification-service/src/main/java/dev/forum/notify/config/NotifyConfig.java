@@ -18,6 +18,8 @@ public interface NotifyConfig {
 
     Fanout fanout();
 
+    Push push();
+
     Auth auth();
 
     ProcessedEvents processedEvents();
@@ -46,6 +48,16 @@ public interface NotifyConfig {
         /** How often a stand-by replica retries the consumer lock (and the leader checks its session). */
         @WithDefault("1s")
         Duration leaderRetry();
+    }
+
+    interface Push {
+        /** Safety net of the push relay (woken in-process after every commit that wrote pushes). */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        /** push_outbox rows per relay transaction. */
+        @WithDefault("500")
+        int batchSize();
     }
 
     interface Fanout {

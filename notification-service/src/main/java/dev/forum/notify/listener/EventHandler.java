@@ -16,6 +16,7 @@ import dev.forum.notify.projection.ProjectionService;
 import dev.forum.notify.projection.ThreadRow;
 import dev.forum.notify.projection.UserRow;
 import dev.forum.notify.push.PushPlan;
+import dev.forum.notify.push.PushService;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -27,7 +28,7 @@ import java.util.stream.StreamSupport;
 /**
  * Processes ONE event in ONE transaction: checks and advances the cursor (events with a seq),
  * records the event id in processed_events (a redelivery changes nothing), and applies the event's
- * side effects. What to push is returned and published only after the commit.
+ * side effects, and writes what to push into the push outbox (published by the relay after the commit).
  */
 @ApplicationScoped
 public class EventHandler {
@@ -45,10 +46,11 @@ public class EventHandler {
     private final FanoutService fanout;
     private final NotificationRepository notifications;
     private final SessionResolver sessions;
+    private final PushService pushes;
 
     public EventHandler(NotifyConfig config, Sql sql, CursorStore cursors, ProjectionService projections,
             MentionService mentions, FanoutService fanout, NotificationRepository notifications,
-            SessionResolver sessions) {
+            SessionResolver sessions, PushService pushes) {
         this.consumerId = config.consumer().id();
         this.newThreadNotifications = config.fanout().newThreadNotifications();
         this.sql = sql;
@@ -58,6 +60,7 @@ public class EventHandler {
         this.fanout = fanout;
         this.notifications = notifications;
         this.sessions = sessions;
+        this.pushes = pushes;
     }
 
     @Transactional
@@ -79,6 +82,7 @@ public class EventHandler {
         }
         PushPlan plan = new PushPlan();
         apply(event, plan);
+        pushes.enqueue(plan);
         return new Result(Outcome.PROCESSED, plan);
     }
 

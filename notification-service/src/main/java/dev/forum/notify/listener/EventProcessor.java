@@ -1,7 +1,6 @@
 package dev.forum.notify.listener;
 
 import dev.forum.contract.EventEnvelope;
-import dev.forum.notify.push.PushService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -9,20 +8,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * THE entry point for one event, used by the feed consumer for every event (and by tests): one
- * transaction for cursor + idempotency + side effects ({@link EventHandler}), then, after the
- * commit, the pushes to users' connections.
+ * transaction for cursor + idempotency + side effects + the pushes to users' connections, written to
+ * the push outbox ({@link EventHandler}); the push relay publishes them after the commit.
  */
 @ApplicationScoped
 public class EventProcessor {
 
     private final EventHandler handler;
-    private final PushService pushes;
     private final MeterRegistry registry;
     private final Counter notificationsCreated;
 
-    public EventProcessor(EventHandler handler, PushService pushes, MeterRegistry registry) {
+    public EventProcessor(EventHandler handler, MeterRegistry registry) {
         this.handler = handler;
-        this.pushes = pushes;
         this.registry = registry;
         this.notificationsCreated = Counter.builder("notify.notifications.created")
                 .description("Notifications stored (every recipient counts)").register(registry);
@@ -36,12 +33,6 @@ public class EventProcessor {
             int created = result.plan().notifications().size() + result.plan().silentNotifications();
             if (created > 0) {
                 notificationsCreated.increment(created);
-            }
-            try {
-                pushes.deliver(result.plan());
-            } catch (RuntimeException e) {
-                // The notifications are committed; a lost push only delays what the client sees.
-                Log.warnf(e, "pushes for event %s failed", event.eventId());
             }
         } else {
             Log.debugf("event %s seq %s: %s", event.eventId(), event.seq(), result.outcome());

@@ -74,6 +74,37 @@ class UnreadServiceTests {
     }
 
     @Test
+    void lastCountPushedIsTheCurrentTotalWhenReadMarksRaceNewMentions() throws Exception {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User reader = forum.member(0);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> mentions = pool.submit(() -> {
+                for (int m = 0; m < 3 * MESSAGES_EACH; m++) {
+                    forum.post(author, thread, "@" + reader.username() + " #" + m);
+                }
+            });
+            Future<?> reads = pool.submit(() -> {
+                for (int r = 0; r < 3 * MESSAGES_EACH; r++) {
+                    unread.markAllRead(reader.id());
+                }
+            });
+            mentions.get();
+            reads.get();
+        } finally {
+            pool.shutdown();
+        }
+        long total = unread.findUnreadCounts(reader.id()).total();
+        int expectedCounts = 6 * MESSAGES_EACH; // one per mention, one per read mark
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> pushes.forUser(reader.id(), "forum_notification_count").size() == expectedCounts);
+        List<JsonNode> counts = pushes.forUser(reader.id(), "forum_notification_count");
+        assertThat(counts.get(counts.size() - 1).path("payload").path("count").asLong()).isEqualTo(total);
+    }
+
+    @Test
     void markThreadReadZeroesThatThreadAndPushesCounts() {
         User author = forum.member(0);
         long first = forum.thread(0, author);
