@@ -48,6 +48,10 @@ public interface NotifyConfig {
         /** How often a stand-by replica retries the consumer lock (and the leader checks its session). */
         @WithDefault("1s")
         Duration leaderRetry();
+
+        /** Failed attempts (not counting database outages) after which an event is dead-lettered. */
+        @WithDefault("5")
+        int maxAttempts();
     }
 
     interface Push {

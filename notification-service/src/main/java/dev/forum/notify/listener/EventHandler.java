@@ -65,15 +65,8 @@ public class EventHandler {
 
     @Transactional
     public Result handle(EventEnvelope event) {
-        if (event.seq() != null) {
-            long cursor = cursors.lock(consumerId);
-            if (event.seq() <= cursor) {
-                return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
-            }
-            if (event.seq() != cursor + 1) {
-                throw new FeedGapException(cursor, event.seq());
-            }
-            cursors.advance(consumerId, event.seq());
+        if (event.seq() != null && !cursors.claimNext(consumerId, event.seq())) {
+            return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
         }
         int fresh = sql.update("INSERT INTO processed_events (consumer_id, event_id) VALUES (?, ?) "
                 + "ON CONFLICT DO NOTHING", consumerId, event.eventId());
