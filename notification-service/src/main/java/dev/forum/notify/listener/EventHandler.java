@@ -17,6 +17,7 @@ import dev.forum.notify.projection.ThreadRow;
 import dev.forum.notify.projection.UserRow;
 import dev.forum.notify.push.PushPlan;
 import dev.forum.notify.push.PushService;
+import dev.forum.notify.unread.UnreadService;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -47,10 +48,11 @@ public class EventHandler {
     private final NotificationRepository notifications;
     private final SessionResolver sessions;
     private final PushService pushes;
+    private final UnreadService unread;
 
     public EventHandler(NotifyConfig config, Sql sql, CursorStore cursors, ProjectionService projections,
             MentionService mentions, FanoutService fanout, NotificationRepository notifications,
-            SessionResolver sessions, PushService pushes) {
+            SessionResolver sessions, PushService pushes, UnreadService unread) {
         this.consumerId = config.consumer().id();
         this.newThreadNotifications = config.fanout().newThreadNotifications();
         this.sql = sql;
@@ -61,6 +63,7 @@ public class EventHandler {
         this.notifications = notifications;
         this.sessions = sessions;
         this.pushes = pushes;
+        this.unread = unread;
     }
 
     @Transactional
@@ -94,14 +97,14 @@ public class EventHandler {
             case THREAD_DELETED -> {
                 long threadId = longField(event, payload, "thread_id");
                 projections.deleteThread(threadId);
-                notifications.markThreadReadForAll(threadId);
+                unread.withdrawThread(threadId);
             }
             case NEW_MESSAGE -> onNewMessage(event, payload.get("message"), plan);
             case MESSAGE_EDITED -> onMessageEdited(event, payload.get("message"), plan);
             case MESSAGES_DELETED -> {
                 long[] ids = StreamSupport.stream(payload.path("message_ids").spliterator(), false)
                         .mapToLong(JsonNode::asLong).toArray();
-                notifications.deleteForMessages(ids);
+                unread.withdrawMessages(ids);
                 projections.deleteMessages(ids);
             }
             case EVERYONE_MENTION_DISABLED -> projections.setEveryoneDisabled(true, payload.path("message").asText(null));

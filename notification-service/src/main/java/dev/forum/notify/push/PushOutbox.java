@@ -122,7 +122,7 @@ public class PushOutbox {
                 INSERT INTO push_outbox (event_id, type, audience, aggregate_type, aggregate_id, user_id, thread_id,
                                          payload)
                 SELECT gen_random_uuid(), type, 'user', 'user', user_id::text, user_id, thread_id, payload
-                FROM pushes ORDER BY user_id, k""");
+                FROM pushes ORDER BY pushes.user_id, pushes.k""");
         return users;
     }
 

@@ -65,6 +65,23 @@ public class UnreadService {
         return pushCounts(userId, null, notifications.markAllRead(userId));
     }
 
+    /**
+     * A thread was deleted: its notifications no longer count for anyone. Marks them read and queues,
+     * set-based, {@code unread_count_updated} and {@code forum_notification_count} for every user
+     * whose counts changed. Returns how many users.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int withdrawThread(long threadId) {
+        return outbox.appendCountUpdatesAfter(NotificationRepository.MARK_THREAD_READ_FOR_ALL, threadId);
+    }
+
+    /** Messages were deleted: their notifications go, with the same pushes to users who had them unread. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int withdrawMessages(long[] messageIds) {
+        return messageIds.length == 0 ? 0
+                : outbox.appendCountUpdatesAfter(NotificationRepository.DELETE_FOR_MESSAGES, (Object) messageIds);
+    }
+
     /** Reads the counts under the push order lock (after the row updates) and queues their pushes. */
     private ReadResult pushCounts(long userId, Long threadId, long marked) {
         outbox.lockOrder();
