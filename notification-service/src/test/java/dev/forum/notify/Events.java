@@ -109,4 +109,19 @@ public final class Events {
         return envelope(EventType.EVERYONE_UNRESTRICTED, Audience.USER, "user", Long.toString(userId), null, userId,
                 null, object().put("unrestricted_by", "admin"));
     }
+
+    public static EventEnvelope messagesDeleted(long threadId, long... messageIds) {
+        ObjectNode payload = object().put("deleted_count", messageIds.length);
+        com.fasterxml.jackson.databind.node.ArrayNode ids = payload.putArray("message_ids");
+        for (long id : messageIds) {
+            ids.add(id);
+        }
+        return envelope(EventType.MESSAGES_DELETED, Audience.THREAD, "thread", Long.toString(threadId), threadId,
+                null, 0, payload);
+    }
+
+    public static EventEnvelope threadDeleted(long threadId) {
+        return envelope(EventType.THREAD_DELETED, Audience.THREAD, "thread", Long.toString(threadId), threadId,
+                null, 0, object().put("thread_id", threadId));
+    }
 }

@@ -5,7 +5,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         database = "forum_api_nt_" + suffix; // "nt": started by notification-service tests
         NotifyTestResource.execute("CREATE DATABASE " + database);
         String token = "it-" + suffix;
-        int port = freePort();
-        redis = new RedisServerProcess(freePort());
+        int port = RedisServerProcess.freePort();
+        redis = RedisServerProcess.onFreePort();
         redis.start();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-jar", JAR.toAbsolutePath().toString());
@@ -119,13 +118,5 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
             }
         }
         throw new IllegalStateException("forum-api not ready within 90 s");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -21,8 +21,8 @@ public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** This boot's Redis namespace, for resources started after this one (see {@link ForumApiProcess}). */
     static volatile String namespace;
-
-    private String database;
+    /** This boot's database, for resources started after this one (see {@link PrivateRedis}). */
+    static volatile String database;
 
     @Override
     public Map<String, String> start() {
@@ -31,9 +31,13 @@ public class NotifyTestResource implements QuarkusTestResourceLifecycleManager {
         namespace = "forum_t_" + suffix;
         execute("CREATE DATABASE " + database);
         return Map.of(
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + database,
+                "quarkus.datasource.jdbc.url", jdbcUrl(database),
                 "quarkus.datasource.username", USER,
                 "notify.redis.namespace", namespace);
+    }
+
+    static String jdbcUrl(String db) {
+        return "jdbc:postgresql://127.0.0.1:5432/" + db;
     }
 
     @Override

@@ -8,23 +8,37 @@ import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** Records every envelope published on this run's notifications channel (the real Redis). */
-@Startup
+/**
+ * Records every envelope published on this run's notifications channel (the real Redis). Subscribes
+ * before the push relay's startup run, so that it also sees pushes left pending by a previous run.
+ */
+@Startup(ObserverMethod.DEFAULT_PRIORITY - 100)
 @ApplicationScoped
 public class PushRecorder {
 
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
-    private final PubSubCommands.RedisSubscriber subscriber;
+    private final RedisDataSource redis;
+    private final String channel;
+    private PubSubCommands.RedisSubscriber subscriber;
 
     public PushRecorder(RedisDataSource redis, NotificationPublisher publisher, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.subscriber = redis.pubsub(String.class).subscribe(publisher.channel(), this::record);
+        this.redis = redis;
+        this.channel = publisher.channel();
+        this.subscriber = redis.pubsub(String.class).subscribe(channel, this::record);
+    }
+
+    /** Subscribes again (after a Redis restart, which ends the subscription). */
+    public synchronized void resubscribe() {
+        close();
+        subscriber = redis.pubsub(String.class).subscribe(channel, this::record);
     }
 
     private void record(String json) {

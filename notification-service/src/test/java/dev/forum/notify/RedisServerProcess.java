@@ -15,6 +15,19 @@ public final class RedisServerProcess {
         this.port = port;
     }
 
+    /** On a port that was free a moment ago; not started yet. */
+    public static RedisServerProcess onFreePort() {
+        return new RedisServerProcess(freePort());
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -18,6 +18,8 @@ public interface NotifyConfig {
 
     Fanout fanout();
 
+    Push push();
+
     Auth auth();
 
     ProcessedEvents processedEvents();
@@ -42,6 +44,24 @@ public interface NotifyConfig {
         /** Safety-net poll; a Redis outage only adds this to the delay. */
         @WithDefault("5s")
         Duration pollInterval();
+
+        /** How often a stand-by replica retries the consumer lock (and the leader checks its session). */
+        @WithDefault("1s")
+        Duration leaderRetry();
+
+        /** Failed attempts (not counting database outages) after which an event is dead-lettered. */
+        @WithDefault("5")
+        int maxAttempts();
+    }
+
+    interface Push {
+        /** Safety net of the push relay (woken in-process after every commit that wrote pushes). */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        /** push_outbox rows per relay transaction. */
+        @WithDefault("500")
+        int batchSize();
     }
 
     interface Fanout {

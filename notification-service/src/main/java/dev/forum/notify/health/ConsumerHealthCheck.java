@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when PostgreSQL answers; reports where the consumer stands in forum-api's feed. */
+/**
+ * Ready when PostgreSQL answers (a stand-by replica is ready too: it serves REST); reports whether this
+ * replica is the consumer leader and where the consumer stands in forum-api's feed.
+ */
 @Readiness
 @ApplicationScoped
 public class ConsumerHealthCheck implements HealthCheck {
@@ -25,6 +28,7 @@ public class ConsumerHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("notification-consumer")
                 .withData("consumer_enabled", consumer.enabled())
+                .withData("leader", consumer.leader())
                 .withData("cursor", consumer.cursor())
                 .withData("head_seq", consumer.headSeq())
                 .withData("lag", consumer.lag())

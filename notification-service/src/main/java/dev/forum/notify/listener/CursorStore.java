@@ -24,6 +24,23 @@ public class CursorStore {
         return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ? FOR UPDATE", consumerId);
     }
 
+    /**
+     * Claims {@code seq} for this transaction: locks the cursor row, returns false when {@code seq} was
+     * already consumed, refuses a gap ({@link FeedGapException}), otherwise advances the cursor to it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean claimNext(String consumerId, long seq) {
+        long cursor = lock(consumerId);
+        if (seq <= cursor) {
+            return false;
+        }
+        if (seq != cursor + 1) {
+            throw new FeedGapException(cursor, seq);
+        }
+        advance(consumerId, seq);
+        return true;
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void advance(String consumerId, long seq) {
         sql.update("UPDATE consumer_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ?", seq,

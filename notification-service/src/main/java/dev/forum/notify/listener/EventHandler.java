@@ -16,6 +16,8 @@ import dev.forum.notify.projection.ProjectionService;
 import dev.forum.notify.projection.ThreadRow;
 import dev.forum.notify.projection.UserRow;
 import dev.forum.notify.push.PushPlan;
+import dev.forum.notify.push.PushService;
+import dev.forum.notify.unread.UnreadService;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -27,7 +29,7 @@ import java.util.stream.StreamSupport;
 /**
  * Processes ONE event in ONE transaction: checks and advances the cursor (events with a seq),
  * records the event id in processed_events (a redelivery changes nothing), and applies the event's
- * side effects. What to push is returned and published only after the commit.
+ * side effects, and writes what to push into the push outbox (published by the relay after the commit).
  */
 @ApplicationScoped
 public class EventHandler {
@@ -45,10 +47,12 @@ public class EventHandler {
     private final FanoutService fanout;
     private final NotificationRepository notifications;
     private final SessionResolver sessions;
+    private final PushService pushes;
+    private final UnreadService unread;
 
     public EventHandler(NotifyConfig config, Sql sql, CursorStore cursors, ProjectionService projections,
             MentionService mentions, FanoutService fanout, NotificationRepository notifications,
-            SessionResolver sessions) {
+            SessionResolver sessions, PushService pushes, UnreadService unread) {
         this.consumerId = config.consumer().id();
         this.newThreadNotifications = config.fanout().newThreadNotifications();
         this.sql = sql;
@@ -58,19 +62,14 @@ public class EventHandler {
         this.fanout = fanout;
         this.notifications = notifications;
         this.sessions = sessions;
+        this.pushes = pushes;
+        this.unread = unread;
     }
 
     @Transactional
     public Result handle(EventEnvelope event) {
-        if (event.seq() != null) {
-            long cursor = cursors.lock(consumerId);
-            if (event.seq() <= cursor) {
-                return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
-            }
-            if (event.seq() != cursor + 1) {
-                throw new FeedGapException(cursor, event.seq());
-            }
-            cursors.advance(consumerId, event.seq());
+        if (event.seq() != null && !cursors.claimNext(consumerId, event.seq())) {
+            return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
         }
         int fresh = sql.update("INSERT INTO processed_events (consumer_id, event_id) VALUES (?, ?) "
                 + "ON CONFLICT DO NOTHING", consumerId, event.eventId());
@@ -79,6 +78,7 @@ public class EventHandler {
         }
         PushPlan plan = new PushPlan();
         apply(event, plan);
+        pushes.enqueue(plan);
         return new Result(Outcome.PROCESSED, plan);
     }
 
@@ -97,14 +97,14 @@ public class EventHandler {
             case THREAD_DELETED -> {
                 long threadId = longField(event, payload, "thread_id");
                 projections.deleteThread(threadId);
-                notifications.markThreadReadForAll(threadId);
+                unread.withdrawThread(threadId);
             }
             case NEW_MESSAGE -> onNewMessage(event, payload.get("message"), plan);
             case MESSAGE_EDITED -> onMessageEdited(event, payload.get("message"), plan);
             case MESSAGES_DELETED -> {
                 long[] ids = StreamSupport.stream(payload.path("message_ids").spliterator(), false)
                         .mapToLong(JsonNode::asLong).toArray();
-                notifications.deleteForMessages(ids);
+                unread.withdrawMessages(ids);
                 projections.deleteMessages(ids);
             }
             case EVERYONE_MENTION_DISABLED -> projections.setEveryoneDisabled(true, payload.path("message").asText(null));

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * stored in PostgreSQL and hands each event, in seq order, to {@link EventProcessor} (one
  * transaction per event, which also advances the cursor). It is woken by {@link #wake()} (Redis
  * pub/sub: "new events exist") and by a scheduled poll, so a Redis outage only adds the poll
- * interval. On shutdown it finishes the page in flight and stops.
+ * interval. Only the replica that {@link ConsumerLeadership} elected consumes. On shutdown it finishes
+ * the page in flight and stops.
  */
 @ApplicationScoped
 public class FeedConsumer {
@@ -32,6 +33,7 @@ public class FeedConsumer {
     private final EventProcessor processor;
     private final CursorStore cursors;
     private final NotifyConfig config;
+    private final ConsumerLeadership leadership;
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -45,11 +47,12 @@ public class FeedConsumer {
     });
 
     public FeedConsumer(@RestClient EventFeedClient feed, EventProcessor processor, CursorStore cursors,
-            NotifyConfig config, MeterRegistry registry) {
+            NotifyConfig config, ConsumerLeadership leadership, MeterRegistry registry) {
         this.feed = feed;
         this.processor = processor;
         this.cursors = cursors;
         this.config = config;
+        this.leadership = leadership;
         registry.gauge("notify.consumer.lag", this, FeedConsumer::lag);
         registry.gauge("notify.consumer.cursor", cursor);
         registry.gauge("notify.consumer.head.seq", headSeq);
@@ -75,9 +78,9 @@ public class FeedConsumer {
         }
     }
 
-    /** "New events exist." Never blocks: safe on the Redis I/O thread. */
+    /** "New events exist." Never blocks: safe on the Redis I/O thread. Only the leader consumes. */
     public void wake() {
-        if (!config.consumer().enabled() || stopping.get()) {
+        if (!config.consumer().enabled() || stopping.get() || !leadership.isLeader()) {
             return;
         }
         wakeRequested.set(true);
@@ -113,7 +116,7 @@ public class FeedConsumer {
     private void drainOnce() {
         String consumerId = config.consumer().id();
         try {
-            while (!stopping.get()) {
+            while (!stopping.get() && leadership.isLeader()) {
                 long after = cursors.current(consumerId);
                 cursor.set(after);
                 EventPage page = feed.events(config.internalToken(), after, config.consumer().pageSize());
@@ -149,6 +152,11 @@ public class FeedConsumer {
 
     public long headSeq() {
         return headSeq.get();
+    }
+
+    /** Whether this replica holds the consumer lock (see {@link ConsumerLeadership}). */
+    public boolean leader() {
+        return leadership.isLeader();
     }
 
     public boolean enabled() {

@@ -82,13 +82,17 @@ public class NotificationRepository {
                 userId, threadId);
     }
 
-    public int markThreadReadForAll(long threadId) {
-        return sql.update("UPDATE notifications SET is_read = true WHERE thread_id = ? AND NOT is_read", threadId);
-    }
+    /**
+     * Marks every user's notifications of a (deleted) thread read; one row {@code (user_id, thread_id,
+     * was_unread)} per notification changed (see {@code PushOutbox.appendCountUpdatesAfter}).
+     */
+    public static final String MARK_THREAD_READ_FOR_ALL = """
+            UPDATE notifications SET is_read = true WHERE thread_id = ? AND NOT is_read
+            RETURNING user_id, thread_id, true""";
 
-    public int deleteForMessages(long[] messageIds) {
-        return sql.update("DELETE FROM notifications WHERE message_id = ANY(?)", messageIds);
-    }
+    /** Deletes the notifications of (deleted) messages; one row {@code (user_id, thread_id, was_unread)} each. */
+    public static final String DELETE_FOR_MESSAGES = """
+            DELETE FROM notifications WHERE message_id = ANY(?) RETURNING user_id, thread_id, NOT is_read""";
 
     /** Unread notifications per thread (notifications without a thread count in the total only). */
     public Map<Long, Long> unreadByThread(long userId) {

@@ -12,15 +12,16 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
+import java.time.Duration;
 
 /**
- * Publishes user-addressed envelopes on {@code Channels.notifications()}, after the transaction that
- * stored their notifications committed. Fire and forget: pub/sub is at most once anyway, and the
- * durable state (notifications, counts) is in PostgreSQL, read by the client over REST.
+ * Publishes user-addressed envelopes on {@code Channels.notifications()}, for {@link PushRelay}, which
+ * publishes push_outbox rows once their transaction committed.
  */
 @ApplicationScoped
 public class NotificationPublisher {
+
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
 
     private final ReactivePubSubCommands<String> pubsub;
     private final ObjectMapper mapper;
@@ -41,22 +42,22 @@ public class NotificationPublisher {
         return channel;
     }
 
-    public void publishAll(List<EventEnvelope> envelopes) {
-        envelopes.forEach(this::publish);
-    }
-
-    public void publish(EventEnvelope envelope) {
+    /** Publishes and waits for Redis to accept it; false (counted, logged) when it did not. */
+    public boolean publishAndAwait(EventEnvelope envelope) {
         String json;
         try {
             json = mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + envelope.type(), e);
         }
-        pubsub.publish(channel, json).subscribe().with(
-                receivers -> published.increment(),
-                failure -> {
-                    failed.increment();
-                    Log.warnf("push %s to %s failed: %s", envelope.type(), channel, failure.getMessage());
-                });
+        try {
+            pubsub.publish(channel, json).await().atMost(PUBLISH_TIMEOUT);
+            published.increment();
+            return true;
+        } catch (RuntimeException e) {
+            failed.increment();
+            Log.warnf("push %s to %s failed: %s", envelope.type(), channel, e.getMessage());
+            return false;
+        }
     }
 }

@@ -3,19 +3,20 @@ package dev.forum.notify.unread;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.notify.notification.Notification;
 import dev.forum.notify.notification.NotificationRepository;
-import dev.forum.notify.push.NotificationPublisher;
+import dev.forum.notify.push.PushOutbox;
 import dev.forum.notify.push.Pushes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Unread counts (derived from unread notifications: per thread and in total) and the read marks
- * that change them. Every change pushes {@code unread_count_updated} and
- * {@code forum_notification_count} to the user's connections, after the commit.
+ * that change them. Every change writes {@code unread_count_updated} and
+ * {@code forum_notification_count} for the user's connections into the push outbox, in its transaction.
  */
 @ApplicationScoped
 public class UnreadService {
@@ -25,13 +26,12 @@ public class UnreadService {
     }
 
     private final NotificationRepository notifications;
-    private final NotificationPublisher publisher;
+    private final PushOutbox outbox;
     private final ObjectMapper mapper;
 
-    public UnreadService(NotificationRepository notifications, NotificationPublisher publisher,
-            ObjectMapper mapper) {
+    public UnreadService(NotificationRepository notifications, PushOutbox outbox, ObjectMapper mapper) {
         this.notifications = notifications;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.mapper = mapper;
     }
 
@@ -48,51 +48,48 @@ public class UnreadService {
         return new UnreadCounts(total, threads);
     }
 
+    @Transactional
     public ReadResult markThreadRead(long userId, long threadId) {
-        ReadResult result = markThreadReadTx(userId, threadId);
-        push(userId, threadId, result);
-        return result;
+        return pushCounts(userId, threadId, notifications.markThreadRead(userId, threadId));
     }
 
     /** Empty when the notification is not the user's. */
+    @Transactional
     public Optional<ReadResult> markNotificationRead(long userId, long notificationId) {
-        Optional<Notification> n = notifications.findById(userId, notificationId);
-        if (n.isEmpty()) {
-            return Optional.empty();
-        }
-        ReadResult result = markOneTx(userId, n.get());
-        push(userId, n.get().threadId(), result);
-        return Optional.of(result);
+        return notifications.findById(userId, notificationId)
+                .map(n -> pushCounts(userId, n.threadId(), notifications.markRead(userId, n.id())));
     }
 
+    @Transactional
     public ReadResult markAllRead(long userId) {
-        ReadResult result = markAllTx(userId);
-        push(userId, null, result);
-        return result;
+        return pushCounts(userId, null, notifications.markAllRead(userId));
     }
 
-    @Transactional
-    ReadResult markThreadReadTx(long userId, long threadId) {
-        int marked = notifications.markThreadRead(userId, threadId);
-        return new ReadResult(marked, 0, notifications.unreadTotal(userId));
+    /**
+     * A thread was deleted: its notifications no longer count for anyone. Marks them read and queues,
+     * set-based, {@code unread_count_updated} and {@code forum_notification_count} for every user
+     * whose counts changed. Returns how many users.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int withdrawThread(long threadId) {
+        return outbox.appendCountUpdatesAfter(NotificationRepository.MARK_THREAD_READ_FOR_ALL, threadId);
     }
 
-    @Transactional
-    ReadResult markOneTx(long userId, Notification n) {
-        int marked = notifications.markRead(userId, n.id());
-        long threadUnread = n.threadId() == null ? 0 : notifications.unreadInThread(userId, n.threadId());
-        return new ReadResult(marked, threadUnread, notifications.unreadTotal(userId));
+    /** Messages were deleted: their notifications go, with the same pushes to users who had them unread. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int withdrawMessages(long[] messageIds) {
+        return messageIds.length == 0 ? 0
+                : outbox.appendCountUpdatesAfter(NotificationRepository.DELETE_FOR_MESSAGES, (Object) messageIds);
     }
 
-    @Transactional
-    ReadResult markAllTx(long userId) {
-        int marked = notifications.markAllRead(userId);
-        return new ReadResult(marked, 0, notifications.unreadTotal(userId));
-    }
-
-    private void push(long userId, Long threadId, ReadResult result) {
-        publisher.publish(Pushes.unreadCountUpdated(mapper, userId, threadId, result.threadUnread(),
-                result.totalUnread(), result.markedRead()));
-        publisher.publish(Pushes.notificationCount(mapper, userId, result.totalUnread()));
+    /** Reads the counts under the push order lock (after the row updates) and queues their pushes. */
+    private ReadResult pushCounts(long userId, Long threadId, long marked) {
+        outbox.lockOrder();
+        long total = notifications.unreadTotal(userId);
+        long threadUnread = threadId == null ? 0 : notifications.unreadInThread(userId, threadId);
+        outbox.append(List.of(
+                Pushes.unreadCountUpdated(mapper, userId, threadId, threadUnread, total, marked),
+                Pushes.notificationCount(mapper, userId, total)));
+        return new ReadResult(marked, threadUnread, total);
     }
 }

@@ -4,6 +4,7 @@ import dev.forum.contract.AuthContract;
 import dev.forum.contract.CurrentUser;
 import dev.forum.notify.auth.SessionResolver;
 import dev.forum.notify.error.ApiException;
+import dev.forum.notify.error.Params;
 import dev.forum.notify.notification.NotificationPage;
 import dev.forum.notify.notification.NotificationService;
 import dev.forum.notify.unread.UnreadCounts;
@@ -98,18 +99,7 @@ public class NotificationResource {
     }
 
     static int parseLimit(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return 20;
-        }
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= NotificationService.MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the error
-        }
-        throw ApiException.badRequest("limit", "limit must be an integer from 1 to " + NotificationService.MAX_LIMIT);
+        return Params.limit(limit, 20, NotificationService.MAX_LIMIT);
     }
 
     static Long parseCursor(String cursor) {

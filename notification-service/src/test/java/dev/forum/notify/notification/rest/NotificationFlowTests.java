@@ -2,14 +2,21 @@ package dev.forum.notify.notification.rest;
 
 import dev.forum.notify.ForumApiProcess;
 import dev.forum.notify.WithForumApi;
+import dev.forum.notify.listener.ConsumerLeadership;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +180,71 @@ class NotificationFlowTests {
 
         await().atMost(CONSUMED).until(() -> messageIds(bob).contains(after));
         assertThat(messageIds(bob)).filteredOn(id -> id == during || id == after).hasSize(2);
+    }
+
+    @Test
+    void shouldConsumeOnlyWhileLeaderAndTakeOverWhenTheOtherLeaderDies() throws Exception {
+        Session alice = register();
+        long thread = createThread(alice, "Replicas");
+        Session bob = register();
+        await().atMost(CONSUMED).until(NotificationFlowTests::leader);
+        long before = postMessage(alice, thread, "@" + bob.username() + " before");
+        await().atMost(CONSUMED).until(() -> messageIds(bob).contains(before));
+
+        long key = ConsumerLeadership.lockKey(consumerId);
+        try (Connection otherReplica = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
+            // This replica's leader session dies; the "other replica" takes the lock before it retries.
+            terminateLockHolder(otherReplica, key);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> tryAdvisoryLock(otherReplica, key));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !leader());
+
+            long whileStandingBy = postMessage(alice, thread, "@" + bob.username() + " while standing by");
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> !messageIds(bob).contains(whileStandingBy));
+
+            // The other leader dies: its session ends, PostgreSQL releases the lock, this replica takes over.
+            otherReplica.close();
+            await().atMost(CONSUMED).until(() -> leader() && messageIds(bob).contains(whileStandingBy));
+        }
+        assertThat(messageIds(bob)).filteredOn(id -> id == before).hasSize(1);
+    }
+
+    // ---- replicas: the consumer lock as a second replica sees it
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String jdbcUser;
+    @ConfigProperty(name = "notify.consumer.id")
+    String consumerId;
+
+    private static boolean leader() {
+        return given().get("/q/health/ready").then().statusCode(200).extract().jsonPath()
+                .getBoolean("checks.find { it.name == 'notification-consumer' }.data.leader");
+    }
+
+    private static void terminateLockHolder(Connection c, long key) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND database = (
+                    SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1""")) {
+            st.setLong(1, key >>> 32);
+            st.setLong(2, key & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).as("a session holds the consumer lock").isTrue();
+            }
+        }
+    }
+
+    private static boolean tryAdvisoryLock(Connection c, long key) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            st.setLong(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     // ---- forum-api, through its real REST API

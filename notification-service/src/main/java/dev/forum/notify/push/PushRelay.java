@@ -1,0 +1,167 @@
+package dev.forum.notify.push;
+
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.contract.Audience;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
+import dev.forum.notify.config.NotifyConfig;
+import dev.forum.notify.db.Sql;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes push_outbox rows on {@code <ns>:notify} in id order (= commit order, see
+ * {@link PushOutbox}) and deletes each batch once Redis accepted it. Woken after every commit that
+ * wrote pushes (in-process, {@link #wake()}), at startup (a restart publishes what was pending) and by
+ * a sweep every {@code notify.push.sweep-interval} (rows another replica wrote, Redis back after an
+ * outage). A batch runs in one transaction under {@code pg_try_advisory_xact_lock}: one relay at a
+ * time across replicas. On a failed publish it stops at that row and retries from it later, so a
+ * user's pushes never overtake each other. A crash between publishing and the commit republishes the
+ * batch (at least once; clients treat counts as absolute values).
+ */
+@ApplicationScoped
+public class PushRelay {
+
+    /** {@code pg_try_advisory_xact_lock} key of the relay: "notifyrl" as a long. */
+    static final long RELAY_LOCK_KEY = 0x6e6f74696679726cL;
+
+    private record Row(long id, EventEnvelope envelope) {
+    }
+
+    private final Sql sql;
+    private final NotificationPublisher publisher;
+    private final ObjectMapper mapper;
+    private final int batchSize;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile boolean stopping;
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "notify-push-relay");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public PushRelay(Sql sql, NotificationPublisher publisher, ObjectMapper mapper, NotifyConfig config,
+            MeterRegistry registry) {
+        this.sql = sql;
+        this.publisher = publisher;
+        this.mapper = mapper;
+        this.batchSize = config.push().batchSize();
+        registry.gauge("notify.push.outbox.oldest.age.seconds", this, PushRelay::oldestPendingAgeSeconds);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        wake();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        relayThread.shutdown();
+        try {
+            if (!relayThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                Log.warn("push relay did not finish its batch in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** "Pushes were committed." Never blocks; at most one run is queued behind the running one. */
+    public void wake() {
+        if (stopping || !wakePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            relayThread.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            wakePending.set(false);
+        }
+    }
+
+    @Scheduled(every = "${notify.push.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void sweep() {
+        wake();
+    }
+
+    private void drain() {
+        wakePending.set(false);
+        try {
+            while (!stopping && QuarkusTransaction.requiringNew().call(this::publishBatch)) {
+                Log.debug("push relay: next batch");
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("push relay failed (retrying on the next wake or sweep): %s", e.getMessage());
+        }
+    }
+
+    /** One batch in one transaction; true when a full batch went out and more may be waiting. */
+    private boolean publishBatch() {
+        boolean relay = sql.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), RELAY_LOCK_KEY)
+                .orElse(false);
+        if (!relay) {
+            return false; // another replica is relaying; what it misses, the next sweep takes
+        }
+        List<Row> rows = sql.list("""
+                SELECT id, event_id, type, audience, aggregate_type, aggregate_id, user_id, thread_id, min_tier_cents,
+                       payload::text, created_at
+                FROM push_outbox ORDER BY id LIMIT ?""", this::row, batchSize);
+        List<Long> published = new ArrayList<>();
+        for (Row row : rows) {
+            if (!publisher.publishAndAwait(row.envelope())) {
+                break; // keep the order: retry from this row later
+            }
+            published.add(row.id());
+        }
+        if (!published.isEmpty()) {
+            sql.update("DELETE FROM push_outbox WHERE id = ANY(?)",
+                    (Object) published.stream().mapToLong(Long::longValue).toArray());
+        }
+        return rows.size() == batchSize && published.size() == rows.size();
+    }
+
+    private Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        ObjectNode payload;
+        try {
+            payload = (ObjectNode) mapper.readTree(rs.getString("payload"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("push_outbox row " + rs.getLong("id") + " has an unreadable payload", e);
+        }
+        return new Row(rs.getLong("id"), new EventEnvelope(rs.getObject("event_id", UUID.class), null,
+                EventType.fromWireName(rs.getString("type")), rs.getString("aggregate_type"),
+                rs.getString("aggregate_id"), Audience.fromWireName(rs.getString("audience")),
+                (Long) rs.getObject("thread_id"), (Long) rs.getObject("user_id"),
+                (Integer) rs.getObject("min_tier_cents"), Sql.instant(rs, "created_at"), payload));
+    }
+
+    /** Age of the oldest unpublished push (0 when none): grows while Redis is unreachable. */
+    double oldestPendingAgeSeconds() {
+        try {
+            return sql.one("SELECT extract(epoch FROM clock_timestamp() - created_at) FROM push_outbox "
+                    + "ORDER BY id LIMIT 1", rs -> rs.getDouble(1)).orElse(0.0);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Rows not yet published. */
+    public long pending() {
+        return sql.count("SELECT count(*) FROM push_outbox");
+    }
+}
