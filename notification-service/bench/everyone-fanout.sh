@@ -2,7 +2,8 @@
 # @everyone fan-out benchmark: seeds USERS users (default 100000) into a scratch PostgreSQL database
 # that it creates (forum_notify_t_<random>) and drops at the end, then processes new_message events
 # with @everyone through notification-service's real processing code (EventProcessor -> one
-# transaction -> set-based INSERT ... SELECT in batches) and prints the time of each.
+# transaction -> set-based INSERT ... SELECT in batches) and prints the time of each; then deletes the
+# thread (set-based count pushes into push_outbox) and times the push relay draining them to Redis.
 #
 #   notification-service/bench/everyone-fanout.sh [USERS] [ROUNDS]
 #

@@ -10,9 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Publishes user-addressed envelopes on {@code Channels.notifications()}, for {@link PushRelay}, which
@@ -23,7 +26,7 @@ public class NotificationPublisher {
 
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
 
-    private final ReactivePubSubCommands<String> pubsub;
+    private final ReactiveRedisDataSource redis;
     private final ObjectMapper mapper;
     private final String channel;
     private final Counter published;
@@ -31,7 +34,7 @@ public class NotificationPublisher {
 
     public NotificationPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, NotifyConfig config,
             MeterRegistry registry) {
-        this.pubsub = redis.pubsub(String.class);
+        this.redis = redis;
         this.mapper = mapper;
         this.channel = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT).notifications();
         this.published = registry.counter("notify.pushes.published");
@@ -42,22 +45,49 @@ public class NotificationPublisher {
         return channel;
     }
 
-    /** Publishes and waits for Redis to accept it; false (counted, logged) when it did not. */
-    public boolean publishAndAwait(EventEnvelope envelope) {
-        String json;
+    /**
+     * Publishes the envelopes in order, pipelined on ONE connection (so Redis receives them in list
+     * order), and waits for the replies. Returns how many LEADING envelopes Redis accepted: the caller
+     * keeps the rest, in order, for a retry.
+     */
+    public int publishInOrder(List<EventEnvelope> envelopes) {
+        if (envelopes.isEmpty()) {
+            return 0;
+        }
+        List<String> json = envelopes.stream().map(this::json).toList();
+        boolean[] accepted = new boolean[json.size()];
         try {
-            json = mapper.writeValueAsString(envelope);
+            redis.withConnection(connection -> {
+                ReactivePubSubCommands<String> pipe = connection.pubsub(String.class);
+                List<Uni<Boolean>> replies = new ArrayList<>(json.size());
+                for (int i = 0; i < json.size(); i++) {
+                    int index = i;
+                    replies.add(pipe.publish(channel, json.get(i)).map(receivers -> accepted[index] = true)
+                            .onFailure().recoverWithItem(false));
+                }
+                return Uni.join().all(replies).andFailFast().replaceWithVoid();
+            }).await().atMost(PUBLISH_TIMEOUT.multipliedBy(Math.max(1, json.size() / 500 + 1)));
+        } catch (RuntimeException e) {
+            Log.warnf("pushes to %s failed: %s", channel, e.getMessage());
+        }
+        int leading = 0;
+        while (leading < accepted.length && accepted[leading]) {
+            leading++;
+        }
+        published.increment(leading);
+        if (leading < accepted.length) {
+            failed.increment(accepted.length - leading);
+            Log.warnf("%d of %d pushes to %s not accepted by Redis; retrying them in order later",
+                    accepted.length - leading, accepted.length, channel);
+        }
+        return leading;
+    }
+
+    private String json(EventEnvelope envelope) {
+        try {
+            return mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + envelope.type(), e);
-        }
-        try {
-            pubsub.publish(channel, json).await().atMost(PUBLISH_TIMEOUT);
-            published.increment();
-            return true;
-        } catch (RuntimeException e) {
-            failed.increment();
-            Log.warnf("push %s to %s failed: %s", envelope.type(), channel, e.getMessage());
-            return false;
         }
     }
 }

@@ -17,7 +17,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -122,18 +121,13 @@ public class PushRelay {
                 SELECT id, event_id, type, audience, aggregate_type, aggregate_id, user_id, thread_id, min_tier_cents,
                        payload::text, created_at
                 FROM push_outbox ORDER BY id LIMIT ?""", this::row, batchSize);
-        List<Long> published = new ArrayList<>();
-        for (Row row : rows) {
-            if (!publisher.publishAndAwait(row.envelope())) {
-                break; // keep the order: retry from this row later
-            }
-            published.add(row.id());
-        }
-        if (!published.isEmpty()) {
+        // Stops at the first push Redis did not accept: the rest is retried later, in order.
+        int published = publisher.publishInOrder(rows.stream().map(Row::envelope).toList());
+        if (published > 0) {
             sql.update("DELETE FROM push_outbox WHERE id = ANY(?)",
-                    (Object) published.stream().mapToLong(Long::longValue).toArray());
+                    (Object) rows.subList(0, published).stream().mapToLong(Row::id).toArray());
         }
-        return rows.size() == batchSize && published.size() == rows.size();
+        return rows.size() == batchSize && published == rows.size();
     }
 
     private Row row(java.sql.ResultSet rs) throws java.sql.SQLException {

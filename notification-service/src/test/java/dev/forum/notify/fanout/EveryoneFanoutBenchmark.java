@@ -5,6 +5,7 @@ import dev.forum.notify.Events;
 import dev.forum.notify.Feed;
 import dev.forum.notify.NotifyTestResource;
 import dev.forum.notify.db.Sql;
+import dev.forum.notify.push.PushRelay;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,6 +35,16 @@ class EveryoneFanoutBenchmark {
     Feed feed;
     @Inject
     Sql sql;
+    @Inject
+    PushRelay relay;
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     @Test
     void everyoneFanout() throws IOException {
@@ -62,6 +73,20 @@ class EveryoneFanoutBenchmark {
                     + "one transaction, %d-user batches)", round, countForMessage(message), ms,
                     Integer.getInteger("notify.fanout.batch-size", 20_000)));
         }
+
+        long deleteStart = System.nanoTime();
+        feed.deliver(Events.threadDeleted(thread));
+        long deleteMs = (System.nanoTime() - deleteStart) / 1_000_000;
+        long pushes = relay.pending();
+        lines.add(String.format("thread_deleted: unread notifications of %d users withdrawn, %d pushes queued "
+                + "(set-based), %d ms (event processed end to end, one transaction)", pushes / 2, pushes, deleteMs));
+        long relayStart = System.nanoTime();
+        while (relay.pending() > 0 && System.nanoTime() - relayStart < 600_000_000_000L) {
+            sleep();
+        }
+        long relayMs = (System.nanoTime() - relayStart) / 1_000_000;
+        lines.add(String.format("push relay: %d pushes published on Redis and deleted in %d ms (%d left)",
+                pushes, relayMs, relay.pending()));
         lines.forEach(System.out::println);
         Path out = Path.of("target", "bench", "everyone-fanout.txt");
         Files.createDirectories(out.getParent());
