@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The harness's own {@code redis-server} (no persistence) on a fixed free port; only this one is ever stopped. */
@@ -66,6 +68,34 @@ public final class RedisServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Runs one command with {@code redis-cli} against this server and returns its reply (raw output,
+     * trimmed), e.g. {@code command("PUBSUB", "NUMPAT")} gives {@code "2"}.
+     */
+    public String command(String... args) {
+        List<String> commandLine = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        commandLine.addAll(List.of(args));
+        try {
+            Process cli = new ProcessBuilder(commandLine).redirectErrorStream(true).start();
+            String reply = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli " + commandLine + " failed: " + reply);
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run redis-cli (is it installed?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An integer reply of {@link #command}; the last line for commands such as PUBSUB NUMSUB. */
+    public long integer(String... args) {
+        String[] lines = command(args).split("\\s+");
+        return Long.parseLong(lines[lines.length - 1]);
     }
 
     /** True when the server answers PING. */

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static dev.forum.system.scenario.Wire.V2;
@@ -66,13 +65,7 @@ class BadInputIT {
         eve = Wire.user(http, "eve", "member", 0);
         threadId = http.createThread(author, Wire.unique("Under attack"), "calm", 0).path("id").asLong();
         sockets = LoadClient.sharedHttpClient(1);
-        for (int i = 0; i < 4; i++) {
-            LoadClient client = LoadClient.open(sockets, stack.gateway(i % 2).wsUri(V2), reader.token())
-                    .get(30, TimeUnit.SECONDS);
-            client.subscribe(threadId);
-            assertThat(client.await(type("subscribed", threadId), WAIT)).isTrue();
-            bystanders.add(client);
-        }
+        bystanders.addAll(LoadClient.subscribedOnEveryReplica(sockets, stack, reader.token(), 4, threadId));
         startSeq = Ledger.headSeqIncluding(http, threadId);
         poster = new Poster(http, List.of(author), threadId).start(10);
     }

@@ -2,6 +2,7 @@ package dev.forum.system.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp;
+import dev.forum.system.Stack;
 
 import java.io.IOException;
 import java.net.URI;
@@ -93,6 +94,32 @@ final class LoadClient implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         closed.complete(1006);
+    }
+
+    /**
+     * {@code count} v2 clients of one user, spread round-robin over the stack's gateways, each subscribed
+     * to every given thread (waits for each {@code subscribed}).
+     */
+    static List<LoadClient> subscribedOnEveryReplica(HttpClient http, Stack stack, String token, int count,
+            long... threadIds) throws Exception {
+        List<LoadClient> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            LoadClient client = open(http, stack.gateway(i % stack.gateways().size()).wsUri(Wire.V2), token)
+                    .get(30, TimeUnit.SECONDS);
+            clients.add(client);
+            for (long threadId : threadIds) {
+                client.subscribe(threadId);
+            }
+        }
+        for (LoadClient client : clients) {
+            for (long threadId : threadIds) {
+                if (!client.await(Wire.type("subscribed", threadId), Wire.WAIT)) {
+                    clients.forEach(LoadClient::close);
+                    throw new IllegalStateException("no subscribed frame for thread " + threadId);
+                }
+            }
+        }
+        return clients;
     }
 
     CompletableFuture<WebSocket> subscribe(long threadId) {

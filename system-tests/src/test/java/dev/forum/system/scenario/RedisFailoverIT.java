@@ -3,26 +3,18 @@ package dev.forum.system.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp;
 import dev.forum.system.ForumHttp.Session;
-import dev.forum.system.ServiceProcess;
 import dev.forum.system.Stack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static dev.forum.system.scenario.Wire.V2;
-import static dev.forum.system.scenario.Wire.WAIT;
-import static dev.forum.system.scenario.Wire.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,18 +56,8 @@ class RedisFailoverIT {
         long second = http.createThread(author, Wire.unique("Failover B"), "b", 0).path("id").asLong();
         long startSeq = Ledger.headSeqIncluding(http, first, second);
 
-        List<LoadClient> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            LoadClient client = LoadClient.open(sockets, stack.gateway(i % 2).wsUri(V2), reader.token())
-                    .get(30, TimeUnit.SECONDS);
-            client.subscribe(first);
-            client.subscribe(second);
-            clients.add(client);
-        }
-        for (LoadClient client : clients) {
-            assertThat(client.await(type("subscribed", first), WAIT) && client.await(type("subscribed", second), WAIT))
-                    .isTrue();
-        }
+        List<LoadClient> clients = LoadClient.subscribedOnEveryReplica(sockets, stack, reader.token(), 4, first,
+                second);
         List<Supplier<List<JsonNode>>> frames = clients.stream().<Supplier<List<JsonNode>>>map(c -> c::frames).toList();
 
         Tally pubsub = new Tally("redis:pubsub-before").latencyBasis("from POST sent");
@@ -84,12 +66,13 @@ class RedisFailoverIT {
         Tally total = new Tally("redis-failover").latencyBasis("from POST sent");
         try (Poster poster = new Poster(http, List.of(author), first, second)) {
             poster.start(RATE);
-            assertThat(modes()).containsOnly("redis");
+            assertThat(RedisLink.modes(stack)).containsOnly("redis");
             pause(PHASE);
 
             long beforeOutage = Ledger.headSeq(http);
             stack.redis().stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> modes().stream().allMatch("feed_polling"::equals));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> RedisLink.modes(stack).stream().allMatch("feed_polling"::equals));
             pause(PHASE);
             long duringOutage = Ledger.headSeq(http);
             Map<Long, List<JsonNode>> outageEvents = Delivery.expected(http, beforeOutage, first, second);
@@ -98,8 +81,9 @@ class RedisFailoverIT {
             Delivery.count(degraded, sliceOf(outageEvents, duringOutage), frames);
 
             stack.redis().start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> modes().stream().allMatch("redis"::equals));
-            await().atMost(Duration.ofSeconds(30)).until(() -> gatewaySubscribers() == 2);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> RedisLink.modes(stack).stream().allMatch("redis"::equals));
+            await().atMost(Duration.ofSeconds(30)).until(() -> RedisLink.typingSubscribers(stack) == 2);
             long afterRecovery = Ledger.headSeq(http);
             pause(PHASE);
             poster.stop();
@@ -123,41 +107,6 @@ class RedisFailoverIT {
         assertThat(recovered.expected()).as("events posted after Redis came back").isPositive();
         assertThat(degraded.expected()).as("events posted while Redis was down").isPositive();
         total.assertClean();
-    }
-
-    /** Each gateway's readiness mode: redis or feed_polling. */
-    private List<String> modes() {
-        List<String> modes = new ArrayList<>();
-        for (ServiceProcess gateway : stack.gateways()) {
-            try {
-                JsonNode ready = ForumHttp.JSON.readTree(gateway.get("/q/health/ready"));
-                String mode = "unknown";
-                for (JsonNode check : ready.path("checks")) {
-                    mode = check.path("data").has("mode") ? check.path("data").path("mode").asText() : mode;
-                }
-                modes.add(mode);
-            } catch (IOException | RuntimeException e) {
-                modes.add("unreachable");
-            }
-        }
-        return modes;
-    }
-
-    /** PUBSUB NUMSUB of the typing channel on the stack's Redis: how many gateways are subscribed again. */
-    private int gatewaySubscribers() {
-        try {
-            Process cli = new ProcessBuilder("redis-cli", "-p", Integer.toString(stack.redis().port()), "PUBSUB",
-                    "NUMSUB", stack.namespace() + ":typing").redirectErrorStream(true).start();
-            cli.waitFor(5, TimeUnit.SECONDS);
-            String[] lines = new String(cli.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim()
-                    .split("\\s+");
-            return Integer.parseInt(lines[lines.length - 1]);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static Map<Long, List<JsonNode>> sliceOf(Map<Long, List<JsonNode>> events, long maxSeq) {
