@@ -37,6 +37,37 @@ function message(page, text) {
   return page.locator('ol.messages > li', { hasText: text });
 }
 
+/**
+ * Runs in bob's page before the app (init script): wraps WebSocket so that a test can close the
+ * socket, hold reconnects (while `hold`, sockets open a path no gateway serves, so the handshake
+ * fails), replace the resume point of the next `subscribe` with an event id the gateway never
+ * issued (`staleResume`), and read the frames received. Transparent while no flag is set.
+ */
+function wireTap() {
+  const Native = window.WebSocket;
+  const tap = { sockets: [], received: [], sent: [], hold: false, staleResume: false };
+  window.e2eWire = tap;
+  const neverIssued = () => `00000000-0000-4000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
+  window.WebSocket = class TappedWebSocket extends Native {
+    constructor(url, protocols) {
+      super(tap.hold ? String(url).replace(/\/ws\/v2$/, '/ws/held-by-e2e') : url, protocols);
+      tap.sockets.push(this);
+      this.addEventListener('message', (e) => { try { tap.received.push(JSON.parse(e.data)); } catch { /* not JSON */ } });
+    }
+
+    send(data) {
+      const frame = JSON.parse(data);
+      if (tap.staleResume && frame.type === 'subscribe' && frame.last_event_id) {
+        tap.staleResume = false;
+        frame.last_event_id = neverIssued();
+        data = JSON.stringify(frame);
+      }
+      tap.sent.push(frame);
+      super.send(data);
+    }
+  };
+}
+
 async function register(page, user) {
   await page.getByRole('link', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(user.username);
@@ -62,6 +93,7 @@ describe('forum client in two browsers on two gateways', () => {
     mkdirSync(SHOTS, { recursive: true });
     stack = await startStack();
     [a, b] = await Promise.all([launchBrowser('alice'), launchBrowser('bob')]);
+    await b.context.addInitScript(wireTap);
     await Promise.all([a.page.goto(`${stack.doorA.url}/`), b.page.goto(`${stack.doorB.url}/`)]);
   }, { timeout: 180000 });
 
@@ -125,6 +157,17 @@ describe('forum client in two browsers on two gateways', () => {
       () => message(b.page, 'First live message, edited').locator('.like-count', { hasText: '1' }).waitFor({ timeout: LIVE_MS }));
     const liked = message(a.page, 'First live message, edited').locator('button.like');
     assert.equal(await liked.getAttribute('aria-pressed'), 'true');
+    assert.equal(await message(b.page, 'First live message, edited').locator('button.like').getAttribute('aria-pressed'), 'false');
+  });
+
+  it('still shows alice\'s like as pressed after she reloads the page (is_liked from the REST read)', async () => {
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    const like = message(a.page, 'First live message, edited').locator('button.like');
+    await like.waitFor();
+    assert.equal(await like.getAttribute('aria-pressed'), 'true');
+    assert.match(await like.getAttribute('aria-label'), /^Unlike \(1 likes\)$/);
+    assert.equal(await message(a.page, 'Kick-off').locator('button.like').getAttribute('aria-pressed'), 'false');
   });
 
   it('removes a message alice deletes from bob\'s view', async () => {
@@ -213,12 +256,50 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
   });
 
+  it('reloads bob\'s thread view when the gateway cannot resume from his resume point (resync_required), showing every message once', async () => {
+    const threadId = Number(await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]));
+    await post(a.page, 'Before the stale resume point');
+    await message(b.page, 'Before the stale resume point').waitFor({ timeout: LIVE_MS });
+
+    // Bob's socket drops; until released, his reconnects fail; the next resume point he sends is
+    // an event id the gateway cannot find (as if purged from the outbox).
+    await b.page.evaluate(() => {
+      const tap = window.e2eWire;
+      tap.hold = true;
+      tap.staleResume = true;
+      tap.received.length = 0;
+      tap.sockets.at(-1).close(4000, 'e2e drop');
+    });
+    await b.page.locator('#connection-status:not([data-state="open"])').waitFor({ timeout: LIVE_MS });
+    const gap = ['Posted during the stale gap #1', 'Posted during the stale gap #2'];
+    for (const text of gap) await post(a.page, text);
+    assert.equal(await message(b.page, gap[0]).count(), 0, 'not delivered while bob is away');
+
+    await b.page.evaluate(() => { window.e2eWire.hold = false; });
+    await b.page.locator('#connection-status[data-state="open"]').waitFor({ timeout: RECONNECT_MS });
+    for (const text of gap) await message(b.page, text).waitFor({ timeout: LIVE_MS });
+
+    const wire = await b.page.evaluate(() => ({ received: window.e2eWire.received, sent: window.e2eWire.sent, stale: window.e2eWire.staleResume }));
+    assert.equal(wire.stale, false, 'the stale resume point was sent');
+    assert.ok(wire.received.some((f) => f.type === 'resync_required' && Number(f.thread_id) === threadId), 'gateway answered resync_required');
+    assert.ok(!wire.received.some((f) => f.type === 'new_message' && gap.some((t) => f.message?.content === t)), 'the gap came from the REST reload, not a replay');
+
+    await post(a.page, 'Live again after the resync');
+    await message(b.page, 'Live again after the resync').waitFor({ timeout: LIVE_MS });
+    const shown = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.messageId)));
+    const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
+    assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
   it('raises an unread badge in bob\'s thread list for a thread he follows, cleared when he opens it', async (t) => {
     if (!stack.notify) {
       t.skip('notification-service jar not packaged');
       return;
     }
-    await b.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    // Posting follows a thread: bob's mention earlier may have made him a follower already.
+    const follow = b.page.getByRole('button', { name: 'Follow', exact: true });
+    if (await follow.count()) await follow.click();
     await b.page.getByRole('button', { name: 'Following', exact: true }).waitFor();
     await b.page.getByRole('link', { name: 'All threads' }).click();
     const row = b.page.locator('.thread-row', { hasText: THREAD_TITLE });

@@ -28,10 +28,6 @@ export async function fetchThread(threadId) {
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
-  // Which messages the caller liked, when forum-api says so (MessageView.is_liked or
-  // ThreadDetail.liked_message_ids); otherwise the like buttons learn it from the first toggle.
-  const likedIds = new Set(first.liked_message_ids ?? []);
-  for (const m of messages) if (likedIds.has(m.id)) m.is_liked = true;
   return { thread: first.thread, messages, isFollowing: Boolean(first.is_following), subThreads };
 }
 
@@ -223,13 +219,15 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   /** Inserts a message once (REST answer and live event may both carry it), ordered by id. */
   function addMessage(m, { live = false } = {}) {
     if (!m || m.id == null) return;
+    // is_liked is the caller's own state and comes with REST reads only (events and write
+    // answers omit it): it sets the like button's aria-pressed on first render.
+    if (m.is_liked === true) liked.add(m.id); else if (m.is_liked === false) liked.delete(m.id);
     if (messages.has(m.id)) {
       Object.assign(messages.get(m.id), m);
       redraw(m.id);
       return;
     }
     messages.set(m.id, m);
-    if (m.is_liked) liked.add(m.id);
     const node = messageNode(m);
     nodes.set(m.id, node);
     const after = [...list.children].find((li) => Number(li.dataset.messageId) > m.id);
