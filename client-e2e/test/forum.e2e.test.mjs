@@ -352,6 +352,48 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.locator('.thread-header .tag-tier').waitFor();
   });
 
+  it('pages a long thread: first page only, more on demand; a live message past the page is counted, then shown once', async () => {
+    const PAGE = 50; // the client's page size (MESSAGE_PAGE in js/views/thread.js)
+    const total = PAGE + 10;
+    const threadId = await a.page.evaluate(async ({ title, total }) => {
+      const send = async (url, body) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const thread = await send('/api/forum/threads', { title, content: 'Long #1' });
+      for (let i = 2; i <= total; i += 1) await send(`/api/forum/threads/${thread.id}/messages`, { content: `Long #${i}` });
+      return thread.id;
+    }, { title: `Long thread ${suffix}`, total });
+    const bodies = () => b.page.locator('ol.messages > li[data-message-id] .message-body')
+      .evaluateAll((els) => els.map((el) => el.textContent.trim()));
+    const numbered = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => `Long #${from + i}`);
+
+    await b.page.evaluate((id) => { location.hash = `#/threads/${id}`; }, threadId);
+    const more = b.page.getByRole('button', { name: /^Load more messages/ });
+    await more.waitFor();
+    assert.deepEqual(await bodies(), numbered(1, PAGE), 'the first page only');
+
+    const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
+      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      if (!res.ok) throw new Error(`post: ${res.status}`);
+    }, { id: threadId, content });
+    await postAsAlice('Long tail, posted live');
+    await b.page.getByRole('button', { name: 'Load more messages (1 new)' }).waitFor({ timeout: LIVE_MS });
+    assert.equal((await bodies()).length, PAGE, 'a live message past the loaded pages waits for its page');
+
+    await more.click();
+    await more.waitFor({ state: 'hidden' });
+    assert.deepEqual(await bodies(), [...numbered(1, total), 'Long tail, posted live'], 'the next page, the live message once');
+
+    await live('new message after paging', () => postAsAlice('Long, after paging'),
+      () => message(b.page, 'Long, after paging').waitFor({ timeout: LIVE_MS }));
+    const shown = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.messageId)));
+    const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
+    assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
     await a.page.getByRole('button', { name: 'Sign out' }).click();
     await a.page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
