@@ -183,17 +183,30 @@ describe('forum client in two browsers on two gateways', () => {
       t.skip('notification-service jar not packaged');
       return;
     }
+    // Alice is elsewhere (on the open thread, bob's message would mark it read at once).
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    await a.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
     await post(b.page, `Thanks @${ALICE.username}, looks good`);
+    const threadId = await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]);
+    const messageId = await message(b.page, 'Thanks @').getAttribute('data-message-id');
+    // A "You were mentioned" toast that links to the message.
+    const toast = a.page.locator('.toast-mention', { hasText: 'You were mentioned' });
+    await toast.waitFor({ timeout: 15000 });
+    assert.match(await toast.textContent(), new RegExp(`@${BOB.username} mentioned you in “${THREAD_TITLE}”`));
+    assert.equal(await toast.getByRole('link').getAttribute('href'), `#/threads/${threadId}/messages/${messageId}`);
+
     await a.page.locator('#bell-count:not([hidden])').waitFor({ timeout: 15000 });
     await a.page.getByRole('link', { name: /^Notifications, \d+ unread$/ }).click();
     await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
-    await a.page.locator('.notification-list li.notification').first().waitFor();
+    const mention = a.page.locator('.notification-list li.notification', { hasText: 'You were mentioned' }).first();
+    await mention.waitFor();
     await a.page.screenshot({ path: path.join(SHOTS, 'notifications.png'), fullPage: true });
     await a.page.getByRole('button', { name: 'Mark all as read' }).click();
     await a.page.locator('#bell-count[hidden]').waitFor({ state: 'attached' });
-    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
-    await a.page.getByRole('link', { name: THREAD_TITLE }).click();
+    // The notification's link (like the toast's) opens the thread focused on the message.
+    await mention.getByRole('link', { name: 'You were mentioned' }).click();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    await a.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, messageId);
   });
 
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
@@ -392,6 +405,50 @@ describe('forum client in two browsers on two gateways', () => {
     const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
     assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
+  it('pages alice\'s notifications: the first page, then older ones as she scrolls to the end', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    const PAGE = 30; // the client's page size (js/notification-store.js)
+    const mentions = PAGE + 5;
+    const threadId = await b.page.evaluate(async ({ title, mention, mentions }) => {
+      const send = async (url, body) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const thread = await send('/api/forum/threads', { title, content: `${mention} #1` });
+      for (let i = 2; i <= mentions; i += 1) await send(`/api/forum/threads/${thread.id}/messages`, { content: `${mention} #${i}` });
+      return thread.id;
+    }, { title: `Mentions ${suffix}`, mention: `@${ALICE.username}`, mentions });
+    // notification-service consumes the feed asynchronously: wait until it stored every mention.
+    const stored = await a.page.evaluate(async ({ threadId, mentions }) => {
+      for (let i = 0; i < 100; i += 1) {
+        const body = await (await fetch('/api/forum/notifications?limit=100')).json();
+        if (body.notifications.filter((n) => n.thread_id === threadId).length >= mentions) return body.notifications.map((n) => String(n.id));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('mention notifications not stored in time');
+    }, { threadId, mentions });
+    assert.ok(stored.length > PAGE);
+
+    await a.page.getByRole('link', { name: /^Notifications/ }).click();
+    await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const items = a.page.locator('.notification-list li.notification');
+    // The list first shows what the store holds (live pushes included), then the fresh first page.
+    await a.page.waitForFunction((n) => document.querySelectorAll('.notification-list li.notification').length === n, PAGE);
+    assert.equal(await items.count(), PAGE, 'the first page only');
+    const more = a.page.getByRole('button', { name: 'Load older notifications' });
+    while (await more.isVisible()) {
+      const before = await items.count();
+      await more.scrollIntoViewIfNeeded();
+      await items.nth(before).waitFor({ timeout: LIVE_MS });
+    }
+    const shown = await items.evaluateAll((lis) => lis.map((li) => li.dataset.notificationId));
+    assert.deepEqual(shown, stored, 'every notification once, newest first');
   });
 
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
