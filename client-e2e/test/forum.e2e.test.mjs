@@ -404,6 +404,14 @@ describe('forum client in two browsers on two gateways', () => {
     const shown = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.messageId)));
     const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
     assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
+
+    // A link to a message past the first page (as in a notification) loads the pages up to it.
+    const target = await message(b.page, `Long #${PAGE + 5}`).getAttribute('data-message-id');
+    await b.page.evaluate(() => { location.hash = '#/threads'; });
+    await b.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+    await b.page.evaluate(({ id, target }) => { location.hash = `#/threads/${id}/messages/${target}`; }, { id: threadId, target });
+    await b.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, target);
+    assert.deepEqual((await bodies()).slice(0, PAGE + 5), numbered(1, PAGE + 5));
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
   });
 
