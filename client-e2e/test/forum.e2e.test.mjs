@@ -37,6 +37,37 @@ function message(page, text) {
   return page.locator('ol.messages > li', { hasText: text });
 }
 
+/**
+ * Runs in bob's page before the app (init script): wraps WebSocket so that a test can close the
+ * socket, hold reconnects (while `hold`, sockets open a path no gateway serves, so the handshake
+ * fails), replace the resume point of the next `subscribe` with an event id the gateway never
+ * issued (`staleResume`), and read the frames received. Transparent while no flag is set.
+ */
+function wireTap() {
+  const Native = window.WebSocket;
+  const tap = { sockets: [], received: [], sent: [], hold: false, staleResume: false };
+  window.e2eWire = tap;
+  const neverIssued = () => `00000000-0000-4000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
+  window.WebSocket = class TappedWebSocket extends Native {
+    constructor(url, protocols) {
+      super(tap.hold ? String(url).replace(/\/ws\/v2$/, '/ws/held-by-e2e') : url, protocols);
+      tap.sockets.push(this);
+      this.addEventListener('message', (e) => { try { tap.received.push(JSON.parse(e.data)); } catch { /* not JSON */ } });
+    }
+
+    send(data) {
+      const frame = JSON.parse(data);
+      if (tap.staleResume && frame.type === 'subscribe' && frame.last_event_id) {
+        tap.staleResume = false;
+        frame.last_event_id = neverIssued();
+        data = JSON.stringify(frame);
+      }
+      tap.sent.push(frame);
+      super.send(data);
+    }
+  };
+}
+
 async function register(page, user) {
   await page.getByRole('link', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(user.username);
@@ -62,6 +93,7 @@ describe('forum client in two browsers on two gateways', () => {
     mkdirSync(SHOTS, { recursive: true });
     stack = await startStack();
     [a, b] = await Promise.all([launchBrowser('alice'), launchBrowser('bob')]);
+    await b.context.addInitScript(wireTap);
     await Promise.all([a.page.goto(`${stack.doorA.url}/`), b.page.goto(`${stack.doorB.url}/`)]);
   }, { timeout: 180000 });
 
@@ -125,6 +157,17 @@ describe('forum client in two browsers on two gateways', () => {
       () => message(b.page, 'First live message, edited').locator('.like-count', { hasText: '1' }).waitFor({ timeout: LIVE_MS }));
     const liked = message(a.page, 'First live message, edited').locator('button.like');
     assert.equal(await liked.getAttribute('aria-pressed'), 'true');
+    assert.equal(await message(b.page, 'First live message, edited').locator('button.like').getAttribute('aria-pressed'), 'false');
+  });
+
+  it('still shows alice\'s like as pressed after she reloads the page (is_liked from the REST read)', async () => {
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    const like = message(a.page, 'First live message, edited').locator('button.like');
+    await like.waitFor();
+    assert.equal(await like.getAttribute('aria-pressed'), 'true');
+    assert.match(await like.getAttribute('aria-label'), /^Unlike \(1 likes\)$/);
+    assert.equal(await message(a.page, 'Kick-off').locator('button.like').getAttribute('aria-pressed'), 'false');
   });
 
   it('removes a message alice deletes from bob\'s view', async () => {
@@ -140,17 +183,30 @@ describe('forum client in two browsers on two gateways', () => {
       t.skip('notification-service jar not packaged');
       return;
     }
+    // Alice is elsewhere (on the open thread, bob's message would mark it read at once).
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    await a.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
     await post(b.page, `Thanks @${ALICE.username}, looks good`);
+    const threadId = await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]);
+    const messageId = await message(b.page, 'Thanks @').getAttribute('data-message-id');
+    // A "You were mentioned" toast that links to the message.
+    const toast = a.page.locator('.toast-mention', { hasText: 'You were mentioned' });
+    await toast.waitFor({ timeout: 15000 });
+    assert.match(await toast.textContent(), new RegExp(`@${BOB.username} mentioned you in “${THREAD_TITLE}”`));
+    assert.equal(await toast.getByRole('link').getAttribute('href'), `#/threads/${threadId}/messages/${messageId}`);
+
     await a.page.locator('#bell-count:not([hidden])').waitFor({ timeout: 15000 });
     await a.page.getByRole('link', { name: /^Notifications, \d+ unread$/ }).click();
     await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
-    await a.page.locator('.notification-list li.notification').first().waitFor();
+    const mention = a.page.locator('.notification-list li.notification', { hasText: 'You were mentioned' }).first();
+    await mention.waitFor();
     await a.page.screenshot({ path: path.join(SHOTS, 'notifications.png'), fullPage: true });
     await a.page.getByRole('button', { name: 'Mark all as read' }).click();
     await a.page.locator('#bell-count[hidden]').waitFor({ state: 'attached' });
-    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
-    await a.page.getByRole('link', { name: THREAD_TITLE }).click();
+    // The notification's link (like the toast's) opens the thread focused on the message.
+    await mention.getByRole('link', { name: 'You were mentioned' }).click();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    await a.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, messageId);
   });
 
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
@@ -213,12 +269,50 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
   });
 
+  it('reloads bob\'s thread view when the gateway cannot resume from his resume point (resync_required), showing every message once', async () => {
+    const threadId = Number(await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]));
+    await post(a.page, 'Before the stale resume point');
+    await message(b.page, 'Before the stale resume point').waitFor({ timeout: LIVE_MS });
+
+    // Bob's socket drops; until released, his reconnects fail; the next resume point he sends is
+    // an event id the gateway cannot find (as if purged from the outbox).
+    await b.page.evaluate(() => {
+      const tap = window.e2eWire;
+      tap.hold = true;
+      tap.staleResume = true;
+      tap.received.length = 0;
+      tap.sockets.at(-1).close(4000, 'e2e drop');
+    });
+    await b.page.locator('#connection-status:not([data-state="open"])').waitFor({ timeout: LIVE_MS });
+    const gap = ['Posted during the stale gap #1', 'Posted during the stale gap #2'];
+    for (const text of gap) await post(a.page, text);
+    assert.equal(await message(b.page, gap[0]).count(), 0, 'not delivered while bob is away');
+
+    await b.page.evaluate(() => { window.e2eWire.hold = false; });
+    await b.page.locator('#connection-status[data-state="open"]').waitFor({ timeout: RECONNECT_MS });
+    for (const text of gap) await message(b.page, text).waitFor({ timeout: LIVE_MS });
+
+    const wire = await b.page.evaluate(() => ({ received: window.e2eWire.received, sent: window.e2eWire.sent, stale: window.e2eWire.staleResume }));
+    assert.equal(wire.stale, false, 'the stale resume point was sent');
+    assert.ok(wire.received.some((f) => f.type === 'resync_required' && Number(f.thread_id) === threadId), 'gateway answered resync_required');
+    assert.ok(!wire.received.some((f) => f.type === 'new_message' && gap.some((t) => f.message?.content === t)), 'the gap came from the REST reload, not a replay');
+
+    await post(a.page, 'Live again after the resync');
+    await message(b.page, 'Live again after the resync').waitFor({ timeout: LIVE_MS });
+    const shown = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.messageId)));
+    const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
+    assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
   it('raises an unread badge in bob\'s thread list for a thread he follows, cleared when he opens it', async (t) => {
     if (!stack.notify) {
       t.skip('notification-service jar not packaged');
       return;
     }
-    await b.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    // Posting follows a thread: bob's mention earlier may have made him a follower already.
+    const follow = b.page.getByRole('button', { name: 'Follow', exact: true });
+    if (await follow.count()) await follow.click();
     await b.page.getByRole('button', { name: 'Following', exact: true }).waitFor();
     await b.page.getByRole('link', { name: 'All threads' }).click();
     const row = b.page.locator('.thread-row', { hasText: THREAD_TITLE });
@@ -269,6 +363,100 @@ describe('forum client in two browsers on two gateways', () => {
       () => b.page.getByText('This thread is now above your membership tier.').waitFor({ timeout: LIVE_MS }));
     assert.equal(await b.page.locator('ol.messages').isVisible(), false);
     await a.page.locator('.thread-header .tag-tier').waitFor();
+  });
+
+  it('pages a long thread: first page only, more on demand; a live message past the page is counted, then shown once', async () => {
+    const PAGE = 50; // the client's page size (MESSAGE_PAGE in js/views/thread.js)
+    const total = PAGE + 10;
+    const threadId = await a.page.evaluate(async ({ title, total }) => {
+      const send = async (url, body) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const thread = await send('/api/forum/threads', { title, content: 'Long #1' });
+      for (let i = 2; i <= total; i += 1) await send(`/api/forum/threads/${thread.id}/messages`, { content: `Long #${i}` });
+      return thread.id;
+    }, { title: `Long thread ${suffix}`, total });
+    const bodies = () => b.page.locator('ol.messages > li[data-message-id] .message-body')
+      .evaluateAll((els) => els.map((el) => el.textContent.trim()));
+    const numbered = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => `Long #${from + i}`);
+
+    await b.page.evaluate((id) => { location.hash = `#/threads/${id}`; }, threadId);
+    const more = b.page.getByRole('button', { name: /^Load more messages/ });
+    await more.waitFor();
+    assert.deepEqual(await bodies(), numbered(1, PAGE), 'the first page only');
+
+    const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
+      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      if (!res.ok) throw new Error(`post: ${res.status}`);
+    }, { id: threadId, content });
+    await postAsAlice('Long tail, posted live');
+    await b.page.getByRole('button', { name: 'Load more messages (1 new)' }).waitFor({ timeout: LIVE_MS });
+    assert.equal((await bodies()).length, PAGE, 'a live message past the loaded pages waits for its page');
+
+    await more.click();
+    await more.waitFor({ state: 'hidden' });
+    assert.deepEqual(await bodies(), [...numbered(1, total), 'Long tail, posted live'], 'the next page, the live message once');
+
+    await live('new message after paging', () => postAsAlice('Long, after paging'),
+      () => message(b.page, 'Long, after paging').waitFor({ timeout: LIVE_MS }));
+    const shown = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.messageId)));
+    const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
+    assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
+
+    // A link to a message past the first page (as in a notification) loads the pages up to it.
+    const target = await message(b.page, `Long #${PAGE + 5}`).getAttribute('data-message-id');
+    await b.page.evaluate(() => { location.hash = '#/threads'; });
+    await b.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+    await b.page.evaluate(({ id, target }) => { location.hash = `#/threads/${id}/messages/${target}`; }, { id: threadId, target });
+    await b.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, target);
+    assert.deepEqual((await bodies()).slice(0, PAGE + 5), numbered(1, PAGE + 5));
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
+  });
+
+  it('pages alice\'s notifications: the first page, then older ones as she scrolls to the end', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    const PAGE = 30; // the client's page size (js/notification-store.js)
+    const mentions = PAGE + 5;
+    const threadId = await b.page.evaluate(async ({ title, mention, mentions }) => {
+      const send = async (url, body) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const thread = await send('/api/forum/threads', { title, content: `${mention} #1` });
+      for (let i = 2; i <= mentions; i += 1) await send(`/api/forum/threads/${thread.id}/messages`, { content: `${mention} #${i}` });
+      return thread.id;
+    }, { title: `Mentions ${suffix}`, mention: `@${ALICE.username}`, mentions });
+    // notification-service consumes the feed asynchronously: wait until it stored every mention.
+    const stored = await a.page.evaluate(async ({ threadId, mentions }) => {
+      for (let i = 0; i < 100; i += 1) {
+        const body = await (await fetch('/api/forum/notifications?limit=100')).json();
+        if (body.notifications.filter((n) => n.thread_id === threadId).length >= mentions) return body.notifications.map((n) => String(n.id));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('mention notifications not stored in time');
+    }, { threadId, mentions });
+    assert.ok(stored.length > PAGE);
+
+    await a.page.getByRole('link', { name: /^Notifications/ }).click();
+    await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const items = a.page.locator('.notification-list li.notification');
+    // The list first shows what the store holds (live pushes included), then the fresh first page.
+    await a.page.waitForFunction((n) => document.querySelectorAll('.notification-list li.notification').length === n, PAGE);
+    assert.equal(await items.count(), PAGE, 'the first page only');
+    const more = a.page.getByRole('button', { name: 'Load older notifications' });
+    while (await more.isVisible()) {
+      const before = await items.count();
+      await more.scrollIntoViewIfNeeded();
+      await items.nth(before).waitFor({ timeout: LIVE_MS });
+    }
+    const shown = await items.evaluateAll((lis) => lis.map((li) => li.dataset.notificationId));
+    assert.deepEqual(shown, stored, 'every notification once, newest first');
   });
 
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {

@@ -11,6 +11,7 @@ import { renderThread } from './views/thread.js';
 import { renderThreads } from './views/threads.js';
 
 const $ = (id) => document.getElementById(id);
+const MAX_TOASTS = 4;
 
 const ctx = {
   me: null,
@@ -30,10 +31,13 @@ const ctx = {
 let cleanup = null;
 
 /** Shows a short message in the polite live region; disappears after a few seconds. */
-function toast(text, { kind = 'info', href = null, ms = 6000 } = {}) {
+function toast(text, { kind = 'info', href = null, ms = 6000, heading = null } = {}) {
   const body = href ? h('a', { href }, text) : text;
-  const item = h('div', { class: `toast toast-${kind}` }, body);
-  $('toasts').append(item);
+  const item = h('div', { class: `toast toast-${kind}` }, heading ? h('strong', { class: 'toast-heading' }, heading) : null, body);
+  const toasts = $('toasts');
+  toasts.append(item);
+  // A burst (many mentions at once) shows the latest few, not a wall.
+  while (toasts.childElementCount > MAX_TOASTS) toasts.firstElementChild.remove();
   setTimeout(() => item.remove(), ms);
 }
 
@@ -77,9 +81,17 @@ function onLiveEvent(frame) {
     case 'forum_notification': {
       const n = frame.notification ?? {};
       store.add(n);
+      const href = n.thread_id == null ? '#/notifications'
+        : n.message_id != null ? `#/threads/${n.thread_id}/messages/${n.message_id}` : `#/threads/${n.thread_id}`;
+      if (n.type === 'mention') {
+        // Addressed to the user: shown even on the open thread (the message may be on a page not
+        // loaded yet); the link focuses the message.
+        toast(n.content || 'Open the message', { kind: 'mention', heading: n.title || 'You were mentioned', href, ms: 12000 });
+        break;
+      }
       // No toast for the thread on screen: its new messages are already visible.
       if (n.thread_id != null && Number(n.thread_id) === ctx.openThreadId) break;
-      toast(n.title || n.content || 'New notification', { href: n.thread_id ? `#/threads/${n.thread_id}` : '#/notifications' });
+      toast(n.title || n.content || 'New notification', { href });
       break;
     }
     case 'forum_notification_count': store.setCount(frame.count); break;

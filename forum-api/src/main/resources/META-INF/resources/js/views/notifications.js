@@ -1,5 +1,5 @@
 // Notifications list: live (the store is fed by `forum_notification` events), mark read,
-// mark all read.
+// mark all read; older pages (notification-service cursor) on scroll or with the button.
 import { h, replaceChildren, time } from '../dom.js';
 
 export function renderNotifications(ctx, main) {
@@ -7,8 +7,20 @@ export function renderNotifications(ctx, main) {
   const list = h('ul', { class: 'notification-list', 'aria-label': 'Notifications' });
   const markAll = h('button', { type: 'button' }, 'Mark all as read');
   const status = h('p', { class: 'muted', role: 'status' });
-  const more = h('button', { type: 'button', hidden: true }, 'Load older notifications');
-  more.addEventListener('click', () => store.loadMore().catch((err) => ctx.toast(err.message, { kind: 'error' })));
+  const more = h('button', { type: 'button', class: 'load-more', hidden: true }, 'Load older notifications');
+  let loadingMore = null;
+  function loadMore() {
+    loadingMore ??= store.loadMore()
+      .catch((err) => ctx.toast(`Could not load more notifications: ${err.message}`, { kind: 'error' }))
+      .finally(() => { loadingMore = null; });
+    return loadingMore;
+  }
+  more.addEventListener('click', loadMore);
+  // Scrolling to the end of the list loads the next page; the button stays for keyboard users.
+  const endOfList = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !more.hidden) loadMore();
+  });
+  endOfList.observe(more);
 
   function item(n) {
     const link = n.thread_id
@@ -39,5 +51,8 @@ export function renderNotifications(ctx, main) {
     h('div', { class: 'section-head' }, h('h1', { id: 'notif-h' }, 'Notifications'), markAll), status, list, more));
   draw();
   store.loadList().then(draw);
-  return () => store.removeEventListener('change', draw);
+  return () => {
+    endOfList.disconnect();
+    store.removeEventListener('change', draw);
+  };
 }

@@ -1,5 +1,6 @@
-// Thread view: messages (server-rendered Markdown), live new/edited/deleted messages, likes,
-// sub-threads, typing indicator, reply/edit/delete/like/follow, moderator controls.
+// Thread view: messages (server-rendered Markdown; paged on demand by after_message_id), live
+// new/edited/deleted messages, likes, sub-threads, typing indicator, reply/edit/delete/like/follow,
+// moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
 import { busy, errorBox, field, inlineForm, markdownField, restrictionBody } from './form.js';
@@ -8,31 +9,37 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const TYPING_SHOW_MS = 6000;
 
-const MESSAGE_PAGE = 200;
+export const MESSAGE_PAGE = 50;
 
 /**
- * Loads a thread with all its messages: GET /api/forum/threads/{id} answers
- * {thread, is_following, messages, has_more}, paged by after_message_id.
+ * One page of a thread: GET /api/forum/threads/{id}?after_message_id=&limit= answers
+ * {thread, is_following, messages (oldest first, id > after_message_id), has_more}.
  */
-export async function fetchThread(threadId) {
-  const first = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE })}`);
-  const messages = [...(first.messages ?? [])];
-  let more = first.has_more && messages.length > 0;
-  while (more) {
-    const after = messages[messages.length - 1].id;
-    const page = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE, after_message_id: after })}`);
-    messages.push(...(page.messages ?? []));
-    more = page.has_more && (page.messages ?? []).length > 0;
+export async function fetchMessagePage(threadId, afterMessageId = 0) {
+  const page = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE, after_message_id: afterMessageId || null })}`);
+  const messages = page.messages ?? [];
+  return { thread: page.thread, isFollowing: Boolean(page.is_following), messages, hasMore: Boolean(page.has_more) && messages.length > 0 };
+}
+
+/**
+ * Loads a thread, its sub-threads and its first page of messages, then further pages only while
+ * the last loaded message is below `through` (a message to focus, or what the view showed before
+ * a reload). Answers {thread, isFollowing, messages, hasMore, subThreads}.
+ */
+export async function fetchThread(threadId, { through = 0 } = {}) {
+  const first = await fetchMessagePage(threadId);
+  const messages = [...first.messages];
+  let hasMore = first.hasMore;
+  while (hasMore && messages[messages.length - 1].id < through) {
+    const page = await fetchMessagePage(threadId, messages[messages.length - 1].id);
+    messages.push(...page.messages);
+    hasMore = page.hasMore;
   }
   let subThreads = [];
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
-  // Which messages the caller liked, when forum-api says so (MessageView.is_liked or
-  // ThreadDetail.liked_message_ids); otherwise the like buttons learn it from the first toggle.
-  const likedIds = new Set(first.liked_message_ids ?? []);
-  for (const m of messages) if (likedIds.has(m.id)) m.is_liked = true;
-  return { thread: first.thread, messages, isFollowing: Boolean(first.is_following), subThreads };
+  return { thread: first.thread, isFollowing: first.isFollowing, messages, hasMore, subThreads };
 }
 
 export function typingText(names) {
@@ -48,7 +55,14 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   let thread = null;
   let isFollowing = false;
   let loaded = false;
-  let pending = []; // live events that arrived while the REST snapshot was loading
+  let pending = []; // live events that arrived while the REST snapshot (or a page) was loading
+  // Keyset paging: messages up to `lastLoadedId` are shown; `hasMore` says later ones exist that
+  // are not loaded yet. Live events about messages past that point are skipped (the page brings
+  // them, in their current state); `unseenLive` counts the new ones for the button's label.
+  let lastLoadedId = 0;
+  let hasMore = false;
+  let unseenLive = 0;
+  let loads = 0; // full loads so far: a page answer from before a reload is dropped
   const messages = new Map(); // id -> MessageView
   const nodes = new Map(); // id -> <li>
   const liked = new Set(); // message ids liked by me
@@ -63,6 +77,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-busy': 'true' });
   const announcer = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const typingEl = h('p', { class: 'typing', 'aria-live': 'polite' });
+  const moreButton = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => loadMore() }, 'Load more messages');
   const subList = h('ul', { class: 'sub-threads', 'aria-label': 'Sub-threads' });
   const subSection = h('section', { class: 'card', 'aria-labelledby': 'sub-h', hidden: true },
     h('h2', { id: 'sub-h' }, 'Sub-threads'), subList);
@@ -105,6 +120,8 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       stopTyping();
       content.value = '';
       setReplyTo(null);
+      // Show the new message in context: load the pages between the view and it first.
+      while (hasMore && lastLoadedId < created.id && !disposed) if (!await loadMore()) break;
       addMessage(created);
     }).then(() => content.focus());
   });
@@ -223,13 +240,16 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   /** Inserts a message once (REST answer and live event may both carry it), ordered by id. */
   function addMessage(m, { live = false } = {}) {
     if (!m || m.id == null) return;
+    // is_liked is the caller's own state and comes with REST reads only (events and write
+    // answers omit it): it sets the like button's aria-pressed on first render.
+    if (m.is_liked === true) liked.add(m.id); else if (m.is_liked === false) liked.delete(m.id);
     if (messages.has(m.id)) {
       Object.assign(messages.get(m.id), m);
       redraw(m.id);
       return;
     }
     messages.set(m.id, m);
-    if (m.is_liked) liked.add(m.id);
+    lastLoadedId = Math.max(lastLoadedId, m.id);
     const node = messageNode(m);
     nodes.set(m.id, node);
     const after = [...list.children].find((li) => Number(li.dataset.messageId) > m.id);
@@ -248,6 +268,57 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       nodes.delete(id);
       if (replyTo === id) setReplyTo(null);
     }
+  }
+
+  function drawMoreButton() {
+    moreButton.hidden = !hasMore;
+    moreButton.textContent = unseenLive > 0 ? `Load more messages (${unseenLive} new)` : 'Load more messages';
+  }
+
+  /**
+   * Loads the next page after the last loaded message (keyset: after_message_id). Live events
+   * arriving meanwhile are queued and applied after the page, like after the first load.
+   * Resolves to true when a page was added.
+   */
+  let paging = null;
+  function loadMore() {
+    if (paging) return paging;
+    if (!hasMore || !loaded) return Promise.resolve(false);
+    const generation = loads;
+    loaded = false;
+    moreButton.disabled = true;
+    list.setAttribute('aria-busy', 'true');
+    paging = (async () => {
+      try {
+        const page = await fetchMessagePage(threadId, lastLoadedId);
+        if (disposed || generation !== loads) return false; // a full reload replaced the view
+        const firstNew = page.messages.find((m) => !messages.has(m.id));
+        for (const m of page.messages) addMessage(m);
+        hasMore = page.hasMore;
+        if (!hasMore) unseenLive = 0;
+        if (firstNew && document.activeElement === moreButton) nodes.get(firstNew.id)?.querySelector('article').focus();
+        return true;
+      } catch (err) {
+        ctx.toast(`Could not load more messages: ${err.message}`, { kind: 'error' });
+        return false;
+      } finally {
+        paging = null;
+        moreButton.disabled = false;
+        if (generation === loads) {
+          list.setAttribute('aria-busy', 'false');
+          drawMoreButton();
+          flushPending();
+        }
+      }
+    })();
+    return paging;
+  }
+
+  function flushPending() {
+    loaded = true;
+    const queued = pending;
+    pending = [];
+    for (const f of queued) apply(f);
   }
 
   function focusMessage(id) {
@@ -368,6 +439,13 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       case 'new_message': {
         const m = frame.message;
         if (m && typers.has(m.user_id)) { clearTimeout(typers.get(m.user_id).timer); typers.delete(m.user_id); drawTyping(); }
+        if (hasMore && m && m.id > lastLoadedId) {
+          // Past the loaded pages: the next page brings it, in order.
+          unseenLive += 1;
+          drawMoreButton();
+          if (m.user_id !== me?.id) announcer.textContent = `New message from ${m.username}; load more messages to read it`;
+          break;
+        }
         addMessage(m, { live: true });
         break;
       }
@@ -436,10 +514,13 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
 
   // --- loading -------------------------------------------------------------------------
   async function load() {
+    loads += 1;
     loaded = false;
     list.setAttribute('aria-busy', 'true');
     try {
-      const body = await fetchThread(threadId);
+      // A reload (resync, reconnect) keeps at least the pages the view showed; a focus link loads
+      // the pages up to its message.
+      const body = await fetchThread(threadId, { through: Math.max(lastLoadedId, focus ?? 0) });
       if (disposed) return;
       thread = body.thread;
       isFollowing = body.isFollowing;
@@ -448,16 +529,17 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       nodes.clear();
       liked.clear();
       list.replaceChildren();
+      lastLoadedId = 0;
+      unseenLive = 0;
       for (const m of body.messages) addMessage(m);
+      hasMore = body.hasMore;
+      drawMoreButton();
       if (!messages.size) list.append(h('li', { class: 'empty muted' }, 'No messages yet.'));
       subThreads.clear();
       for (const t of body.subThreads) subThreads.set(t.id, t);
       drawSubThreads();
       drawHeader();
-      loaded = true;
-      const queued = pending;
-      pending = [];
-      for (const f of queued) apply(f);
+      flushPending();
       list.setAttribute('aria-busy', 'false');
       ctx.notifications.markThreadRead(threadId);
       if (focus) focusMessage(focus);
@@ -485,7 +567,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   ];
 
   replaceChildren(main, header, notice, announcer,
-    h('section', { 'aria-labelledby': 'thread-title' }, list, typingEl), subSection, compose);
+    h('section', { 'aria-labelledby': 'thread-title' }, list, moreButton, typingEl), subSection, compose);
   main.focus({ preventScroll: true });
   // Subscribe first and wait for the gateway's ack, then load: an event committed during the
   // load arrives live and is queued, applied after the snapshot, deduplicated by message id.
