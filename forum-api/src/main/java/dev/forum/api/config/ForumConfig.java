@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything under {@code forum.*} in application.properties. */
 @ConfigMapping(prefix = "forum")
@@ -20,6 +21,8 @@ public interface ForumConfig {
     Outbox outbox();
 
     DemoData demoData();
+
+    Bootstrap bootstrap();
 
     interface Internal {
         /** Shared secret other services send in {@code X-Internal-Token}. */
@@ -72,5 +75,10 @@ public interface ForumConfig {
     interface DemoData {
         @WithDefault("false")
         boolean enabled();
+    }
+
+    interface Bootstrap {
+        /** At startup, promote this existing user to admin if no admin exists yet (fresh production install). */
+        Optional<String> adminUsername();
     }
 }

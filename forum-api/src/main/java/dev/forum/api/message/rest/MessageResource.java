@@ -42,6 +42,7 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "MessageView")
     @APIResponse(responseCode = "403", description = "forbidden")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public MessageView partiallyUpdateMessage(@PathParam("id") long id, @Valid @NotNull MessageRequests.EditMessage body) {
         return messages.partialUpdateMessage(caller.get(), id, body.content())
                 .orElseThrow(() -> ApiException.notFound("Message"));
@@ -53,6 +54,7 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "{message_ids, deleted_count}")
     @APIResponse(responseCode = "403", description = "forbidden")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public MessageRequests.Deleted deleteMessage(@PathParam("id") long id) {
         List<Long> ids = messages.deleteMessage(caller.get(), id).orElseThrow(() -> ApiException.notFound("Message"));
         return new MessageRequests.Deleted(ids, ids.size());
@@ -63,6 +65,7 @@ public class MessageResource {
     @Operation(summary = "Like a message (idempotent)")
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public MessageRequests.Like likeMessage(@PathParam("id") long id) {
         return like(id, true);
     }
@@ -72,6 +75,7 @@ public class MessageResource {
     @Operation(summary = "Unlike a message (idempotent)")
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public MessageRequests.Like unlikeMessage(@PathParam("id") long id) {
         return like(id, false);
     }
@@ -83,6 +87,7 @@ public class MessageResource {
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "423", description = "thread_locked")
     @APIResponse(responseCode = "429", description = "rate_limited (Retry-After)")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public Response createSubThread(@PathParam("id") long id, @Valid @NotNull MessageRequests.CreateSubThread body,
                                     @Context UriInfo uri) {
         ThreadView thread = threads.persistSubThread(caller.get(), id, body.title(), body.content())

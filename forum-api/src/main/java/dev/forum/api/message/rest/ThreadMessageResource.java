@@ -35,9 +35,10 @@ public class ThreadMessageResource {
     }
 
     @GET
-        @Operation(summary = "A thread's messages, oldest first, after after_message_id")
+    @Operation(summary = "A thread's messages, oldest first, after after_message_id")
     @APIResponse(responseCode = "200", description = "[MessageView]")
     @APIResponse(responseCode = "404", description = "Thread unknown, deleted or above the caller's tier")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public List<MessageView> getMessages(@PathParam("id") long threadId,
                                          @QueryParam("after_message_id") @DefaultValue("0") long afterMessageId,
                                          @QueryParam("limit") @DefaultValue("50") int limit) {
@@ -46,9 +47,9 @@ public class ThreadMessageResource {
     }
 
     @POST
-        @Operation(summary = "Post a message (Markdown; rendered to sanitised content_html); the poster follows the thread")
+    @Operation(summary = "Post a message (Markdown; rendered to sanitised content_html); the poster follows the thread")
     @APIResponse(responseCode = "201", description = "MessageView")
-    @APIResponse(responseCode = "400", description = "validation_failed")
+    @APIResponse(responseCode = "400", description = "validation_failed; invalid_parameter (id)")
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "423", description = "thread_locked")
     @APIResponse(responseCode = "429", description = "rate_limited (Retry-After)")

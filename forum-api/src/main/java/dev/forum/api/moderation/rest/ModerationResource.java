@@ -69,6 +69,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "200", description = "The restriction")
     @APIResponse(responseCode = "403", description = "Not a moderator")
     @APIResponse(responseCode = "404", description = "Unknown user")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ModerationService.Restriction fullyUpdateRestriction(@PathParam("id") long userId,
                                                                 @Valid @NotNull RestrictionRequest body) {
         return moderation.replaceRestriction(requireStaff(), userId, body.reason(), body.until())
@@ -81,6 +82,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "204", description = "Lifted")
     @APIResponse(responseCode = "403", description = "Not a moderator")
     @APIResponse(responseCode = "404", description = "No restriction")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public Response deleteRestriction(@PathParam("id") long userId) {
         if (!moderation.deleteRestriction(requireStaff(), userId)) {
             throw ApiException.notFound("Restriction");

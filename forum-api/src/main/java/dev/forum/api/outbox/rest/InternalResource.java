@@ -36,7 +36,7 @@ public class InternalResource {
     @Path("/events")
     @Operation(summary = "Published events after a seq (EventPage)")
     @APIResponse(responseCode = "200", description = "EventPage")
-    @APIResponse(responseCode = "400", description = "Bad after_seq/limit")
+    @APIResponse(responseCode = "400", description = "Bad after_seq/limit; invalid_parameter (a value that does not parse)")
     @APIResponse(responseCode = "401", description = "Missing or wrong internal token")
     public EventPage getEvents(@QueryParam("after_seq") @DefaultValue("0") long afterSeq,
                                @QueryParam("limit") @DefaultValue("" + EventFeedService.DEFAULT_LIMIT) int limit,
@@ -55,6 +55,7 @@ public class InternalResource {
     @Operation(summary = "One published event by id")
     @APIResponse(responseCode = "200", description = "EventEnvelope")
     @APIResponse(responseCode = "404", description = "Unknown, unpublished or purged")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public EventEnvelope getEvent(@PathParam("event_id") UUID eventId) {
         return feed.findEventById(eventId).orElseThrow(() -> ApiException.notFound("Event"));
     }
@@ -64,6 +65,7 @@ public class InternalResource {
     @Operation(summary = "Who may read a thread (ThreadAccess)")
     @APIResponse(responseCode = "200", description = "ThreadAccess")
     @APIResponse(responseCode = "404", description = "The thread never existed")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadAccess getThreadAccess(@PathParam("id") long id) {
         return threads.findThreadAccess(id).orElseThrow(() -> ApiException.notFound("Thread"));
     }

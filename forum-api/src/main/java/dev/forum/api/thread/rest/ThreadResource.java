@@ -38,7 +38,7 @@ public class ThreadResource {
     @GET
     @Operation(summary = "List threads: pinned first, then last activity; keyset-paged by an opaque cursor")
     @APIResponse(responseCode = "200", description = "ThreadPage {threads, next_cursor}")
-    @APIResponse(responseCode = "400", description = "Bad cursor")
+    @APIResponse(responseCode = "400", description = "Bad cursor; invalid_parameter (limit, parent_thread_id)")
     @APIResponse(responseCode = "401", description = "unauthorized")
     public ThreadPage getThreads(@QueryParam("limit") @DefaultValue("20") int limit,
                                  @QueryParam("cursor") String cursor,
@@ -62,6 +62,7 @@ public class ThreadResource {
     @Operation(summary = "A thread, is_following, and its messages after after_message_id")
     @APIResponse(responseCode = "200", description = "ThreadDetail")
     @APIResponse(responseCode = "404", description = "Unknown, deleted, or above the caller's tier")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadDetail getThread(@PathParam("id") long id,
                                   @QueryParam("after_message_id") @DefaultValue("0") long afterMessageId,
                                   @QueryParam("limit") @DefaultValue("50") int limit) {
@@ -75,6 +76,7 @@ public class ThreadResource {
     @APIResponse(responseCode = "200", description = "ThreadView")
     @APIResponse(responseCode = "403", description = "forbidden")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadView partiallyUpdateThread(@PathParam("id") long id, @Valid @NotNull ThreadRequests.PatchThread body) {
         return threads.partialUpdateThread(caller.get(), id,
                         new ThreadService.ThreadPatch(body.title(), body.isPinned(), body.isLocked(), body.minTierCents()))
@@ -87,6 +89,7 @@ public class ThreadResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "403", description = "forbidden")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public Response deleteThread(@PathParam("id") long id) {
         if (!threads.deleteThread(caller.get(), id)) {
             throw ApiException.notFound("Thread");
@@ -99,6 +102,7 @@ public class ThreadResource {
     @Operation(summary = "Follow a thread (idempotent)")
     @APIResponse(responseCode = "200", description = "{thread_id, is_following}")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadRequests.Follow followThread(@PathParam("id") long id) {
         return follow(id, true);
     }
@@ -108,6 +112,7 @@ public class ThreadResource {
     @Operation(summary = "Unfollow a thread (idempotent)")
     @APIResponse(responseCode = "200", description = "{thread_id, is_following}")
     @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadRequests.Follow unfollowThread(@PathParam("id") long id) {
         return follow(id, false);
     }

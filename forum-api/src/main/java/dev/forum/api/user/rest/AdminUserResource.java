@@ -36,6 +36,7 @@ public class AdminUserResource {
     @APIResponse(responseCode = "200", description = "The updated user")
     @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "Unknown user")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public UserView partiallyUpdateUser(@PathParam("id") long id, @Valid @NotNull UserPatch body) {
         if (!caller.get().isAdmin()) {
             throw ApiException.forbidden("Admins only");

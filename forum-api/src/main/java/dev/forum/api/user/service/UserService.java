@@ -6,6 +6,7 @@ import dev.forum.api.user.User;
 import dev.forum.api.user.mapping.UserView;
 import dev.forum.contract.Role;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.util.Optional;
@@ -34,6 +35,24 @@ public class UserService {
         if (tierCents != null) {
             user.tierCents = tierCents;
         }
+        outbox.write(events.userUpdated(user));
+        return Optional.of(UserView.of(user));
+    }
+
+    /**
+     * Makes the named user an admin if no admin exists yet, emitting {@code user_updated}; empty when there is no such
+     * user or an admin already exists. The user's row is locked first, so replicas starting together promote once.
+     */
+    public Optional<UserView> promoteToAdminIfNoAdmin(String username) {
+        Optional<User> found = User.findByUsername(username);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        User user = User.findById(found.get().id, LockModeType.PESSIMISTIC_WRITE);
+        if (User.count("role", Role.ADMIN.wireName()) > 0) {
+            return Optional.empty();
+        }
+        user.role = Role.ADMIN.wireName();
         outbox.write(events.userUpdated(user));
         return Optional.of(UserView.of(user));
     }

@@ -79,7 +79,8 @@ class InternalResourceTests {
                 .body("event_id", equalTo(eventId)).body("type", equalTo("new_thread_created"))
                 .body("thread_id", equalTo((int) threadId));
         internal().get("/api/internal/events/00000000-0000-0000-0000-000000000000").then().statusCode(404);
-        internal().get("/api/internal/events/not-a-uuid").then().statusCode(404);
+        internal().get("/api/internal/events/not-a-uuid").then().statusCode(400)
+                .body("error.code", equalTo("invalid_parameter"));
     }
 
     @Test
