@@ -38,6 +38,7 @@ public final class Stack implements AutoCloseable {
     private final Path logDir;
     private final RedisServer redis;
     private final ServiceProcess forumApi;
+    private final ServiceProcess feedForumApi;
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final ServiceProcess notificationService;
     private boolean databasesCreated;
@@ -46,25 +47,16 @@ public final class Stack implements AutoCloseable {
         root = projectRoot();
         logDir = root.resolve("system-tests/target/system-logs/" + id);
         redis = new RedisServer(Ports.free(), logDir);
-        forumApi = new ServiceProcess("forum-api", jar("forum-api"), Ports.free(), logDir)
-                .env("FORUM_INTERNAL_TOKEN", internalToken)
-                .env("FORUM_DB_URL", Postgres.jdbcUrl(database))
-                .env("FORUM_REDIS_URL", redis.url())
-                .env("FORUM_REDIS_NAMESPACE", namespace)
-                .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database))
-                .property("quarkus.datasource.username", Postgres.USER)
-                .property("quarkus.redis.hosts", redis.url())
-                .property("forum.redis.namespace", namespace)
-                .property("forum.internal.token", internalToken)
-                .property("forum.rate-limit.posts", "100000")
-                .property("forum.auth.bcrypt-cost", "4")
-                .property("forum.demo-data.enabled", "true");
-        builder.forumApiProperties.forEach(forumApi::property);
+        forumApi = forumApiProcess("forum-api", builder);
+        // A second replica on the same database and Redis; it starts after the first, which therefore
+        // holds the relay's leader lock, so killing this one never stops publishing.
+        feedForumApi = builder.secondForumApiForGateways ? forumApiProcess("forum-api-2", builder) : null;
+        String gatewayForumApiUrl = (feedForumApi != null ? feedForumApi : forumApi).httpUrl();
         for (int i = 0; i < builder.gateways; i++) {
             ServiceProcess gateway = new ServiceProcess("realtime-gateway-" + (i + 1), jar("realtime-gateway"),
                     Ports.free(), logDir)
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
-                    .property("gateway.forum-api.url", forumApi.httpUrl())
+                    .property("gateway.forum-api.url", gatewayForumApiUrl)
                     .property("gateway.forum-api.internal-token", internalToken)
                     .property("quarkus.redis.hosts", redis.url())
                     .property("gateway.redis.url", redis.url())
@@ -95,6 +87,24 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    private ServiceProcess forumApiProcess(String name, Builder builder) {
+        ServiceProcess process = new ServiceProcess(name, jar("forum-api"), Ports.free(), logDir)
+                .env("FORUM_INTERNAL_TOKEN", internalToken)
+                .env("FORUM_DB_URL", Postgres.jdbcUrl(database))
+                .env("FORUM_REDIS_URL", redis.url())
+                .env("FORUM_REDIS_NAMESPACE", namespace)
+                .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database))
+                .property("quarkus.datasource.username", Postgres.USER)
+                .property("quarkus.redis.hosts", redis.url())
+                .property("forum.redis.namespace", namespace)
+                .property("forum.internal.token", internalToken)
+                .property("forum.rate-limit.posts", "100000")
+                .property("forum.auth.bcrypt-cost", "4")
+                .property("forum.demo-data.enabled", "true");
+        builder.forumApiProperties.forEach(process::property);
+        return process;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -109,6 +119,9 @@ public final class Stack implements AutoCloseable {
             databasesCreated = true;
             redis.start();
             forumApi.start().awaitReady(READY_TIMEOUT);
+            if (feedForumApi != null) {
+                feedForumApi.start().awaitReady(READY_TIMEOUT);
+            }
             gateways.forEach(ServiceProcess::start);
             if (notificationService != null) {
                 notificationService.start();
@@ -130,6 +143,11 @@ public final class Stack implements AutoCloseable {
 
     public ServiceProcess forumApi() {
         return forumApi;
+    }
+
+    /** The forum-api replica the gateways read from: the second replica if the builder asked for one. */
+    public ServiceProcess gatewaysForumApi() {
+        return feedForumApi != null ? feedForumApi : forumApi;
     }
 
     public ServiceProcess gateway(int index) {
@@ -172,6 +190,9 @@ public final class Stack implements AutoCloseable {
             clients.add(notificationService);
         }
         clients.parallelStream().forEach(ServiceProcess::stop);
+        if (feedForumApi != null) {
+            feedForumApi.stop();
+        }
         forumApi.stop();
         redis.stop();
         if (databasesCreated) {
@@ -205,6 +226,7 @@ public final class Stack implements AutoCloseable {
     public static final class Builder {
         private int gateways = 2;
         private boolean notificationService;
+        private boolean secondForumApiForGateways;
         private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
         private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
         private final Map<String, String> notifyProperties = new LinkedHashMap<>();
@@ -217,6 +239,15 @@ public final class Stack implements AutoCloseable {
         /** Starts notification-service too, if its packaged jar exists. */
         public Builder withNotificationService() {
             this.notificationService = true;
+            return this;
+        }
+
+        /**
+         * Starts a second forum-api replica (same database and Redis, not the relay leader) and points
+         * the gateways at it, so their feed can be killed while events keep being published.
+         */
+        public Builder secondForumApiForGateways() {
+            this.secondForumApiForGateways = true;
             return this;
         }
 

@@ -54,6 +54,20 @@ public class Hub {
         }
     }
 
+    /**
+     * Some outbox events were lost for good (a seq gap the feed could not fill): tells every local
+     * thread subscription {@code resync_required} so each client reloads its thread over HTTP. A
+     * subscription still replaying gets the frame after its replay, in order.
+     */
+    public void resyncAllSubscriptions() {
+        for (ClientSession session : registry.allSessions()) {
+            for (ThreadSubscription subscription : session.subscriptions()) {
+                subscription.deliverLive(frames.resyncRequired(subscription.threadId()), null);
+                metrics.resyncRequired();
+            }
+        }
+    }
+
     private void routeToThread(EventEnvelope envelope) {
         Long threadId = envelope.threadId();
         if (threadId == null) {

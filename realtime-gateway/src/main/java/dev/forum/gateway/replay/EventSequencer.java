@@ -170,6 +170,10 @@ public class EventSequencer {
         try {
             while (seqs.last() < upTo) {
                 EventPage page = fetch(seqs.last(), config.feed().pageSize());
+                if (page.resyncRequired()) {
+                    gapUnfilled("the feed no longer keeps them");
+                    break;
+                }
                 for (EventEnvelope missing : page.events()) {
                     if (missing.seq() == null || missing.seq() <= seqs.last()) {
                         continue;
@@ -185,10 +189,20 @@ public class EventSequencer {
                 }
             }
         } catch (RuntimeException e) {
-            Log.warnf("could not fill seq gap after %d: %s", seqs.last(), e.getMessage());
-            metrics.drop("gap_unfilled");
+            gapUnfilled(e.getMessage());
         }
         metrics.gapFilled(filled);
+    }
+
+    /**
+     * Events after {@code seqs.last()} are lost for this gateway: every local thread subscription is
+     * told {@code resync_required}, then the newer event is delivered (the tracker jumps over the gap).
+     */
+    private void gapUnfilled(String why) {
+        Log.warnf("could not fill seq gap after %d (%s): sending resync_required to every thread subscription",
+                seqs.last(), why);
+        metrics.drop("gap_unfilled");
+        hub.resyncAllSubscriptions();
     }
 
     private void pollFeed() {

@@ -1,0 +1,65 @@
+package dev.forum.gateway.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.contract.CurrentUser;
+import dev.forum.contract.Role;
+import dev.forum.gateway.internal.TokenBucket;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HubTest {
+
+    private final SubscriptionRegistry registry = new SubscriptionRegistry(8);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** resyncAllSubscriptions never calls forum-api, so the hub gets none. */
+    private final Hub hub = new Hub(registry, new ServerFrames(new ObjectMapper()), null, new GatewayMetrics(meters));
+
+    @Test
+    void resyncAllSubscriptionsTellsEveryThreadSubscriptionAndNoOneElse() {
+        RecordingSink aliceSink = new RecordingSink(false);
+        RecordingSink bobSink = new RecordingSink(false);
+        RecordingSink carolSink = new RecordingSink(false);
+        ClientSession alice = session("c1", 1, aliceSink);
+        ClientSession bob = session("c2", 2, bobSink);
+        ClientSession carol = session("c3", 3, carolSink);
+        List.of(alice, bob, carol).forEach(registry::addSession);
+        registry.subscribe(alice, 10, false);
+        registry.subscribe(alice, 11, false);
+        registry.subscribe(bob, 10, false);
+
+        hub.resyncAllSubscriptions();
+
+        assertThat(aliceSink.sent).containsExactlyInAnyOrder(resync(10), resync(11));
+        assertThat(bobSink.sent).containsExactly(resync(10));
+        assertThat(carolSink.sent).isEmpty();
+        assertThat(meters.counter("gateway.resyncs").count()).isEqualTo(3);
+    }
+
+    @Test
+    void resyncAllSubscriptionsReachesAReplayingSubscriptionAfterItsReplay() {
+        RecordingSink sink = new RecordingSink(false);
+        ClientSession alice = session("c1", 1, sink);
+        registry.addSession(alice);
+        ThreadSubscription replaying = registry.subscribe(alice, 10, true);
+
+        hub.resyncAllSubscriptions();
+        assertThat(sink.sent).isEmpty();
+        replaying.finishReplay(List.of(OutboundWriterTest.frame("subscribed", false)));
+
+        assertThat(sink.sent).containsExactly("subscribed", resync(10));
+    }
+
+    private static String resync(long threadId) {
+        return "{\"type\":\"resync_required\",\"thread_id\":" + threadId + "}";
+    }
+
+    private static ClientSession session(String id, long userId, RecordingSink sink) {
+        return new ClientSession(id, EndpointKind.V2, new CurrentUser(userId, "u" + userId, "U", Role.MEMBER, 0), "t",
+                new OutboundWriter(10_000, sink, DeliveryListener.NONE), new TokenBucket(10, 10, System::nanoTime));
+    }
+}
