@@ -436,7 +436,10 @@ describe('forum client in two browsers on two gateways', () => {
     const stored = await a.page.evaluate(async ({ threadId, mentions }) => {
       for (let i = 0; i < 100; i += 1) {
         const body = await (await fetch('/api/forum/notifications?limit=100')).json();
-        if (body.notifications.filter((n) => n.thread_id === threadId).length >= mentions) return body.notifications.map((n) => String(n.id));
+        // Mentions only: the thread's new_thread notification must not stand in for the last mention.
+        if (body.notifications.filter((n) => n.thread_id === threadId && n.type === 'mention').length >= mentions) {
+          return body.notifications.map((n) => String(n.id));
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error('mention notifications not stored in time');
