@@ -58,6 +58,8 @@ class RedisOutageTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> !relay.isLastPublishOk());
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
+        // The relay is held while Redis comes back, so that it cannot publish before this test listens.
+        relay.stop();
         Process restarted = OwnRedisServer.startOn(redisPort);
         try {
             List<JsonNode> received = new CopyOnWriteArrayList<>();
@@ -69,6 +71,7 @@ class RedisOutageTests {
                             throw new IllegalStateException(e);
                         }
                     });
+            relay.start();
             try {
                 await().atMost(Duration.ofSeconds(15)).until(() -> received.stream()
                         .anyMatch(e -> e.path("payload").path("message").path("id").asLong() == messageId));
@@ -80,6 +83,7 @@ class RedisOutageTests {
             assertThat(event.path("seq").asLong()).isEqualTo(seq);
             assertThat(relay.isLastPublishOk()).isTrue();
         } finally {
+            relay.start();
             OwnRedisServer.stop(restarted);
         }
     }
