@@ -365,7 +365,7 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.locator('.thread-header .tag-tier').waitFor();
   });
 
-  it('pages a long thread: first page only, more on demand; a live message past the page is counted, then shown once', async () => {
+  it('pages a long thread backwards: opens at the newest page, live messages append, earlier pages on demand keep the scroll position', async () => {
     const PAGE = 50; // the client's page size (MESSAGE_PAGE in js/views/thread.js)
     const total = PAGE + 10;
     const threadId = await a.page.evaluate(async ({ title, total }) => {
@@ -383,21 +383,26 @@ describe('forum client in two browsers on two gateways', () => {
     const numbered = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => `Long #${from + i}`);
 
     await b.page.evaluate((id) => { location.hash = `#/threads/${id}`; }, threadId);
-    const more = b.page.getByRole('button', { name: /^Load more messages/ });
-    await more.waitFor();
-    assert.deepEqual(await bodies(), numbered(1, PAGE), 'the first page only');
+    const earlier = b.page.getByRole('button', { name: 'Load earlier messages' });
+    await earlier.waitFor();
+    assert.deepEqual(await bodies(), numbered(total - PAGE + 1, total), 'the newest page only');
 
     const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
       const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
       if (!res.ok) throw new Error(`post: ${res.status}`);
     }, { id: threadId, content });
-    await postAsAlice('Long tail, posted live');
-    await b.page.getByRole('button', { name: 'Load more messages (1 new)' }).waitFor({ timeout: LIVE_MS });
-    assert.equal((await bodies()).length, PAGE, 'a live message past the loaded pages waits for its page');
+    await live('new message at the bottom of the newest page', () => postAsAlice('Long tail, posted live'),
+      () => message(b.page, 'Long tail, posted live').waitFor({ timeout: LIVE_MS }));
+    assert.deepEqual(await bodies(), [...numbered(total - PAGE + 1, total), 'Long tail, posted live'], 'the live message appended');
 
-    await more.click();
-    await more.waitFor({ state: 'hidden' });
-    assert.deepEqual(await bodies(), [...numbered(1, total), 'Long tail, posted live'], 'the next page, the live message once');
+    const oldFirst = message(b.page, `Long #${total - PAGE + 1}`);
+    await earlier.scrollIntoViewIfNeeded();
+    const topBefore = await oldFirst.evaluate((el) => el.getBoundingClientRect().top);
+    await earlier.click();
+    await earlier.waitFor({ state: 'hidden' });
+    assert.deepEqual(await bodies(), [...numbered(1, total), 'Long tail, posted live'], 'the earlier page above, every message once');
+    const topAfter = await oldFirst.evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(Math.abs(topAfter - topBefore) <= 1, `the message the reader looked at stays in place (${topBefore} -> ${topAfter})`);
 
     await live('new message after paging', () => postAsAlice('Long, after paging'),
       () => message(b.page, 'Long, after paging').waitFor({ timeout: LIVE_MS }));
@@ -405,13 +410,15 @@ describe('forum client in two browsers on two gateways', () => {
     const stored = await b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?limit=200`)).json()).messages.map((m) => m.id), threadId);
     assert.deepEqual(shown, stored, 'every message of the thread, once, in order');
 
-    // A link to a message past the first page (as in a notification) loads the pages up to it.
-    const target = await message(b.page, `Long #${PAGE + 5}`).getAttribute('data-message-id');
+    // A link to a message before the newest page (as in a notification) loads the pages back to it.
+    const target = await b.page.locator('ol.messages > li')
+      .filter({ has: b.page.locator('.message-body', { hasText: /^\s*Long #5\s*$/ }) }).getAttribute('data-message-id');
     await b.page.evaluate(() => { location.hash = '#/threads'; });
     await b.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
     await b.page.evaluate(({ id, target }) => { location.hash = `#/threads/${id}/messages/${target}`; }, { id: threadId, target });
     await b.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, target);
-    assert.deepEqual((await bodies()).slice(0, PAGE + 5), numbered(1, PAGE + 5));
+    assert.deepEqual(await bodies(), [...numbered(1, total), 'Long tail, posted live', 'Long, after paging']);
+    assert.equal(await earlier.isVisible(), false, 'no earlier messages left to load');
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
   });
 

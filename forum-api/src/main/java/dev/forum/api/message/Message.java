@@ -61,6 +61,17 @@ public class Message extends PanacheEntityBase {
                 threadId, afterId).page(0, limit).list();
     }
 
+    /** The {@code limit} messages immediately before {@code beforeId}, newest first (the caller reverses them). */
+    public static List<Message> listPageBefore(long threadId, long beforeId, int limit) {
+        return find("select m from Message m join fetch m.author where m.thread.id = ?1 and m.id < ?2 order by m.id desc",
+                threadId, beforeId).page(0, limit).list();
+    }
+
+    /** Whether the thread has a message with an id in [fromId, toId]. */
+    public static boolean existsBetween(long threadId, long fromId, long toId) {
+        return count("thread.id = ?1 and id >= ?2 and id <= ?3", threadId, fromId, toId) > 0;
+    }
+
     /** Which of these messages the user liked. */
     public static Set<Long> likedBy(long userId, List<Long> messageIds) {
         if (messageIds.isEmpty()) {

@@ -1,4 +1,5 @@
-// Thread view: messages (server-rendered Markdown; paged on demand by after_message_id), live
+// Thread view: messages (server-rendered Markdown; opened at the newest page, earlier pages on
+// demand by before_message_id), live
 // new/edited/deleted messages, likes, sub-threads, typing indicator, reply/edit/delete/like/follow,
 // moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
@@ -12,34 +13,36 @@ const TYPING_SHOW_MS = 6000;
 export const MESSAGE_PAGE = 50;
 
 /**
- * One page of a thread: GET /api/forum/threads/{id}?after_message_id=&limit= answers
- * {thread, is_following, messages (oldest first, id > after_message_id), has_more}.
+ * One page of a thread: GET /api/forum/threads/{id}?latest=true (the newest page) or
+ * ?before_message_id=&limit= (the page immediately before a message) answers
+ * {thread, is_following, messages (oldest first), has_earlier}.
  */
-export async function fetchMessagePage(threadId, afterMessageId = 0) {
-  const page = await get(`/api/forum/threads/${threadId}${query({ limit: MESSAGE_PAGE, after_message_id: afterMessageId || null })}`);
+export async function fetchMessagePage(threadId, beforeMessageId = 0) {
+  const params = beforeMessageId ? { limit: MESSAGE_PAGE, before_message_id: beforeMessageId } : { limit: MESSAGE_PAGE, latest: true };
+  const page = await get(`/api/forum/threads/${threadId}${query(params)}`);
   const messages = page.messages ?? [];
-  return { thread: page.thread, isFollowing: Boolean(page.is_following), messages, hasMore: Boolean(page.has_more) && messages.length > 0 };
+  return { thread: page.thread, isFollowing: Boolean(page.is_following), messages, hasEarlier: Boolean(page.has_earlier) && messages.length > 0 };
 }
 
 /**
- * Loads a thread, its sub-threads and its first page of messages, then further pages only while
- * the last loaded message is below `through` (a message to focus, or what the view showed before
- * a reload). Answers {thread, isFollowing, messages, hasMore, subThreads}.
+ * Loads a thread, its sub-threads and its newest page of messages, then earlier pages only while
+ * the first loaded message is above `from` (a message to focus, or the first message the view
+ * showed before a reload). Answers {thread, isFollowing, messages, hasEarlier, subThreads}.
  */
-export async function fetchThread(threadId, { through = 0 } = {}) {
-  const first = await fetchMessagePage(threadId);
-  const messages = [...first.messages];
-  let hasMore = first.hasMore;
-  while (hasMore && messages[messages.length - 1].id < through) {
-    const page = await fetchMessagePage(threadId, messages[messages.length - 1].id);
-    messages.push(...page.messages);
-    hasMore = page.hasMore;
+export async function fetchThread(threadId, { from = 0 } = {}) {
+  const newest = await fetchMessagePage(threadId);
+  const messages = [...newest.messages];
+  let hasEarlier = newest.hasEarlier;
+  while (hasEarlier && from > 0 && messages[0].id > from) {
+    const page = await fetchMessagePage(threadId, messages[0].id);
+    messages.unshift(...page.messages);
+    hasEarlier = page.hasEarlier;
   }
   let subThreads = [];
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
-  return { thread: first.thread, isFollowing: first.isFollowing, messages, hasMore, subThreads };
+  return { thread: newest.thread, isFollowing: newest.isFollowing, messages, hasEarlier, subThreads };
 }
 
 export function typingText(names) {
@@ -56,12 +59,11 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   let isFollowing = false;
   let loaded = false;
   let pending = []; // live events that arrived while the REST snapshot (or a page) was loading
-  // Keyset paging: messages up to `lastLoadedId` are shown; `hasMore` says later ones exist that
-  // are not loaded yet. Live events about messages past that point are skipped (the page brings
-  // them, in their current state); `unseenLive` counts the new ones for the button's label.
-  let lastLoadedId = 0;
-  let hasMore = false;
-  let unseenLive = 0;
+  // Keyset paging backwards: messages from `firstLoadedId` to the newest are shown; `hasEarlier`
+  // says earlier ones exist that are not loaded yet. New messages are always the newest, so they
+  // are appended live; events about unloaded earlier messages are skipped (their page brings them).
+  let firstLoadedId = 0;
+  let hasEarlier = false;
   let loads = 0; // full loads so far: a page answer from before a reload is dropped
   const messages = new Map(); // id -> MessageView
   const nodes = new Map(); // id -> <li>
@@ -77,7 +79,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-busy': 'true' });
   const announcer = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const typingEl = h('p', { class: 'typing', 'aria-live': 'polite' });
-  const moreButton = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => loadMore() }, 'Load more messages');
+  const earlierButton = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => loadEarlier() }, 'Load earlier messages');
   const subList = h('ul', { class: 'sub-threads', 'aria-label': 'Sub-threads' });
   const subSection = h('section', { class: 'card', 'aria-labelledby': 'sub-h', hidden: true },
     h('h2', { id: 'sub-h' }, 'Sub-threads'), subList);
@@ -120,8 +122,6 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       stopTyping();
       content.value = '';
       setReplyTo(null);
-      // Show the new message in context: load the pages between the view and it first.
-      while (hasMore && lastLoadedId < created.id && !disposed) if (!await loadMore()) break;
       addMessage(created);
     }).then(() => content.focus());
   });
@@ -202,7 +202,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const headingId = `m${m.id}-author`;
     const body = trustedHtml(h('div', { class: 'message-body' }), m.content_html);
     const replyRef = m.reply_to_id
-      ? h('p', { class: 'reply-ref' }, h('a', { href: `#/threads/${threadId}/messages/${m.reply_to_id}`, onclick: (e) => { e.preventDefault(); focusMessage(m.reply_to_id); } },
+      ? h('p', { class: 'reply-ref' }, h('a', { href: `#/threads/${threadId}/messages/${m.reply_to_id}`, onclick: (e) => { e.preventDefault(); showMessage(m.reply_to_id); } },
         `in reply to ${messages.get(m.reply_to_id)?.username ?? 'a message'}`))
       : null;
     const isLiked = liked.has(m.id);
@@ -249,7 +249,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       return;
     }
     messages.set(m.id, m);
-    lastLoadedId = Math.max(lastLoadedId, m.id);
+    firstLoadedId = firstLoadedId ? Math.min(firstLoadedId, m.id) : m.id;
     const node = messageNode(m);
     nodes.set(m.id, node);
     const after = [...list.children].find((li) => Number(li.dataset.messageId) > m.id);
@@ -270,43 +270,47 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     }
   }
 
-  function drawMoreButton() {
-    moreButton.hidden = !hasMore;
-    moreButton.textContent = unseenLive > 0 ? `Load more messages (${unseenLive} new)` : 'Load more messages';
+  function drawEarlierButton() {
+    earlierButton.hidden = !hasEarlier;
   }
 
   /**
-   * Loads the next page after the last loaded message (keyset: after_message_id). Live events
-   * arriving meanwhile are queued and applied after the page, like after the first load.
-   * Resolves to true when a page was added.
+   * Loads the page before the first loaded message (keyset: before_message_id) above the list,
+   * keeping what the reader looks at in place. Live events arriving meanwhile are queued and
+   * applied after the page, like after the first load. Resolves to true when a page was added.
    */
   let paging = null;
-  function loadMore() {
+  function loadEarlier() {
     if (paging) return paging;
-    if (!hasMore || !loaded) return Promise.resolve(false);
+    if (!hasEarlier || !loaded) return Promise.resolve(false);
     const generation = loads;
     loaded = false;
-    moreButton.disabled = true;
+    earlierButton.disabled = true;
     list.setAttribute('aria-busy', 'true');
     paging = (async () => {
       try {
-        const page = await fetchMessagePage(threadId, lastLoadedId);
+        const page = await fetchMessagePage(threadId, firstLoadedId);
         if (disposed || generation !== loads) return false; // a full reload replaced the view
-        const firstNew = page.messages.find((m) => !messages.has(m.id));
+        const anchor = list.querySelector('li[data-message-id]');
+        const top = anchor?.getBoundingClientRect().top;
+        const fresh = page.messages.filter((m) => !messages.has(m.id));
         for (const m of page.messages) addMessage(m);
-        hasMore = page.hasMore;
-        if (!hasMore) unseenLive = 0;
-        if (firstNew && document.activeElement === moreButton) nodes.get(firstNew.id)?.querySelector('article').focus();
+        if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - top);
+        hasEarlier = page.hasEarlier;
+        const lastNew = fresh[fresh.length - 1];
+        if (lastNew && !hasEarlier && document.activeElement === earlierButton) {
+          nodes.get(lastNew.id)?.querySelector('article').focus({ preventScroll: true });
+        }
         return true;
       } catch (err) {
-        ctx.toast(`Could not load more messages: ${err.message}`, { kind: 'error' });
+        ctx.toast(`Could not load earlier messages: ${err.message}`, { kind: 'error' });
         return false;
       } finally {
         paging = null;
-        moreButton.disabled = false;
+        earlierButton.disabled = false;
         if (generation === loads) {
           list.setAttribute('aria-busy', 'false');
-          drawMoreButton();
+          drawEarlierButton();
           flushPending();
         }
       }
@@ -319,6 +323,14 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const queued = pending;
     pending = [];
     for (const f of queued) apply(f);
+  }
+
+  /** Focuses a message, loading earlier pages first while it is before the loaded ones. */
+  async function showMessage(id) {
+    while (!nodes.has(Number(id)) && hasEarlier && firstLoadedId > Number(id) && !disposed) {
+      if (!await loadEarlier()) break;
+    }
+    focusMessage(id);
   }
 
   function focusMessage(id) {
@@ -439,13 +451,6 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       case 'new_message': {
         const m = frame.message;
         if (m && typers.has(m.user_id)) { clearTimeout(typers.get(m.user_id).timer); typers.delete(m.user_id); drawTyping(); }
-        if (hasMore && m && m.id > lastLoadedId) {
-          // Past the loaded pages: the next page brings it, in order.
-          unseenLive += 1;
-          drawMoreButton();
-          if (m.user_id !== me?.id) announcer.textContent = `New message from ${m.username}; load more messages to read it`;
-          break;
-        }
         addMessage(m, { live: true });
         break;
       }
@@ -519,8 +524,10 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     list.setAttribute('aria-busy', 'true');
     try {
       // A reload (resync, reconnect) keeps at least the pages the view showed; a focus link loads
-      // the pages up to its message.
-      const body = await fetchThread(threadId, { through: Math.max(lastLoadedId, focus ?? 0) });
+      // the pages back to its message.
+      const from = [firstLoadedId, Number(focus) || 0].filter((id) => id > 0);
+      const first = loads === 1;
+      const body = await fetchThread(threadId, { from: from.length ? Math.min(...from) : 0 });
       if (disposed) return;
       thread = body.thread;
       isFollowing = body.isFollowing;
@@ -529,11 +536,10 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       nodes.clear();
       liked.clear();
       list.replaceChildren();
-      lastLoadedId = 0;
-      unseenLive = 0;
+      firstLoadedId = 0;
       for (const m of body.messages) addMessage(m);
-      hasMore = body.hasMore;
-      drawMoreButton();
+      hasEarlier = body.hasEarlier;
+      drawEarlierButton();
       if (!messages.size) list.append(h('li', { class: 'empty muted' }, 'No messages yet.'));
       subThreads.clear();
       for (const t of body.subThreads) subThreads.set(t.id, t);
@@ -543,6 +549,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       list.setAttribute('aria-busy', 'false');
       ctx.notifications.markThreadRead(threadId);
       if (focus) focusMessage(focus);
+      else if (first) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
     } catch (err) {
       if (disposed) return;
       notice.hidden = false;
@@ -567,7 +574,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   ];
 
   replaceChildren(main, header, notice, announcer,
-    h('section', { 'aria-labelledby': 'thread-title' }, list, moreButton, typingEl), subSection, compose);
+    h('section', { 'aria-labelledby': 'thread-title' }, earlierButton, list, typingEl), subSection, compose);
   main.focus({ preventScroll: true });
   // Subscribe first and wait for the gateway's ack, then load: an event committed during the
   // load arrives live and is queued, applied after the snapshot, deduplicated by message id.

@@ -23,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.Optional;
+
 @Path("/api/forum/threads")
 @Tag(name = "threads")
 public class ThreadResource {
@@ -59,15 +61,44 @@ public class ThreadResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A thread, is_following, and its messages after after_message_id")
+    @Operation(summary = "A thread, is_following, and a page of its messages: after after_message_id (default), "
+            + "immediately before before_message_id, or the newest page (latest=true)")
     @APIResponse(responseCode = "200", description = "ThreadDetail")
     @APIResponse(responseCode = "404", description = "Unknown, deleted, or above the caller's tier")
-    @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
+    @APIResponse(responseCode = "400", description = "invalid_parameter: a parameter does not parse, "
+            + "before_message_id < 1, latest not true/false, or after_message_id combined with before_message_id/latest")
     public ThreadDetail getThread(@PathParam("id") long id,
-                                  @QueryParam("after_message_id") @DefaultValue("0") long afterMessageId,
+                                  @QueryParam("after_message_id") Long afterMessageId,
+                                  @QueryParam("before_message_id") Long beforeMessageId,
+                                  @QueryParam("latest") String latest,
                                   @QueryParam("limit") @DefaultValue("50") int limit) {
-        return threads.findThreadById(caller.get(), id, afterMessageId, limit)
-                .orElseThrow(() -> ApiException.notFound("Thread"));
+        boolean newest = parseFlag("latest", latest);
+        if (afterMessageId != null && (beforeMessageId != null || newest)) {
+            throw ApiException.badRequest("invalid_parameter",
+                    "after_message_id cannot be combined with before_message_id or latest", "after_message_id");
+        }
+        if (beforeMessageId != null && newest) {
+            throw ApiException.badRequest("invalid_parameter", "before_message_id cannot be combined with latest",
+                    "before_message_id");
+        }
+        if (beforeMessageId != null && beforeMessageId < 1) {
+            throw ApiException.badRequest("invalid_parameter", "before_message_id must be at least 1", "before_message_id");
+        }
+        Optional<ThreadDetail> found = beforeMessageId != null
+                ? threads.findThreadByIdBefore(caller.get(), id, beforeMessageId, limit)
+                : newest ? threads.findThreadByIdBefore(caller.get(), id, Long.MAX_VALUE, limit)
+                : threads.findThreadById(caller.get(), id, afterMessageId == null ? 0 : afterMessageId, limit);
+        return found.orElseThrow(() -> ApiException.notFound("Thread"));
+    }
+
+    private static boolean parseFlag(String name, String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("invalid_parameter", name + " must be true or false", name);
     }
 
     @PATCH

@@ -22,6 +22,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -144,15 +146,43 @@ public class ThreadService {
         }
     }
 
+    /** A thread with the page of messages after {@code afterMessageId} (keyset, oldest first). */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<ThreadDetail> findThreadById(Caller caller, long id, long afterMessageId, int limit) {
-        int size = Math.max(1, Math.min(limit, MessageService.MAX_PAGE));
+        int size = pageSize(limit);
         return guard.findReadableThread(caller, id).map(thread -> {
             List<Message> rows = Message.listPage(thread.id, afterMessageId, size + 1);
             boolean more = rows.size() > size;
-            List<MessageView> page = MessageView.forReader(more ? rows.subList(0, size) : rows, caller.id());
-            return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), page, more);
+            boolean earlier = afterMessageId > 0 && Message.existsBetween(thread.id, Long.MIN_VALUE, afterMessageId);
+            return detail(caller, thread, more ? rows.subList(0, size) : rows, more, earlier);
         });
+    }
+
+    /**
+     * A thread with the {@code limit} messages immediately before {@code beforeMessageId} (keyset, oldest first);
+     * {@code Long.MAX_VALUE} asks for the newest page.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ThreadDetail> findThreadByIdBefore(Caller caller, long id, long beforeMessageId, int limit) {
+        int size = pageSize(limit);
+        return guard.findReadableThread(caller, id).map(thread -> {
+            List<Message> rows = Message.listPageBefore(thread.id, beforeMessageId, size + 1);
+            boolean earlier = rows.size() > size;
+            List<Message> page = new ArrayList<>(earlier ? rows.subList(0, size) : rows);
+            Collections.reverse(page);
+            boolean more = beforeMessageId < Long.MAX_VALUE
+                    && Message.existsBetween(thread.id, beforeMessageId, Long.MAX_VALUE);
+            return detail(caller, thread, page, more, earlier);
+        });
+    }
+
+    private static int pageSize(int limit) {
+        return Math.max(1, Math.min(limit, MessageService.MAX_PAGE));
+    }
+
+    private static ThreadDetail detail(Caller caller, ForumThread thread, List<Message> page, boolean more, boolean earlier) {
+        List<MessageView> views = MessageView.forReader(page, caller.id());
+        return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), views, more, earlier);
     }
 
     public Optional<ThreadView> partialUpdateThread(Caller caller, long id, ThreadPatch patch) {
