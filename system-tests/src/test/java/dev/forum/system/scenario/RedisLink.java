@@ -72,6 +72,12 @@ final class RedisLink {
         return sum;
     }
 
+    /** Events all gateways took from the feed instead of pub/sub: polled while down (and caught up) or gap-filled. */
+    static double eventsFromFeed(Stack stack) {
+        return metricOfAll(stack, "gateway_feed_polled_events_total")
+                + metricOfAll(stack, "gateway_seq_gap_events_total");
+    }
+
     /** {@link #metric} summed over every gateway of the stack. */
     static double metricOfAll(Stack stack, String name) {
         return stack.gateways().stream().mapToDouble(gateway -> metric(gateway, name)).sum();

@@ -1,6 +1,5 @@
 package dev.forum.system.scenario;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.Frames;
 import dev.forum.system.ForumHttp.Session;
 import dev.forum.system.Stack;
@@ -15,7 +14,6 @@ import java.util.Set;
 
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
-import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,10 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SilentSubscriberIT extends StackTestBase {
 
-    /** Events a gateway took from the feed instead of pub/sub: polled while down (and caught up) or gap-filled. */
-    private static final List<String> FEED_COUNTERS = List.of("gateway_feed_polled_events_total",
-            "gateway_seq_gap_events_total");
-
     @Override
     protected Stack.Builder configure(Stack.Builder builder) {
         return builder.gateways(2).gatewaysViaRedisProxy()
@@ -47,17 +41,13 @@ class SilentSubscriberIT extends StackTestBase {
         Session alice = http.registerAndLogin(unique("alice"));
         Session bob = http.registerAndLogin(unique("bob"));
         long threadId = http.createThread(alice, "Silent", "start", 0).path("id").asLong();
-        try (WsClient a = WsClient.connect(stack.gateway(0).wsUri(V2), alice.token());
-             WsClient b = WsClient.connect(stack.gateway(1).wsUri(V2), bob.token())) {
-            a.subscribe(threadId);
-            b.subscribe(threadId);
-            a.await(type("subscribed", threadId), WAIT);
-            b.await(type("subscribed", threadId), WAIT);
+        try (WsClient a = WsClient.connectSubscribed(stack.gateway(0).wsUri(V2), alice.token(), threadId);
+             WsClient b = WsClient.connectSubscribed(stack.gateway(1).wsUri(V2), bob.token(), threadId)) {
             List<Long> posted = new ArrayList<>(http.postMessages(alice, threadId, 3, "before"));
             a.await(newMessage(posted.get(posted.size() - 1)), WAIT);
             b.await(newMessage(posted.get(posted.size() - 1)), WAIT);
             Set<String> silenced = awaitBothGatewaysSubscribed();
-            double fromFeedBefore = feedEvents();
+            double fromFeedBefore = RedisLink.eventsFromFeed(stack);
 
             assertThat(stack.gatewayRedisProxy().silenceSubscribers())
                     .as("subscriber connections made silent").isEqualTo(stack.gateways().size());
@@ -67,14 +57,11 @@ class SilentSubscriberIT extends StackTestBase {
 
             Set<String> renewed = awaitBothGatewaysSubscribed();
             assertThat(renewed).as("new subscriber connections, the silent ones closed").doesNotContainAnyElementsOf(silenced);
-            assertThat(feedEvents() - fromFeedBefore).as("events missed on pub/sub and taken from the feed")
+            assertThat(RedisLink.eventsFromFeed(stack) - fromFeedBefore).as("events missed on pub/sub and taken from the feed")
                     .isPositive();
             posted.addAll(http.postMessages(alice, threadId, 3, "after"));
             for (WsClient client : List.of(a, b)) {
-                client.await(newMessage(posted.get(posted.size() - 1)), WAIT);
-                List<JsonNode> events = Frames.threadEvents(client, threadId);
-                assertThat(Frames.newMessageIdsFrom(events, posted.get(0))).containsExactlyElementsOf(posted);
-                assertThat(Frames.seqs(events)).isSorted().doesNotHaveDuplicates();
+                Frames.assertEveryMessageOnceInOrder(client, threadId, posted);
             }
             assertThat(RedisLink.modes(stack)).containsOnly("redis");
         }
@@ -87,10 +74,5 @@ class SilentSubscriberIT extends StackTestBase {
                 .until(() -> RedisLink.gatewaySubscriberConnections(stack) == gateways
                         && RedisLink.modes(stack).stream().allMatch("redis"::equals));
         return RedisLink.gatewaySubscriberIds(stack);
-    }
-
-    /** Events all gateways took from the feed so far. */
-    private double feedEvents() {
-        return FEED_COUNTERS.stream().mapToDouble(name -> RedisLink.metricOfAll(stack, name)).sum();
     }
 }
