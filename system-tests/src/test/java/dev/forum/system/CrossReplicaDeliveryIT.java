@@ -22,13 +22,8 @@ class CrossReplicaDeliveryIT extends StackTestBase {
         Session alice = http.registerAndLogin(unique("alice"));
         Session bob = http.registerAndLogin(unique("bob"));
         long threadId = http.createThread(alice, "Cross replica", "first post", 0).path("id").asLong();
-        try (WsClient a = WsClient.connect(stack.gateway(0).wsUri(V2), alice.token());
-             WsClient b = WsClient.connect(stack.gateway(1).wsUri(V2), bob.token())) {
-            a.subscribe(threadId);
-            b.subscribe(threadId);
-            a.await(type("subscribed", threadId), WAIT);
-            b.await(type("subscribed", threadId), WAIT);
-
+        try (WsClient a = WsClient.connectSubscribed(stack.gateway(0).wsUri(V2), alice.token(), threadId);
+             WsClient b = WsClient.connectSubscribed(stack.gateway(1).wsUri(V2), bob.token(), threadId)) {
             exchangeEveryThreadEvent(alice, bob, threadId, a, b, threadId);
         }
     }

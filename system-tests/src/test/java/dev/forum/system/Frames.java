@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Predicates and helpers over received frames. */
 public final class Frames {
 
@@ -52,6 +54,17 @@ public final class Frames {
      */
     public static List<Long> newMessageIdsFrom(List<JsonNode> frames, long firstId) {
         return newMessageIds(frames).stream().filter(id -> id >= firstId).toList();
+    }
+
+    /**
+     * Waits for the last of {@code posted} (message ids, oldest first), then checks that the client has
+     * each of them exactly once, in that order, and the thread's events in seq order without duplicates.
+     */
+    public static void assertEveryMessageOnceInOrder(WsClient client, long threadId, List<Long> posted) {
+        client.await(newMessage(posted.get(posted.size() - 1)), WAIT);
+        List<JsonNode> events = threadEvents(client, threadId);
+        assertThat(newMessageIdsFrom(events, posted.get(0))).containsExactlyElementsOf(posted);
+        assertThat(seqs(events)).isSorted().doesNotHaveDuplicates();
     }
 
     public static List<Long> newMessageIds(List<JsonNode> frames) {

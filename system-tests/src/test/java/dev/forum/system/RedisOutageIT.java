@@ -1,6 +1,5 @@
 package dev.forum.system;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp.Session;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,6 @@ import java.util.List;
 
 import static dev.forum.system.Frames.WAIT;
 import static dev.forum.system.Frames.newMessage;
-import static dev.forum.system.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,12 +25,8 @@ class RedisOutageIT extends StackTestBase {
         Session alice = http.registerAndLogin(unique("alice"));
         Session bob = http.registerAndLogin(unique("bob"));
         long threadId = http.createThread(alice, "Outage", "start", 0).path("id").asLong();
-        try (WsClient a = WsClient.connect(stack.gateway(0).wsUri(V2), alice.token());
-             WsClient b = WsClient.connect(stack.gateway(1).wsUri(V2), bob.token())) {
-            a.subscribe(threadId);
-            b.subscribe(threadId);
-            a.await(type("subscribed", threadId), WAIT);
-            b.await(type("subscribed", threadId), WAIT);
+        try (WsClient a = WsClient.connectSubscribed(stack.gateway(0).wsUri(V2), alice.token(), threadId);
+             WsClient b = WsClient.connectSubscribed(stack.gateway(1).wsUri(V2), bob.token(), threadId)) {
             List<Long> posted = new ArrayList<>(http.postMessages(alice, threadId, 3, "before"));
 
             stack.redis().stop();
@@ -45,10 +39,7 @@ class RedisOutageIT extends StackTestBase {
             awaitMode("redis");
             posted.addAll(http.postMessages(alice, threadId, 3, "after"));
             for (WsClient client : List.of(a, b)) {
-                client.await(newMessage(posted.get(posted.size() - 1)), WAIT);
-                List<JsonNode> events = Frames.threadEvents(client, threadId);
-                assertThat(Frames.newMessageIdsFrom(events, posted.get(0))).containsExactlyElementsOf(posted);
-                assertThat(Frames.seqs(events)).isSorted().doesNotHaveDuplicates();
+                Frames.assertEveryMessageOnceInOrder(client, threadId, posted);
             }
         }
     }

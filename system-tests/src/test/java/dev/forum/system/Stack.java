@@ -37,6 +37,7 @@ public final class Stack implements AutoCloseable {
     private final Path root;
     private final Path logDir;
     private final RedisServer redis;
+    private final RedisProxy gatewayRedisProxy;
     private final ServiceProcess forumApi;
     private final ServiceProcess feedForumApi;
     private final List<ServiceProcess> gateways = new ArrayList<>();
@@ -47,6 +48,8 @@ public final class Stack implements AutoCloseable {
         root = projectRoot();
         logDir = root.resolve("system-tests/target/system-logs/" + id);
         redis = new RedisServer(Ports.free(), logDir);
+        gatewayRedisProxy = builder.gatewaysViaRedisProxy ? new RedisProxy(Ports.free(), redis::port) : null;
+        String gatewayRedisUrl = gatewayRedisProxy != null ? gatewayRedisProxy.url() : redis.url();
         forumApi = forumApiProcess("forum-api", builder);
         // A second replica on the same database and Redis; it starts after the first, which therefore
         // holds the relay's leader lock, so killing this one never stops publishing.
@@ -59,7 +62,7 @@ public final class Stack implements AutoCloseable {
                     .property("gateway.forum-api.url", gatewayForumApiUrl)
                     .property("gateway.forum-api.internal-token", internalToken)
                     .property("quarkus.redis.hosts", redis.url())
-                    .property("gateway.redis.url", redis.url())
+                    .property("gateway.redis.url", gatewayRedisUrl)
                     .property("gateway.redis.namespace", namespace)
                     .property("gateway.redis.reconnect-delay", "500ms")
                     .property("gateway.feed.poll-interval", "250ms");
@@ -118,6 +121,9 @@ public final class Stack implements AutoCloseable {
             }
             databasesCreated = true;
             redis.start();
+            if (gatewayRedisProxy != null) {
+                gatewayRedisProxy.start();
+            }
             forumApi.start().awaitReady(READY_TIMEOUT);
             if (feedForumApi != null) {
                 feedForumApi.start().awaitReady(READY_TIMEOUT);
@@ -139,6 +145,14 @@ public final class Stack implements AutoCloseable {
 
     public RedisServer redis() {
         return redis;
+    }
+
+    /** The TCP proxy between the gateways and Redis; only with {@link Builder#gatewaysViaRedisProxy()}. */
+    public RedisProxy gatewayRedisProxy() {
+        if (gatewayRedisProxy == null) {
+            throw new IllegalStateException("stack built without gatewaysViaRedisProxy()");
+        }
+        return gatewayRedisProxy;
     }
 
     public ServiceProcess forumApi() {
@@ -194,6 +208,9 @@ public final class Stack implements AutoCloseable {
             feedForumApi.stop();
         }
         forumApi.stop();
+        if (gatewayRedisProxy != null) {
+            gatewayRedisProxy.close();
+        }
         redis.stop();
         if (databasesCreated) {
             Postgres.dropDatabase(database);
@@ -227,6 +244,7 @@ public final class Stack implements AutoCloseable {
         private int gateways = 2;
         private boolean notificationService;
         private boolean secondForumApiForGateways;
+        private boolean gatewaysViaRedisProxy;
         private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
         private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
         private final Map<String, String> notifyProperties = new LinkedHashMap<>();
@@ -248,6 +266,15 @@ public final class Stack implements AutoCloseable {
          */
         public Builder secondForumApiForGateways() {
             this.secondForumApiForGateways = true;
+            return this;
+        }
+
+        /**
+         * Connects the gateways (only them) to Redis through a {@link RedisProxy}, so their connections
+         * can be made silent without closing them.
+         */
+        public Builder gatewaysViaRedisProxy() {
+            this.gatewaysViaRedisProxy = true;
             return this;
         }
 

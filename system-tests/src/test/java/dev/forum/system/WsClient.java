@@ -48,6 +48,14 @@ public final class WsClient implements AutoCloseable {
         return open(uri, token, true, false);
     }
 
+    /** Connects, subscribes to one thread and waits for its {@code subscribed} frame. */
+    public static WsClient connectSubscribed(URI uri, String token, long threadId) {
+        WsClient client = connect(uri, token);
+        client.subscribe(threadId);
+        client.await(Frames.type("subscribed", threadId), Frames.WAIT);
+        return client;
+    }
+
     /** Authenticates with the forum_session cookie, as a browser does. */
     public static WsClient connectWithCookie(URI uri, String token) {
         return open(uri, token, true, true);

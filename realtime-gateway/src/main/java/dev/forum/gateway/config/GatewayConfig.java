@@ -88,6 +88,14 @@ public interface GatewayConfig {
 
         @WithDefault("1s")
         Duration reconnectDelay();
+
+        /** This gateway publishes a heartbeat on its own channel this often, to come back on its subscriber connection. */
+        @WithDefault("1s")
+        Duration heartbeatInterval();
+
+        /** No heartbeat back on the subscriber connection for this long: the connection is closed and reopened. */
+        @WithDefault("5s")
+        Duration heartbeatTimeout();
     }
 
     interface Feed {

@@ -2,6 +2,7 @@ package dev.forum.gateway.redis;
 
 import dev.forum.contract.Channels;
 import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.internal.LinkWatchdog;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.replay.EventSequencer;
 import io.quarkus.logging.Log;
@@ -17,19 +18,25 @@ import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Redis pub/sub on one dedicated connection: PSUBSCRIBE to every events shard plus SUBSCRIBE to the
- * typing and notification channels. Messages are handed to the {@link EventSequencer} untouched (no
- * parsing on the Redis I/O thread). When the connection drops, or PINGs on a separate connection
- * fail, the link is marked down (the sequencer polls the feed) and a new connection is opened and
- * RESUBSCRIBED every {@code gateway.redis.reconnect-delay} until Redis answers again.
+ * typing and notification channels and to this gateway's own heartbeat channel. Messages are handed to
+ * the {@link EventSequencer} untouched (no parsing on the Redis I/O thread). When the connection drops,
+ * or PINGs on a separate connection fail, or the heartbeat this gateway publishes every
+ * {@code gateway.redis.heartbeat-interval} on the command connection has not come back on the
+ * subscriber connection within {@code gateway.redis.heartbeat-timeout} (a half-open connection that
+ * nobody closes), the link is marked down (the sequencer polls the feed), the subscriber connection is
+ * closed and a new one is opened and RESUBSCRIBED every {@code gateway.redis.reconnect-delay} until
+ * Redis answers again.
  */
 @ApplicationScoped
 public class RedisBroker implements Broker {
 
-    private static final int SUBSCRIPTIONS = 3;
+    /** The events pattern, the typing, notification and heartbeat channels. */
+    private static final int SUBSCRIPTIONS = 4;
     private static final int FAILED_PINGS_BEFORE_DOWN = 2;
 
     private final Vertx vertx;
@@ -38,12 +45,15 @@ public class RedisBroker implements Broker {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final AtomicInteger failedPings = new AtomicInteger();
+    private final String heartbeatChannel;
+    private final LinkWatchdog watchdog;
     private Redis commands;
     private volatile Redis subscriberClient;
     private volatile RedisConnection subscriber;
     private volatile boolean up;
     private volatile boolean stopping;
     private long pingTimer = -1;
+    private long heartbeatTimer = -1;
 
     public RedisBroker(Vertx vertx, Channels channels, EventSequencer sequencer, GatewayMetrics metrics,
             GatewayConfig config) {
@@ -52,6 +62,8 @@ public class RedisBroker implements Broker {
         this.sequencer = sequencer;
         this.metrics = metrics;
         this.config = config;
+        this.heartbeatChannel = channels.namespace() + ":gateway-heartbeat:" + UUID.randomUUID();
+        this.watchdog = new LinkWatchdog(config.redis().heartbeatTimeout(), System::nanoTime);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -59,12 +71,16 @@ public class RedisBroker implements Broker {
                 .setMaxPoolSize(4).setMaxPoolWaiting(64));
         connect();
         pingTimer = vertx.setPeriodic(config.redis().pingInterval().toMillis(), id -> ping());
+        heartbeatTimer = vertx.setPeriodic(config.redis().heartbeatInterval().toMillis(), id -> heartbeat());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         if (pingTimer >= 0) {
             vertx.cancelTimer(pingTimer);
+        }
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
         }
         closeSubscriber();
         if (commands != null) {
@@ -109,7 +125,7 @@ public class RedisBroker implements Broker {
         connection.endHandler(v -> lost(connection, "connection closed"));
         connection.send(Request.cmd(Command.PSUBSCRIBE).arg(channels.eventsPattern()))
                 .compose(r -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(channels.typing())
-                        .arg(channels.notifications())))
+                        .arg(channels.notifications()).arg(heartbeatChannel)))
                 .onFailure(e -> lost(connection, e.getMessage()));
     }
 
@@ -120,7 +136,15 @@ public class RedisBroker implements Broker {
         String kind = response.get(0).toString();
         switch (kind) {
             case "pmessage" -> sequencer.submit(response.get(3).toString());
-            case "message" -> sequencer.submit(response.get(2).toString());
+            case "message" -> {
+                if (heartbeatChannel.equals(response.get(1).toString())) {
+                    if (connection == subscriber) {
+                        watchdog.heard();
+                    }
+                } else {
+                    sequencer.submit(response.get(2).toString());
+                }
+            }
             case "subscribe", "psubscribe" -> {
                 if (confirmed.incrementAndGet() == SUBSCRIPTIONS && connection == subscriber) {
                     markUp();
@@ -133,6 +157,7 @@ public class RedisBroker implements Broker {
 
     private void markUp() {
         failedPings.set(0);
+        watchdog.arm();
         up = true;
         Log.infof("Redis subscription live on %s, %s, %s", channels.eventsPattern(), channels.typing(),
                 channels.notifications());
@@ -145,6 +170,7 @@ public class RedisBroker implements Broker {
         }
         Log.warnf("Redis subscriber connection lost: %s", why);
         up = false;
+        watchdog.disarm();
         sequencer.brokerDown();
         closeSubscriber();
         scheduleReconnect();
@@ -184,5 +210,23 @@ public class RedisBroker implements Broker {
                         }
                     }
                 });
+    }
+
+    /**
+     * Declares the subscriber connection lost when this gateway's last heartbeats did not come back on
+     * it in time (the connection may look open but deliver nothing), otherwise publishes the next one.
+     */
+    private void heartbeat() {
+        if (stopping || commands == null || !up) {
+            return;
+        }
+        RedisConnection connection = subscriber;
+        if (connection != null && watchdog.isSilent()) {
+            lost(connection, "no heartbeat on the subscriber connection within "
+                    + config.redis().heartbeatTimeout().toMillis() + " ms");
+            return;
+        }
+        commands.send(Request.cmd(Command.PUBLISH).arg(heartbeatChannel).arg(System.currentTimeMillis()))
+                .onFailure(e -> Log.debugf("heartbeat publish failed: %s", e.getMessage()));
     }
 }

@@ -32,9 +32,6 @@ class PubSubResubscribeIT extends StackTestBase {
     private static final int KILLS = 3;
     private static final Duration BETWEEN_KILLS = Duration.ofSeconds(2);
     private static final Duration PHASE = Duration.ofSeconds(3);
-    /** Events a gateway took from the feed instead of pub/sub: polled while down (and caught up) or gap-filled. */
-    private static final List<String> FEED_COUNTERS = List.of("gateway_feed_polled_events_total",
-            "gateway_seq_gap_events_total");
 
     private final HttpClient sockets = LoadClient.sharedHttpClient(2);
 
@@ -108,7 +105,7 @@ class PubSubResubscribeIT extends StackTestBase {
 
     /** Events all gateways took from the feed so far. */
     private double feedEvents() {
-        return FEED_COUNTERS.stream().mapToDouble(name -> RedisLink.metricOfAll(stack, name)).sum();
+        return RedisLink.eventsFromFeed(stack);
     }
 
     /** Waits until the catch-up that follows a resubscription is done (the feed counters stop moving). */

@@ -8,6 +8,8 @@ import dev.forum.system.Stack;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the gateways and the stack's Redis say about the gateways' pub/sub link: each gateway's
@@ -43,13 +45,20 @@ final class RedisLink {
 
     /**
      * Connections on the stack's Redis that hold a gateway's whole subscription: the events pattern
-     * ({@code psub=1}) and the typing and notification channels ({@code sub=2}), from {@code CLIENT LIST
-     * TYPE pubsub}. ({@code PUBSUB NUMPAT} cannot count them: since Redis 7 it counts unique patterns.)
+     * ({@code psub=1}) and the typing, notification and own heartbeat channels ({@code sub=3}), from
+     * {@code CLIENT LIST TYPE pubsub}. ({@code PUBSUB NUMPAT} cannot count them: since Redis 7 it counts
+     * unique patterns.)
      */
     static long gatewaySubscriberConnections(Stack stack) {
+        return gatewaySubscriberIds(stack).size();
+    }
+
+    /** The Redis client ids ({@code id=...}) of the connections {@link #gatewaySubscriberConnections} counts. */
+    static Set<String> gatewaySubscriberIds(Stack stack) {
         return stack.redis().command("CLIENT", "LIST", "TYPE", "pubsub").lines()
-                .filter(line -> line.contains(" sub=2 ") && line.contains(" psub=1 "))
-                .count();
+                .filter(line -> line.contains(" sub=3 ") && line.contains(" psub=1 "))
+                .map(line -> line.substring(0, line.indexOf(' ')))
+                .collect(Collectors.toSet());
     }
 
     /** A gateway's counter or gauge from {@code /q/metrics} (summed over its tags), 0 when absent. */
@@ -61,6 +70,12 @@ final class RedisLink {
             }
         }
         return sum;
+    }
+
+    /** Events all gateways took from the feed instead of pub/sub: polled while down (and caught up) or gap-filled. */
+    static double eventsFromFeed(Stack stack) {
+        return metricOfAll(stack, "gateway_feed_polled_events_total")
+                + metricOfAll(stack, "gateway_seq_gap_events_total");
     }
 
     /** {@link #metric} summed over every gateway of the stack. */
