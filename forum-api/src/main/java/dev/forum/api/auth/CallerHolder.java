@@ -20,4 +20,22 @@ public class CallerHolder {
         }
         return caller;
     }
+
+    /** The caller, who must be an admin (403 otherwise). */
+    public Caller requireAdmin() {
+        Caller c = get();
+        if (!c.isAdmin()) {
+            throw ApiException.forbidden("Admins only");
+        }
+        return c;
+    }
+
+    /** The caller, who must be a moderator or an admin (403 otherwise). */
+    public Caller requireStaff() {
+        Caller c = get();
+        if (!c.isStaff()) {
+            throw ApiException.forbidden("Moderators only");
+        }
+        return c;
+    }
 }

@@ -1,6 +1,5 @@
 package dev.forum.api.moderation.rest;
 
-import dev.forum.api.auth.Caller;
 import dev.forum.api.auth.CallerHolder;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.moderation.service.ModerationService;
@@ -51,7 +50,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "200", description = "The new state")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public ModerationService.EveryoneState disableEveryone() {
-        return moderation.replaceEveryoneEnabled(requireAdmin(), false);
+        return moderation.replaceEveryoneEnabled(caller.requireAdmin(), false);
     }
 
     @POST
@@ -60,7 +59,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "200", description = "The new state")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public ModerationService.EveryoneState enableEveryone() {
-        return moderation.replaceEveryoneEnabled(requireAdmin(), true);
+        return moderation.replaceEveryoneEnabled(caller.requireAdmin(), true);
     }
 
     @PUT
@@ -72,7 +71,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ModerationService.Restriction fullyUpdateRestriction(@PathParam("id") long userId,
                                                                 @Valid @NotNull RestrictionRequest body) {
-        return moderation.replaceRestriction(requireStaff(), userId, body.reason(), body.until())
+        return moderation.replaceRestriction(caller.requireStaff(), userId, body.reason(), body.until())
                 .orElseThrow(() -> ApiException.notFound("User"));
     }
 
@@ -84,7 +83,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "404", description = "No restriction")
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public Response deleteRestriction(@PathParam("id") long userId) {
-        if (!moderation.deleteRestriction(requireStaff(), userId)) {
+        if (!moderation.deleteRestriction(caller.requireStaff(), userId)) {
             throw ApiException.notFound("Restriction");
         }
         return Response.noContent().build();
@@ -96,23 +95,7 @@ public class ModerationResource {
     @APIResponse(responseCode = "200", description = "[Restriction]")
     @APIResponse(responseCode = "403", description = "Not a moderator")
     public List<ModerationService.Restriction> getRestrictions() {
-        requireStaff();
+        caller.requireStaff();
         return moderation.findActiveRestrictions();
-    }
-
-    private Caller requireAdmin() {
-        Caller c = caller.get();
-        if (!c.isAdmin()) {
-            throw ApiException.forbidden("Admins only");
-        }
-        return c;
-    }
-
-    private Caller requireStaff() {
-        Caller c = caller.get();
-        if (!c.isStaff()) {
-            throw ApiException.forbidden("Moderators only");
-        }
-        return c;
     }
 }

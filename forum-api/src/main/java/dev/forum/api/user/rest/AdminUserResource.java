@@ -38,9 +38,7 @@ public class AdminUserResource {
     @APIResponse(responseCode = "404", description = "Unknown user")
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public UserView partiallyUpdateUser(@PathParam("id") long id, @Valid @NotNull UserPatch body) {
-        if (!caller.get().isAdmin()) {
-            throw ApiException.forbidden("Admins only");
-        }
+        caller.requireAdmin();
         return userService.partialUpdateUser(id, body.role(), body.tierCents())
                 .orElseThrow(() -> ApiException.notFound("User"));
     }
