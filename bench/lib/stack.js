@@ -1,0 +1,360 @@
+'use strict';
+// The systems under test, as processes this runner starts and stops:
+//   ForumStack  this project's packaged services (forum-api, notification-service, two gateway
+//               replicas) started like scripts/run-local, on their own databases, ports and
+//               redis-server; or an already running stack (BENCH_API_URL=...).
+//   PeerStack   the Node.js peer (../shared/peer-node or PEER_DIR): two replicas of its server.js,
+//               started as its bench.sh does, on its own database and redis-server.
+const fs = require('fs');
+const path = require('path');
+const { spawn, execFileSync, spawnSync } = require('child_process');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
+
+function psql(sql, db = 'postgres') {
+  return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], {
+    encoding: 'utf8',
+    env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+  });
+}
+
+// the pid listening on a TCP port (for a stack this runner did not start)
+function pidOnPort(port) {
+  const out = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).stdout || '';
+  const m = /pid=(\d+)/.exec(out);
+  return m ? Number(m[1]) : null;
+}
+
+class Proc {
+  constructor(name, cmd, args, { env, cwd, logFile }) {
+    this.name = name;
+    this.cmd = cmd;
+    this.args = args;
+    this.env = env;
+    this.cwd = cwd;
+    this.logFile = logFile;
+    this.child = null;
+  }
+
+  start() {
+    const out = fs.openSync(this.logFile, 'a');
+    this.child = spawn(this.cmd, this.args, { env: { ...process.env, ...this.env }, cwd: this.cwd, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    this.exited = new Promise((r) => this.child.once('exit', r));
+    return this;
+  }
+
+  get pid() {
+    return this.child ? this.child.pid : null;
+  }
+
+  get running() {
+    return this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async stop() {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.running && this.child.kill('SIGKILL'), 15000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+async function waitHttp(url, what, seconds = 180, proc = null) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (proc && !proc.running) throw new Error(`${what} exited; see ${proc.logFile}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    await sleep(300);
+  }
+  throw new Error(`${what} not ready at ${url} after ${seconds} s` + (proc ? `; see ${proc.logFile}` : ''));
+}
+
+function redisServer(port, dir, logDir) {
+  return new Proc(`redis-${port}`, 'redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], {
+    logFile: path.join(logDir, `redis-${port}.log`),
+  });
+}
+
+async function api(base, method, p, token, body) {
+  const r = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: 'Bearer ' + token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${p}: HTTP ${r.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// ------------------------------------------------------------------ this project
+class ForumStack {
+  constructor(o) {
+    this.o = o; // {root, id, ports, logDir, workDir, running: {api, gateways[], notify, dbs[], redisPort}}
+    this.name = 'forum';
+    this.procs = {};
+    this.db = `forum_bench_${o.id}`;
+    this.notifyDb = `forum_bench_${o.id}_notify`;
+    this.namespace = 'bench1';
+    this.token = `bench-${o.id}-${Math.random().toString(36).slice(2)}`;
+    this.createdDbs = false;
+  }
+
+  get external() {
+    return !!this.o.running;
+  }
+
+  get apiUrl() {
+    return this.external ? this.o.running.api : `http://127.0.0.1:${this.o.ports.api}`;
+  }
+
+  gatewayHttpUrls() {
+    return this.external ? this.o.running.gateways : this.o.ports.gateways.map((p) => `http://127.0.0.1:${p}`);
+  }
+
+  wsUrl(httpBase) {
+    return httpBase.replace(/^http/, 'ws') + '/api/forum/ws/v2';
+  }
+
+  jar(module) {
+    return path.join(this.o.root, module, 'target/quarkus-app/quarkus-run.jar');
+  }
+
+  javaProc(name, module, port, env, extraJvm = []) {
+    const jvm = (process.env.BENCH_JVM_OPTS || '').split(/\s+/).filter(Boolean);
+    return new Proc(name, 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`, ...jvm, ...extraJvm, '-jar', this.jar(module)], {
+      env: { FORUM_INTERNAL_TOKEN: this.token, ...env },
+      logFile: path.join(this.o.logDir, `${name}.log`),
+    });
+  }
+
+  async start() {
+    if (this.external) return this.attach();
+    const { ports } = this.o;
+    if (!this.createdDbs) {
+      for (const db of [this.db, this.notifyDb]) psql(`create database ${db}`);
+      this.createdDbs = true;
+    }
+    const redisUrl = `redis://127.0.0.1:${ports.redis}`;
+    if (!this.procs.redis) {
+      this.procs.redis = redisServer(ports.redis, this.o.workDir, this.o.logDir).start();
+      await sleep(300);
+    }
+    const api = this.apiUrl;
+    this.procs.forum_api = this.javaProc('forum-api', 'forum-api', ports.api, {
+      FORUM_DB_URL: `jdbc:postgresql://127.0.0.1:5432/${this.db}`,
+      FORUM_REDIS_URL: redisUrl,
+      FORUM_REDIS_NAMESPACE: this.namespace,
+      FORUM_RATE_LIMIT_POSTS: '1000000',
+    }).start();
+    await waitHttp(`${api}/q/health/ready`, 'forum-api', 180, this.procs.forum_api);
+    this.procs.notify = this.javaProc('notification-service', 'notification-service', ports.notify, {
+      NOTIFY_DB_URL: `jdbc:postgresql://127.0.0.1:5432/${this.notifyDb}`,
+      NOTIFY_REDIS_URL: redisUrl,
+      NOTIFY_REDIS_NAMESPACE: this.namespace,
+      NOTIFY_FORUM_API_URL: api,
+    }).start();
+    ports.gateways.forEach((p, i) => {
+      this.procs[`gateway${i + 1}`] = this.startGateway(`gateway-${p}`, p);
+    });
+    await waitHttp(`http://127.0.0.1:${ports.notify}/q/health/ready`, 'notification-service', 180, this.procs.notify);
+    for (const [i, p] of ports.gateways.entries()) {
+      await waitHttp(`http://127.0.0.1:${p}/q/health/ready`, `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
+    }
+  }
+
+  startGateway(name, port, extraJvm) {
+    return this.javaProc(name, 'realtime-gateway', port, {
+      GATEWAY_FORUM_API_URL: this.apiUrl,
+      GATEWAY_REDIS_URL: `redis://127.0.0.1:${this.o.ports.redis}`,
+      QUARKUS_REDIS_HOSTS: `redis://127.0.0.1:${this.o.ports.redis}`,
+      GATEWAY_REDIS_NAMESPACE: this.namespace,
+    }, extraJvm).start();
+  }
+
+  // a running stack (not started here): its processes are found by port
+  async attach() {
+    const r = this.o.running;
+    await waitHttp(`${r.api}/q/health/ready`, 'forum-api', 10);
+    const port = (u) => Number(new URL(u).port);
+    const pids = { forum_api: pidOnPort(port(r.api)) };
+    r.gateways.forEach((g, i) => (pids[`gateway${i + 1}`] = pidOnPort(port(g))));
+    if (r.notify) pids.notify = pidOnPort(port(r.notify));
+    pids.redis = pidOnPort(r.redisPort);
+    this.attachedPids = pids;
+  }
+
+  pids() {
+    if (this.external) return Object.fromEntries(Object.entries(this.attachedPids).filter(([, p]) => p));
+    const out = {};
+    for (const k of ['gateway1', 'gateway2', 'forum_api', 'notify', 'redis']) if (this.procs[k]) out[k] = this.procs[k].pid;
+    return out;
+  }
+
+  pgDbs() {
+    return this.external ? this.o.running.dbs : [this.db, this.notifyDb];
+  }
+
+  // users and threads: one poster (rate limit raised), readers for the sockets
+  async setup(maxThreads, readers = 10) {
+    const base = this.apiUrl;
+    const pw = 'bench-password-1';
+    const user = async (name) => {
+      await api(base, 'POST', '/api/auth/register', null, { username: name, password: pw, display_name: name });
+      return (await api(base, 'POST', '/api/auth/login', null, { username: name, password: pw })).token;
+    };
+    const tag = this.o.id.slice(0, 8);
+    this.postToken = await user(`bench_poster_${tag}`);
+    this.wsTokens = [];
+    for (let i = 0; i < readers; i++) this.wsTokens.push(await user(`bench_r${i}_${tag}`));
+    this.threadIds = [];
+    for (let i = 0; i < maxThreads; i++) {
+      const t = await api(base, 'POST', '/api/forum/threads', this.postToken, { title: `bench thread ${i + 1}`, content: 'bench' });
+      this.threadIds.push(t.id);
+    }
+  }
+
+  loadgenArgs(threads) {
+    return [
+      '--client', 'forum', '--thread-ids', this.threadIds.slice(0, threads).join(','),
+      '--post-urls', this.apiUrl, '--post-path', '/api/forum/threads/{id}/messages', '--post-token', this.postToken,
+      '--sub-urls', this.gatewayHttpUrls().map((u) => this.wsUrl(u)).join(','), '--ws-tokens', this.wsTokens.join(','),
+      '--procs', Object.entries(this.pids()).map(([k, v]) => `${k}=${v}`).join(','), '--pg-dbs', this.pgDbs().join(','),
+    ];
+  }
+
+  // a fresh gateway alone for the idle scenario: {url, pid, gcCmd, stop()}
+  async idleServer(port) {
+    const p = this.startGateway(`gateway-idle-${port}`, port);
+    await waitHttp(`http://127.0.0.1:${port}/q/health/ready`, `gateway :${port}`, 180, p);
+    await sleep(3000);
+    return { url: this.wsUrl(`http://127.0.0.1:${port}`), pid: p.pid, gcCmd: `jcmd ${p.pid} GC.run`, stop: () => p.stop() };
+  }
+
+  async stopServices() {
+    const order = ['gateway1', 'gateway2', 'notify', 'forum_api'];
+    await Promise.all(order.filter((k) => this.procs[k]).map((k) => this.procs[k].stop()));
+  }
+
+  async stop() {
+    if (this.external) return;
+    await this.stopServices();
+    if (this.procs.redis) await this.procs.redis.stop();
+    if (this.createdDbs && !process.env.BENCH_KEEP_DBS) {
+      for (const db of [this.db, this.notifyDb]) {
+        try {
+          psql(`drop database if exists ${db} with (force)`);
+        } catch (e) {
+          log(`could not drop ${db}: ${e.message}`);
+        }
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the Node.js peer
+class PeerStack {
+  constructor(o) {
+    this.o = o; // {peerDir, id, ports: {replicas: [..], idle, redis}, logDir, workDir}
+    this.name = 'peer';
+    this.procs = {};
+    this.db = `forum_bench_${o.id}_peer`;
+    this.createdDb = false;
+  }
+
+  // a copy outside the repository with its own node_modules (npm ci), refreshed when the peer changes
+  prepare() {
+    const dst = path.join(this.o.cacheDir, 'peer-node');
+    fs.mkdirSync(dst, { recursive: true });
+    for (const f of fs.readdirSync(this.o.peerDir)) {
+      if (f === 'node_modules' || f === 'results') continue;
+      fs.cpSync(path.join(this.o.peerDir, f), path.join(dst, f), { recursive: true });
+    }
+    const lock = fs.readFileSync(path.join(dst, 'package-lock.json'));
+    const stamp = path.join(dst, 'node_modules', '.bench-lock');
+    if (!fs.existsSync(stamp) || !fs.readFileSync(stamp).equals(lock)) {
+      log(`peer: npm ci in ${dst}`);
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--silent'], { cwd: dst, stdio: ['ignore', 'ignore', 'inherit'] });
+      fs.writeFileSync(stamp, lock);
+    }
+    this.dir = dst;
+  }
+
+  replica(port, extra = []) {
+    return new Proc(`peer-${port}`, 'node', [...extra, 'server.js'], {
+      cwd: this.dir,
+      env: { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${this.o.ports.redis}`, PGDATABASE: this.db, PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'postgres' },
+      logFile: path.join(this.o.logDir, `peer-${port}.log`),
+    }).start();
+  }
+
+  async start() {
+    if (!this.dir) this.prepare();
+    if (!this.createdDb) {
+      psql(`create database ${this.db}`);
+      this.createdDb = true;
+      // the table of its services.sh
+      psql(`CREATE TABLE IF NOT EXISTS messages (id bigserial PRIMARY KEY, thread_id bigint NOT NULL, content text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now());
+        CREATE INDEX IF NOT EXISTS messages_thread_id_idx ON messages (thread_id, id);`, this.db);
+    }
+    if (!this.procs.redis) {
+      this.procs.redis = redisServer(this.o.ports.redis, this.o.workDir, this.o.logDir).start();
+      await sleep(300);
+    }
+    this.o.ports.replicas.forEach((p, i) => (this.procs[`replica${i + 1}`] = this.replica(p)));
+    for (const [i, p] of this.o.ports.replicas.entries()) {
+      await waitHttp(`http://127.0.0.1:${p}/health`, `peer :${p}`, 60, this.procs[`replica${i + 1}`]);
+    }
+  }
+
+  async setup(maxThreads) {
+    this.threadIds = Array.from({ length: maxThreads }, (_, i) => i + 1);
+  }
+
+  pids() {
+    const out = {};
+    for (const k of ['replica1', 'replica2', 'redis']) if (this.procs[k]) out[k] = this.procs[k].pid;
+    return out;
+  }
+
+  loadgenArgs(threads) {
+    const urls = this.o.ports.replicas.map((p) => `http://127.0.0.1:${p}`).join(',');
+    return [
+      '--client', 'socketio', '--thread-ids', this.threadIds.slice(0, threads).join(','),
+      '--post-urls', urls, '--post-path', '/api/threads/{id}/messages', '--sub-urls', urls,
+      '--procs', Object.entries(this.pids()).map(([k, v]) => `${k}=${v}`).join(','), '--pg-dbs', this.db,
+    ];
+  }
+
+  // as its bench.sh: a fresh replica alone, with --expose-gc so /debug/mem?gc=1 collects garbage
+  async idleServer(port) {
+    const p = this.replica(port, ['--expose-gc']);
+    await waitHttp(`http://127.0.0.1:${port}/health`, `peer :${port}`, 60, p);
+    await sleep(1000);
+    return { url: `http://127.0.0.1:${port}`, pid: p.pid, gcCmd: `curl -fsS -o /dev/null http://127.0.0.1:${port}/debug/mem?gc=1`, stop: () => p.stop() };
+  }
+
+  async stopServices() {
+    await Promise.all(['replica1', 'replica2'].filter((k) => this.procs[k]).map((k) => this.procs[k].stop()));
+  }
+
+  async stop() {
+    await this.stopServices();
+    if (this.procs.redis) await this.procs.redis.stop();
+    if (this.createdDb && !process.env.BENCH_KEEP_DBS) {
+      try {
+        psql(`drop database if exists ${this.db} with (force)`);
+      } catch (e) {
+        log(`could not drop ${this.db}: ${e.message}`);
+      }
+    }
+  }
+}
+
+module.exports = { ForumStack, PeerStack, Proc, log, sleep, psql };
