@@ -10,6 +10,12 @@ const path = require('path');
 const { spawn, execFileSync, spawnSync } = require('child_process');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Health and metrics are on each service's management port: its HTTP port + this (as in scripts/run-local).
+const MANAGEMENT_PORT_OFFSET = 1000;
+const readyUrl = (httpBase) => {
+  const u = new URL(httpBase);
+  return `http://${u.hostname}:${Number(u.port) + MANAGEMENT_PORT_OFFSET}/q/health/ready`;
+};
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 
 function psql(sql, db = 'postgres') {
@@ -127,7 +133,8 @@ class ForumStack {
 
   javaProc(name, module, port, env, extraJvm = []) {
     const jvm = (process.env.BENCH_JVM_OPTS || '').split(/\s+/).filter(Boolean);
-    return new Proc(name, 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`, ...jvm, ...extraJvm, '-jar', this.jar(module)], {
+    return new Proc(name, 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`,
+      `-Dquarkus.management.port=${port + MANAGEMENT_PORT_OFFSET}`, ...jvm, ...extraJvm, '-jar', this.jar(module)], {
       env: { FORUM_INTERNAL_TOKEN: this.token, ...env },
       logFile: path.join(this.o.logDir, `${name}.log`),
     });
@@ -152,7 +159,7 @@ class ForumStack {
       FORUM_REDIS_NAMESPACE: this.namespace,
       FORUM_RATE_LIMIT_POSTS: '1000000',
     }).start();
-    await waitHttp(`${api}/q/health/ready`, 'forum-api', 180, this.procs.forum_api);
+    await waitHttp(readyUrl(api), 'forum-api', 180, this.procs.forum_api);
     this.procs.notify = this.javaProc('notification-service', 'notification-service', ports.notify, {
       NOTIFY_DB_URL: `jdbc:postgresql://127.0.0.1:5432/${this.notifyDb}`,
       NOTIFY_REDIS_URL: redisUrl,
@@ -162,9 +169,9 @@ class ForumStack {
     ports.gateways.forEach((p, i) => {
       this.procs[`gateway${i + 1}`] = this.startGateway(`gateway-${p}`, p);
     });
-    await waitHttp(`http://127.0.0.1:${ports.notify}/q/health/ready`, 'notification-service', 180, this.procs.notify);
+    await waitHttp(readyUrl(`http://127.0.0.1:${ports.notify}`), 'notification-service', 180, this.procs.notify);
     for (const [i, p] of ports.gateways.entries()) {
-      await waitHttp(`http://127.0.0.1:${p}/q/health/ready`, `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
+      await waitHttp(readyUrl(`http://127.0.0.1:${p}`), `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
     }
   }
 
@@ -180,7 +187,7 @@ class ForumStack {
   // a running stack (not started here): its processes are found by port
   async attach() {
     const r = this.o.running;
-    await waitHttp(`${r.api}/q/health/ready`, 'forum-api', 10);
+    await waitHttp(readyUrl(r.api), 'forum-api', 10);
     const port = (u) => Number(new URL(u).port);
     const pids = { forum_api: pidOnPort(port(r.api)) };
     r.gateways.forEach((g, i) => (pids[`gateway${i + 1}`] = pidOnPort(port(g))));
@@ -231,7 +238,7 @@ class ForumStack {
   // a fresh gateway alone for the idle scenario: {url, pid, gcCmd, stop()}
   async idleServer(port) {
     const p = this.startGateway(`gateway-idle-${port}`, port);
-    await waitHttp(`http://127.0.0.1:${port}/q/health/ready`, `gateway :${port}`, 180, p);
+    await waitHttp(readyUrl(`http://127.0.0.1:${port}`), `gateway :${port}`, 180, p);
     await sleep(3000);
     return { url: this.wsUrl(`http://127.0.0.1:${port}`), pid: p.pid, gcCmd: `jcmd ${p.pid} GC.run`, stop: () => p.stop() };
   }

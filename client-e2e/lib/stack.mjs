@@ -51,16 +51,20 @@ async function dropDatabase(name) {
   });
 }
 
-/** A Java service started from its jar with -D overrides; stdout/stderr go to logs/<name>.log. */
+/**
+ * A Java service started from its jar with -D overrides; stdout/stderr go to logs/<name>.log.
+ * `ports` = [public port, management port (health, metrics)].
+ */
 class JavaService {
-  constructor(name, jar, port, props, env = {}) {
+  constructor(name, jar, [port, managementPort], props, env = {}) {
     this.name = name;
     this.jar = jar;
     this.port = port;
-    this.props = props;
+    this.props = { 'quarkus.management.port': managementPort, ...props };
     this.env = env;
     this.proc = null;
     this.url = `http://127.0.0.1:${port}`;
+    this.managementUrl = `http://127.0.0.1:${managementPort}`;
   }
 
   start() {
@@ -78,7 +82,7 @@ class JavaService {
     return this;
   }
 
-  /** Polls /q/health/ready until it answers 200 (the process dying fails at once). */
+  /** Polls /q/health/ready on the management port until it answers 200 (the process dying fails at once). */
   async waitReady(timeoutMs = 120000) {
     const deadline = Date.now() + timeoutMs;
     let dead = false;
@@ -86,7 +90,7 @@ class JavaService {
     while (Date.now() < deadline) {
       if (dead) throw new Error(`${this.name} exited during startup (see client-e2e/logs/${this.name}.log)`);
       try {
-        const res = await fetch(`${this.url}/q/health/ready`);
+        const res = await fetch(`${this.managementUrl}/q/health/ready`);
         if (res.ok) return;
       } catch { /* not listening yet */ }
       await sleep(250);
@@ -176,7 +180,8 @@ export async function startStack() {
       await createDatabase(notifyDb);
       created.push(notifyDb);
     }
-    const [apiPort, g1Port, g2Port, notifyPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const twoPorts = () => Promise.all([freePort(), freePort()]);
+    const [apiPort, g1Port, g2Port, notifyPort] = await Promise.all([twoPorts(), twoPorts(), twoPorts(), twoPorts()]);
     const jdbc = (db) => `jdbc:postgresql://${PG_HOST}:${PG_PORT}/${db}`;
 
     const api = new JavaService('forum-api', JARS.api, apiPort, {

@@ -48,8 +48,9 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         int port = RedisServerProcess.freePort();
         redis = RedisServerProcess.onFreePort();
         redis.start();
+        int managementPort = RedisServerProcess.freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toAbsolutePath().toString());
+                "-Dquarkus.management.port=" + managementPort, "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
         builder.environment().put("FORUM_REDIS_NAMESPACE", NotifyTestResource.namespace);
@@ -62,7 +63,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("cannot start forum-api", e);
         }
         baseUrl = "http://127.0.0.1:" + port;
-        awaitReady(baseUrl + "/q/health/ready");
+        awaitReady("http://127.0.0.1:" + managementPort + "/q/health/ready");
         return Map.of(
                 "quarkus.rest-client.forum-api.url", baseUrl,
                 "notify.internal-token", token,

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged Quarkus service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a real
- * process on a fixed port (kept across restarts so clients can reconnect to the same address). Its
- * output goes to {@code system-tests/target/system-logs/<name>.log}.
+ * process on a fixed port (kept across restarts so clients can reconnect to the same address), with
+ * health and metrics on a second, management port. Its output goes to
+ * {@code system-tests/target/system-logs/<name>.log}.
  */
 public final class ServiceProcess {
 
@@ -27,6 +28,7 @@ public final class ServiceProcess {
     private final String name;
     private final Path jar;
     private final int port;
+    private final int managementPort = Ports.free();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path logFile;
@@ -61,6 +63,11 @@ public final class ServiceProcess {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Where health ({@code /q/health/*}) and metrics ({@code /q/metrics}) are served: not the public port. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     public URI wsUri(String pathAndQuery) {
         return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
     }
@@ -78,6 +85,7 @@ public final class ServiceProcess {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
@@ -112,7 +120,7 @@ public final class ServiceProcess {
     /** HTTP status of the readiness probe, or -1 when not answering. */
     public int readiness() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -122,10 +130,10 @@ public final class ServiceProcess {
         }
     }
 
-    /** Body of an HTTP GET on this service (health, metrics). */
+    /** Body of an HTTP GET on this service's management port (health, metrics). */
     public String get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(Duration.ofSeconds(5))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(5))
                     .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,7 @@ import dev.forum.notify.NotifyTestResource;
 import dev.forum.notify.listener.EventProcessor;
 import dev.forum.notify.listener.Outcome;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,7 +64,7 @@ class DeadLetterTests {
                 .body(deadLetter(poison, "error"), containsString("NullPointerException"))
                 .body(deadLetter(poison, "payload.payload.thread_id"), equalTo((int) poison.threadId().longValue()))
                 .body(deadLetter(poison, "first_failure"), org.hamcrest.Matchers.notNullValue());
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(TestHTTPResourceManager.getManagementUri() + "/metrics").then().statusCode(200)
                 .body(containsString("notify_dead_letters_total{type=\"thread_followed\"}"));
     }
 

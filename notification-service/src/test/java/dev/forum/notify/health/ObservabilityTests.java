@@ -4,6 +4,7 @@ import dev.forum.notify.Events;
 import dev.forum.notify.Forum;
 import dev.forum.notify.NotifyTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ObservabilityTests {
 
     @Test
     void shouldReportReadyWithPostgresqlAndConsumerPosition() {
-        given().when().get("/q/health/ready")
+        given().when().get(TestHTTPResourceManager.getManagementUri() + "/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'notification-consumer' }.data.postgresql", equalTo("up"))
@@ -39,7 +40,7 @@ class ObservabilityTests {
         forum.deliver(Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
                 "hi @" + reader.username(), null));
 
-        given().when().get("/q/metrics")
+        given().when().get(TestHTTPResourceManager.getManagementUri() + "/metrics")
                 .then().statusCode(200)
                 .body(containsString("notify_events_processed_total{outcome=\"processed\",type=\"new_message\"}"))
                 .body(containsString("notify_consumer_lag"))

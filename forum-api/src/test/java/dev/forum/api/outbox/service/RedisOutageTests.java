@@ -10,6 +10,7 @@ import dev.forum.api.TestUsers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -56,7 +57,7 @@ class RedisOutageTests {
 
         long seq = await().atMost(Duration.ofSeconds(10)).until(() -> seqOfMessage(messageId), s -> s > 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> !relay.isLastPublishOk());
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(TestHTTPResourceManager.getManagementUri() + "/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         // The relay is held while Redis comes back, so that it cannot publish before this test listens.
         relay.stop();

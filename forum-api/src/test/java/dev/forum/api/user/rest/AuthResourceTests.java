@@ -5,6 +5,7 @@ import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -139,8 +140,19 @@ class AuthResourceTests {
     @Test
     void shouldServeStaticFilesAndTheHealthProbesAnonymously() {
         given().get("/static-probe.txt").then().statusCode(200).body(containsString("static ok"));
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/forum/threads"));
+        given().get(TestHTTPResourceManager.getManagementUri() + "/health/ready").then().statusCode(200);
+        given().get(TestHTTPResourceManager.getManagementUri() + "/openapi").then().statusCode(200)
+                .body(containsString("/api/forum/threads"));
+    }
+
+    /** Finding 9: the public port (the one the Ingress routes) serves no metrics, health or OpenAPI. */
+    @Test
+    void shouldNotExposeMetricsHealthOrOpenApiOnThePublicPort() {
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/openapi").then().statusCode(404);
+        given().get(TestHTTPResourceManager.getManagementUri() + "/metrics").then().statusCode(200)
+                .body(containsString("http_server_requests"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.forum.notify.notification.rest;
 import dev.forum.notify.ForumApiProcess;
 import dev.forum.notify.WithForumApi;
 import dev.forum.notify.listener.ConsumerLeadership;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -172,7 +173,7 @@ class NotificationFlowTests {
             during = postMessage(alice, thread, "@" + bob.username() + " while Redis is down");
 
             await().atMost(CONSUMED).until(() -> messageIds(bob).contains(during));
-            given().get("/q/health/ready").then().statusCode(200);
+            given().get(TestHTTPResourceManager.getManagementUri() + "/health/ready").then().statusCode(200);
         } finally {
             ForumApiProcess.redis.start();
         }
@@ -220,7 +221,8 @@ class NotificationFlowTests {
     String consumerId;
 
     private static boolean leader() {
-        return given().get("/q/health/ready").then().statusCode(200).extract().jsonPath()
+        return given().get(TestHTTPResourceManager.getManagementUri() + "/health/ready").then().statusCode(200)
+                .extract().jsonPath()
                 .getBoolean("checks.find { it.name == 'notification-consumer' }.data.leader");
     }
 
