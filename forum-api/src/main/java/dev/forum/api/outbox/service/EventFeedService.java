@@ -1,5 +1,6 @@
 package dev.forum.api.outbox.service;
 
+import dev.forum.api.outbox.mapping.CurrentTextMapper;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
@@ -17,7 +18,8 @@ import java.util.UUID;
 
 /**
  * The event feed: published outbox rows by seq. The head and the oldest kept seq are read in the same snapshot
- * as the page (one REPEATABLE READ transaction), so a page never contradicts its own head.
+ * as the page (one REPEATABLE READ transaction), so a page never contradicts its own head. Messages' text is the
+ * current one, also read in that snapshot ({@link CurrentTextMapper}): deleted or replaced text is never served.
  */
 @ApplicationScoped
 public class EventFeedService {
@@ -27,10 +29,12 @@ public class EventFeedService {
 
     private final AgroalDataSource dataSource;
     private final OutboxRows rows;
+    private final CurrentTextMapper currentText;
 
-    public EventFeedService(AgroalDataSource dataSource, OutboxRows rows) {
+    public EventFeedService(AgroalDataSource dataSource, OutboxRows rows, CurrentTextMapper currentText) {
         this.dataSource = dataSource;
         this.rows = rows;
+        this.currentText = currentText;
     }
 
     public EventPage findEventsAfter(long afterSeq, int limit, Long threadId) {
@@ -65,6 +69,7 @@ public class EventFeedService {
                         }
                     }
                 }
+                currentText.withCurrentText(c, events);
                 c.commit();
                 return new EventPage(events, head, oldest, afterSeq < oldest - 1);
             } finally {
@@ -85,7 +90,12 @@ public class EventFeedService {
                      "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event WHERE id = ? AND seq IS NOT NULL")) {
             st.setObject(1, eventId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rows.envelope(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                EventEnvelope event = rows.envelope(rs);
+                currentText.withCurrentText(c, List.of(event));
+                return Optional.of(event);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("event lookup failed", e);

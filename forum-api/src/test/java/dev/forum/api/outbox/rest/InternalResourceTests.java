@@ -84,6 +84,54 @@ class InternalResourceTests {
     }
 
     @Test
+    void shouldNotReplayDeletedTextThroughFeed() {
+        TestUsers.TestUser alice = users.member();
+        TestUsers.TestUser moderator = users.moderator();
+        long threadId = ForumApi.createThread(alice, "withdrawn");
+        long messageId = ForumApi.postMessage(alice, threadId, "my **secret** address");
+        moderator.req().delete("/api/forum/messages/" + messageId).then().statusCode(200);
+        String postedId = events.await("new_message", e -> thread(threadId).test(e)
+                && e.path("payload").path("message").path("id").asLong() == messageId).path("event_id").asText();
+        events.await("messages_deleted", thread(threadId));
+
+        JsonPath page = internal().queryParam("thread_id", threadId).get("/api/internal/events")
+                .then().statusCode(200).extract().jsonPath();
+        List<String> types = page.getList("events.type", String.class);
+        assertThat(types).containsSubsequence("new_message", "new_message", "messages_deleted");
+        assertThat(page.getString("events.find { it.event_id == '" + postedId + "' }.payload.message.content")).isEmpty();
+        assertThat(page.getString("events.find { it.event_id == '" + postedId + "' }.payload.message.content_html")).isEmpty();
+        assertThat(page.getBoolean("events.find { it.event_id == '" + postedId + "' }.payload.message.is_deleted")).isTrue();
+        assertThat(page.prettify()).doesNotContain("secret");
+
+        internal().get("/api/internal/events/" + postedId).then().statusCode(200)
+                .body("payload.message.id", equalTo((int) messageId))
+                .body("payload.message.content", equalTo(""))
+                .body("payload.message.content_html", equalTo(""));
+    }
+
+    @Test
+    void shouldNotReplayReplacedTextThroughFeed() {
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "replaced");
+        long messageId = ForumApi.postMessage(alice, threadId, "first draft with a typo");
+        alice.req().body(java.util.Map.of("content", "second draft"))
+                .patch("/api/forum/messages/" + messageId).then().statusCode(200);
+        alice.req().body(java.util.Map.of("content", "final text"))
+                .patch("/api/forum/messages/" + messageId).then().statusCode(200);
+        events.await("message_edited", e -> thread(threadId).test(e)
+                && e.path("payload").path("message").path("content").asText().equals("final text"));
+
+        JsonPath page = internal().queryParam("thread_id", threadId).get("/api/internal/events")
+                .then().statusCode(200).extract().jsonPath();
+        List<String> texts = page.getList("events.findAll { it.payload.message?.id == " + messageId + " }.payload.message.content",
+                String.class);
+        assertThat(texts).containsExactly("final text", "final text", "final text");
+        assertThat(page.getList("events.findAll { it.payload.message?.id == " + messageId + " }.type", String.class))
+                .containsExactly("new_message", "message_edited", "message_edited");
+        assertThat(page.prettify()).doesNotContain("draft");
+    }
+
+    @Test
     void shouldDescribeThreadAccess() {
         TestUsers.TestUser supporter = users.member(300);
         long threadId = ForumApi.createThread(supporter, "access", 300);
