@@ -10,6 +10,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -68,11 +69,14 @@ public final class WsClient implements AutoCloseable {
 
     /** The HTTP status of a refused handshake, or 101 if it was accepted. */
     public static int handshakeStatus(URI uri, String token) {
+        return handshakeStatusWith(uri, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** The HTTP status of a handshake with these headers (e.g. Cookie and Origin, as a browser sends them). */
+    public static int handshakeStatusWith(URI uri, Map<String, String> headers) {
         try {
             WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-            if (token != null) {
-                builder.header("Authorization", "Bearer " + token);
-            }
+            headers.forEach(builder::header);
             WebSocket ws = builder.buildAsync(uri, new WebSocket.Listener() {
             }).get(10, TimeUnit.SECONDS);
             ws.abort();

@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Every {@code gateway.*} setting (application.properties, section "Gateway"). */
 @ConfigMapping(prefix = "gateway")
@@ -26,6 +28,8 @@ public interface GatewayConfig {
     Feed feed();
 
     Access access();
+
+    Origins origins();
 
     interface ForumApi {
         /** Base URL of forum-api (auth, thread access, event feed). */
@@ -109,6 +113,14 @@ public interface GatewayConfig {
         /** Events handed from Redis to the sequencer and not processed yet; beyond, dropped and refetched. */
         @WithDefault("10000")
         int handoffCapacity();
+    }
+
+    interface Origins {
+        /**
+         * Origins ({@code scheme://host[:port]}) whose pages may open cookie-authenticated sockets, besides
+         * the request's own (its Host). Empty: same origin only.
+         */
+        Optional<List<String>> allowed();
     }
 
     interface Access {

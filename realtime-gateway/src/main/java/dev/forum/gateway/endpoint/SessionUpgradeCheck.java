@@ -2,6 +2,8 @@ package dev.forum.gateway.endpoint;
 
 import dev.forum.contract.AuthContract;
 import dev.forum.gateway.client.ForumApi;
+import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.metrics.GatewayMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +12,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +20,9 @@ import java.util.Set;
  * {@code forum_session} cookie or an {@code Authorization: Bearer} header (no query-string token:
  * browsers send the cookie, and URLs end up in logs) and is resolved by forum-api's
  * {@code /api/auth/me}. Unknown, expired or logged-out sessions get 401; forum-api unreachable, 503.
+ * A cookie sent from a page of a foreign {@code Origin} gets 403 (cross-site WebSocket hijacking, see
+ * {@link OriginPolicy}); requests without an Origin (non-browser clients) and bearer tokens (which a
+ * browser never attaches by itself) are not subject to it.
  */
 @ApplicationScoped
 public class SessionUpgradeCheck implements HttpUpgradeCheck {
@@ -24,12 +30,21 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     private static final Set<String> ENDPOINTS = Set.of(V2WebSocket.ID, ThreadWebSocket.ID, GlobalWebSocket.ID);
     private static final int UNAUTHORIZED = 401;
     private static final int BAD_REQUEST = 400;
+    private static final int FORBIDDEN = 403;
     private static final int UNAVAILABLE = 503;
 
-    private final ForumApi forumApi;
+    /** The session token and whether the browser attached it by itself (the cookie). */
+    record Credential(String token, boolean fromCookie) {
+    }
 
-    public SessionUpgradeCheck(ForumApi forumApi) {
+    private final ForumApi forumApi;
+    private final GatewayMetrics metrics;
+    private final OriginPolicy origins;
+
+    public SessionUpgradeCheck(ForumApi forumApi, GatewayMetrics metrics, GatewayConfig config) {
         this.forumApi = forumApi;
+        this.metrics = metrics;
+        this.origins = new OriginPolicy(config.origins().allowed().orElse(List.of()));
     }
 
     @Override
@@ -43,17 +58,24 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
                 && ThreadWebSocket.parseThreadId(context.pathParam(ThreadWebSocket.THREAD_ID)) == null) {
             return CheckResult.rejectUpgrade(BAD_REQUEST);
         }
-        String token = sessionToken(context.httpRequest());
-        if (token == null) {
-            return CheckResult.rejectUpgrade(UNAUTHORIZED);
+        HttpServerRequest request = context.httpRequest();
+        Credential credential = credential(request);
+        if (credential == null) {
+            return refuse(UNAUTHORIZED, "unauthorized");
         }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (credential.fromCookie() && origin != null && !origins.allows(origin, request.getHeader(HttpHeaders.HOST))) {
+            Log.debugf("refusing WebSocket upgrade with the session cookie from origin %s", origin);
+            return refuse(FORBIDDEN, "foreign_origin");
+        }
+        String token = credential.token();
         return forumApi.resolveSession(token).onItemOrFailure().transformToUni((user, failure) -> {
             if (failure != null) {
                 Log.warnf("refusing WebSocket upgrade, cannot check the session: %s", failure.getMessage());
-                return CheckResult.rejectUpgrade(UNAVAILABLE);
+                return refuse(UNAVAILABLE, "upstream_unavailable");
             }
             if (user.isEmpty()) {
-                return CheckResult.rejectUpgrade(UNAUTHORIZED);
+                return refuse(UNAUTHORIZED, "unauthorized");
             }
             context.userData().put(ConnectionKeys.USER, user.get());
             context.userData().put(ConnectionKeys.TOKEN, token);
@@ -61,17 +83,22 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
         });
     }
 
-    static String sessionToken(HttpServerRequest request) {
+    private Uni<CheckResult> refuse(int status, String reason) {
+        metrics.upgradeRefused(reason);
+        return CheckResult.rejectUpgrade(status);
+    }
+
+    static Credential credential(HttpServerRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).trim();
             if (!token.isEmpty()) {
-                return token;
+                return new Credential(token, false);
             }
         }
         Cookie cookie = request.getCookie(AuthContract.SESSION_COOKIE);
         if (cookie != null && !cookie.getValue().isBlank()) {
-            return cookie.getValue();
+            return new Credential(cookie.getValue(), true);
         }
         return null;
     }

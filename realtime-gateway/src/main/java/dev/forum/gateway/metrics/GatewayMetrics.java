@@ -25,6 +25,7 @@ public class GatewayMetrics implements DeliveryListener {
     private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
     private final Map<String, Counter> drops = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedUpgrades = new ConcurrentHashMap<>();
     private final AtomicInteger redisUp = new AtomicInteger();
     private final Counter replays;
     private final Counter replayedEvents;
@@ -95,6 +96,12 @@ public class GatewayMetrics implements DeliveryListener {
     public void drop(String reason) {
         drops.computeIfAbsent(reason, r -> Counter.builder("gateway.drops").tag("reason", r)
                 .description("Frames or events not delivered, by reason").register(registry)).increment();
+    }
+
+    /** A WebSocket upgrade refused before it happened (foreign origin, bad token, too many connections). */
+    public void upgradeRefused(String reason) {
+        refusedUpgrades.computeIfAbsent(reason, r -> Counter.builder("gateway.upgrades.refused").tag("reason", r)
+                .description("WebSocket upgrades refused, by reason").register(registry)).increment();
     }
 
     @Override
