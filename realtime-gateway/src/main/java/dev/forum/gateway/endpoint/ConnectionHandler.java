@@ -15,6 +15,7 @@ import dev.forum.gateway.internal.TokenBucket;
 import dev.forum.gateway.internal.TypingThrottle;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.redis.Broker;
+import dev.forum.gateway.redis.EventSource;
 import dev.forum.gateway.registry.ClientSession;
 import dev.forum.gateway.registry.EndpointKind;
 import dev.forum.gateway.registry.FrameSink;
@@ -278,7 +279,7 @@ public class ConnectionHandler {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), null, EventType.USER_TYPING, "thread",
                 Long.toString(threadId), Audience.THREAD, threadId, null, minTierCents, Instant.now(), payload);
         if (!broker.isUp()) {
-            sequencer.submit(envelope);
+            sequencer.submit(envelope, EventSource.TYPING);
             return;
         }
         try {

@@ -135,14 +135,16 @@ public class RedisBroker implements Broker {
         }
         String kind = response.get(0).toString();
         switch (kind) {
-            case "pmessage" -> sequencer.submit(response.get(3).toString());
+            case "pmessage" -> sequencer.submit(response.get(3).toString(), EventSource.OUTBOX);
             case "message" -> {
                 if (heartbeatChannel.equals(response.get(1).toString())) {
                     if (connection == subscriber) {
                         watchdog.heard();
                     }
                 } else {
-                    sequencer.submit(response.get(2).toString());
+                    String channel = response.get(1).toString();
+                    sequencer.submit(response.get(2).toString(),
+                            channel.equals(channels.typing()) ? EventSource.TYPING : EventSource.NOTIFY);
                 }
             }
             case "subscribe", "psubscribe" -> {

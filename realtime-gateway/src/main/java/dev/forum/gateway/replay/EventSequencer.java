@@ -7,6 +7,7 @@ import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
 import dev.forum.gateway.internal.SeqTracker;
 import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.redis.EventSource;
 import dev.forum.gateway.registry.Hub;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the Redis I/O thread): drops what was already delivered, fills a seq gap from forum-api's feed
  * before delivering the newer event, and, while Redis is down, polls the feed after the last seq
  * seen. Because every path goes through the same "deliver only seq = last + 1, in order" step, the
- * switch between Redis and polling neither duplicates nor reorders.
+ * switch between Redis and polling neither duplicates nor reorders. Each envelope must be one its
+ * {@link EventSource} may carry (outbox events numbered, typing and pushes not, each type on its own
+ * channel); anything else is dropped and counted before it reaches the hub.
  */
 @ApplicationScoped
 public class EventSequencer {
@@ -74,8 +77,8 @@ public class EventSequencer {
         executor.shutdownNow();
     }
 
-    /** A raw message from Redis; parsed and handled off the Redis thread. Never blocks. */
-    public void submit(String json) {
+    /** A raw message from Redis, from the channel of this source; parsed and handled off the Redis thread. Never blocks. */
+    public void submit(String json, EventSource source) {
         handOff(() -> {
             EventEnvelope envelope;
             try {
@@ -85,13 +88,13 @@ public class EventSequencer {
                 metrics.drop("invalid_envelope");
                 return;
             }
-            process(envelope);
+            process(envelope, source);
         });
     }
 
     /** An event produced on this gateway (typing while Redis is down). */
-    public void submit(EventEnvelope envelope) {
-        handOff(() -> process(envelope));
+    public void submit(EventEnvelope envelope, EventSource source) {
+        handOff(() -> process(envelope, source));
     }
 
     public void brokerUp() {
@@ -142,12 +145,18 @@ public class EventSequencer {
         }
     }
 
-    private void process(EventEnvelope envelope) {
-        Long seq = envelope.seq();
-        if (seq == null) {
+    private void process(EventEnvelope envelope, EventSource source) {
+        String refusal = source.refusal(envelope);
+        if (refusal != null) {
+            Log.debugf("dropping %s event %s from %s: %s", envelope.type(), envelope.eventId(), source, refusal);
+            metrics.drop(refusal);
+            return;
+        }
+        if (source != EventSource.OUTBOX) {
             hub.route(envelope);
             return;
         }
+        long seq = envelope.seq();
         SeqTracker.Verdict verdict = seqs.check(seq);
         if (verdict == SeqTracker.Verdict.GAP) {
             fillGap(seq - 1);
@@ -216,7 +225,7 @@ public class EventSequencer {
                 EventPage page = fetch(seqs.last(), config.feed().pageSize());
                 for (EventEnvelope event : page.events()) {
                     long before = seqs.last();
-                    process(event);
+                    process(event, EventSource.OUTBOX);
                     if (seqs.last() > before) {
                         delivered++;
                     }

@@ -11,10 +11,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.forum.system.scenario.Wire.V2;
+import static dev.forum.system.scenario.Wire.WAIT;
+import static dev.forum.system.scenario.Wire.type;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Attacks on the gateway from outside (issue 10), each against the real processes of the shared
@@ -56,5 +61,45 @@ class GatewayAttacksIT {
         assertThat(WsClient.handshakeStatusWith(v2, Map.of("Cookie", cookie))).isEqualTo(101);
         assertThat(WsClient.handshakeStatusWith(v2, Map.of("Authorization", "Bearer " + victim.token(),
                 "Origin", "https://tool.example"))).isEqualTo(101);
+    }
+
+    /**
+     * Forged events: anything that can publish to Redis sends {@code user_updated} promoting a member to
+     * admin, or a fake notification, on a channel that does not carry that type or without the outbox's
+     * {@code seq}. The gateways drop and count them: the member stays a member (a gated thread is still
+     * refused) and receives no fake notification.
+     */
+    @Test
+    void forgedEventsWithoutSeqOrOnTheWrongChannelAreDroppedAndCounted() {
+        Session admin = http.admin();
+        Session mallory = Wire.user(http, "mallory", "member", 0);
+        long gated = http.createThread(admin, Wire.unique("Gated"), "gold only", 1000).path("id").asLong();
+        ServiceProcess gateway = stack.gateway(0);
+        try (WsClient socket = WsClient.connect(gateway.wsUri(V2), mallory.token())) {
+            socket.awaitType("connected", WAIT);
+            double before = RedisLink.metric(gateway, "gateway_drops_total");
+
+            String promote = envelope("user_updated", "internal", null, mallory.userId(),
+                    "{\"user\":{\"id\":" + mallory.userId() + ",\"role\":\"admin\",\"tier_cents\":100000}}");
+            String notification = envelope("forum_notification", "user", mallory.userId(), null,
+                    "{\"notification\":{\"id\":1,\"type\":\"mention\",\"thread_id\":" + gated + "}}");
+            String ns = stack.namespace();
+            stack.redis().command("PUBLISH", ns + ":events:0", promote);
+            stack.redis().command("PUBLISH", ns + ":typing", promote);
+            stack.redis().command("PUBLISH", ns + ":typing", notification);
+            stack.redis().command("PUBLISH", ns + ":events:0", notification);
+
+            await().atMost(WAIT).until(() -> RedisLink.metric(gateway, "gateway_drops_total") >= before + 4);
+            socket.send(Map.of("type", "subscribe", "thread_id", gated));
+            socket.await(type("error").and(f -> "forbidden_thread".equals(f.path("code").asText())), WAIT);
+            assertThat(socket.framesOfType("forum_notification")).isEmpty();
+        }
+    }
+
+    private static String envelope(String type, String audience, Long userId, Long aboutUser, String payload) {
+        return "{\"event_id\":\"" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"aggregate_type\":\"user\","
+                + "\"aggregate_id\":\"" + (aboutUser != null ? aboutUser : userId) + "\",\"audience\":\"" + audience + "\","
+                + (userId != null ? "\"user_id\":" + userId + "," : "")
+                + "\"committed_at\":\"" + Instant.now() + "\",\"payload\":" + payload + "}";
     }
 }

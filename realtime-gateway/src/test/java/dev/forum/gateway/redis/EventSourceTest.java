@@ -1,0 +1,65 @@
+package dev.forum.gateway.redis;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.contract.Audience;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventSourceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void forgedUserUpdatedOnTheTypingOrNotifyChannelIsRefused() {
+        EventEnvelope promoteToAdmin = envelope(EventType.USER_UPDATED, Audience.INTERNAL, null);
+
+        assertThat(EventSource.TYPING.refusal(promoteToAdmin)).isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.NOTIFY.refusal(promoteToAdmin)).isEqualTo("not_allowed_on_channel");
+    }
+
+    @Test
+    void outboxEventWithoutSeqIsRefused() {
+        assertThat(EventSource.OUTBOX.refusal(envelope(EventType.USER_UPDATED, Audience.INTERNAL, null)))
+                .isEqualTo("missing_seq");
+        assertThat(EventSource.OUTBOX.refusal(envelope(EventType.NEW_MESSAGE, Audience.THREAD, null)))
+                .isEqualTo("missing_seq");
+        assertThat(EventSource.OUTBOX.refusal(envelope(EventType.USER_UPDATED, Audience.INTERNAL, 7L))).isNull();
+    }
+
+    @Test
+    void fakeNotificationOnTheEventsOrTypingChannelIsRefused() {
+        EventEnvelope fake = envelope(EventType.FORUM_NOTIFICATION, Audience.USER, 7L);
+
+        assertThat(EventSource.OUTBOX.refusal(fake)).isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.TYPING.refusal(fake)).isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.NOTIFY.refusal(envelope(EventType.FORUM_NOTIFICATION, Audience.USER, null))).isNull();
+        assertThat(EventSource.NOTIFY.refusal(envelope(EventType.FORUM_NOTIFICATION, Audience.ALL, null)))
+                .isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.NOTIFY.refusal(envelope(EventType.EVERYONE_MENTION, Audience.READERS, null))).isNull();
+    }
+
+    @Test
+    void typingOnlyAsTypingWithoutSeq() {
+        assertThat(EventSource.TYPING.refusal(envelope(EventType.USER_TYPING, Audience.THREAD, null))).isNull();
+        assertThat(EventSource.TYPING.refusal(envelope(EventType.USER_TYPING, Audience.ALL, null)))
+                .isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.TYPING.refusal(envelope(EventType.USER_TYPING, Audience.THREAD, 3L)))
+                .isEqualTo("unexpected_seq");
+        assertThat(EventSource.OUTBOX.refusal(envelope(EventType.USER_TYPING, Audience.THREAD, 3L)))
+                .isEqualTo("not_allowed_on_channel");
+        assertThat(EventSource.TYPING.refusal(envelope(null, Audience.THREAD, null))).isEqualTo("invalid_envelope");
+    }
+
+    private static EventEnvelope envelope(EventType type, Audience audience, Long seq) {
+        ObjectNode payload = JSON.createObjectNode();
+        return new EventEnvelope(UUID.randomUUID(), seq, type, "user", "5", audience, 12L,
+                audience == Audience.USER ? 5L : null, 0, Instant.now(), payload);
+    }
+}
