@@ -209,7 +209,7 @@ public class ConnectionHandler {
             session.send(frames.subscribed(threadId, 0));
             return Uni.createFrom().voidItem();
         }
-        if (session.subscriptionCount() >= config.subscriptions().max()) {
+        if (!session.reserveSubscription(config.subscriptions().max())) {
             session.send(frames.error(GatewayError.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + config.subscriptions().max() + " subscriptions per connection", "subscribe"));
             return Uni.createFrom().voidItem();
@@ -222,6 +222,7 @@ public class ConnectionHandler {
             } else if (!session.writer().isClosed()) {
                 startSubscription(session, threadId, frame.lastEventId());
             }
+            session.releaseSubscription();
             return Uni.createFrom().voidItem();
         });
     }

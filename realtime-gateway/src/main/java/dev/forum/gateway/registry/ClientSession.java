@@ -8,6 +8,7 @@ import dev.forum.gateway.internal.TokenBucket;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One open WebSocket: who it is, what it subscribed to, and its single outbound writer. */
 public final class ClientSession {
@@ -18,6 +19,8 @@ public final class ClientSession {
     private final OutboundWriter writer;
     private final TokenBucket inboundLimit;
     private final Map<Long, ThreadSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** Subscribes whose access lookup has not answered yet: they count against the cap. */
+    private final AtomicInteger pendingSubscriptions = new AtomicInteger();
     private volatile CurrentUser user;
 
     public ClientSession(String id, EndpointKind endpoint, CurrentUser user, String token, OutboundWriter writer,
@@ -77,6 +80,27 @@ public final class ClientSession {
 
     public ThreadSubscription subscription(long threadId) {
         return subscriptions.get(threadId);
+    }
+
+    /**
+     * Reserves room for one subscription while its access is looked up (asynchronously): false when the
+     * subscriptions plus the pending ones already reach {@code max}, so a burst cannot pass the cap.
+     * Every reservation is released with {@link #releaseSubscription()} once the lookup answered.
+     */
+    public boolean reserveSubscription(int max) {
+        while (true) {
+            int pending = pendingSubscriptions.get();
+            if (subscriptions.size() + pending >= max) {
+                return false;
+            }
+            if (pendingSubscriptions.compareAndSet(pending, pending + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void releaseSubscription() {
+        pendingSubscriptions.decrementAndGet();
     }
 
     public int subscriptionCount() {

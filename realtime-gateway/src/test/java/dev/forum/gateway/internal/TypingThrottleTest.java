@@ -21,8 +21,28 @@ class TypingThrottleTest {
     }
 
     @Test
-    void changeOfStateAlwaysPasses() {
+    void stopRightAfterStartPasses() {
         assertThat(throttle.allow(1, 10, true)).isTrue();
+        assertThat(throttle.allow(1, 10, false)).isTrue();
+        assertThat(throttle.allow(1, 10, false)).isFalse();
+    }
+
+    @Test
+    void alternatingTypingStatesCannotFloodTheThread() {
+        int forwarded = 0;
+        for (int i = 0; i < 100; i++) {
+            forwarded += throttle.allow(1, 10, i % 2 == 0) ? 1 : 0;
+        }
+        assertThat(forwarded).isEqualTo(2);
+        clock.addAndGet(INTERVAL);
+        assertThat(throttle.allow(1, 10, true)).isTrue();
+    }
+
+    @Test
+    void aStopIsForwardedAfterTheStartWasForgotten() {
+        throttle.allow(1, 10, true);
+        clock.addAndGet(INTERVAL);
+        throttle.evictOlderThanInterval();
         assertThat(throttle.allow(1, 10, false)).isTrue();
         assertThat(throttle.allow(1, 10, true)).isTrue();
     }

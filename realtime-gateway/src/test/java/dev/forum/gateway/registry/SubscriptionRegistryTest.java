@@ -103,6 +103,23 @@ class SubscriptionRegistryTest {
         assertThat(sink.sent).containsExactly("replay-4", "replay-5", "subscribed", "live-6", "live-7");
     }
 
+    @Test
+    void burstOfSubscribesCannotPassTheCapWhileLookupsArePending() {
+        ClientSession session = session("c1", 1);
+        registry.addSession(session);
+        registry.subscribe(session, 1, false);
+
+        assertThat(session.reserveSubscription(3)).isTrue();
+        assertThat(session.reserveSubscription(3)).isTrue();
+        assertThat(session.reserveSubscription(3)).isFalse();
+
+        registry.subscribe(session, 2, false);
+        session.releaseSubscription();
+        assertThat(session.reserveSubscription(3)).isFalse();
+        session.releaseSubscription();
+        assertThat(session.reserveSubscription(3)).isTrue();
+    }
+
     private static ClientSession session(String id, long userId) {
         return session(id, userId, new RecordingSink(false));
     }
