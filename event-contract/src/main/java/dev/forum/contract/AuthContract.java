@@ -11,6 +11,8 @@ public final class AuthContract {
     public static final String SESSION_COOKIE = "forum_session";
     public static final String INTERNAL_TOKEN_HEADER = "X-Internal-Token";
     public static final String ME_PATH = "/api/auth/me";
+    /** On {@code /api/auth/me}: when the session used expires (ISO-8601 instant); the gateway closes sockets then. */
+    public static final String SESSION_EXPIRES_HEADER = "X-Session-Expires-At";
     public static final String INTERNAL_EVENTS_PATH = "/api/internal/events";
     public static final String INTERNAL_THREADS_PATH = "/api/internal/threads";
 

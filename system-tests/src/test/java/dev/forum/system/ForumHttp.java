@@ -45,6 +45,11 @@ public final class ForumHttp {
         return new Session(result.path("user").path("id").asLong(), username, result.path("token").asText());
     }
 
+    /** A second session of a user made by {@link #registerAndLogin} (another device). */
+    public Session anotherSession(Session session) {
+        return login(session.username(), session.username() + PASSWORD_SUFFIX);
+    }
+
     /** The demo admin (forum-api started with forum.demo-data.enabled=true). */
     public Session admin() {
         return login("admin", "admin-dev-pw");

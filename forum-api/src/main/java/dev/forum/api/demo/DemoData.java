@@ -57,6 +57,6 @@ public class DemoData {
     }
 
     private static Caller caller(User user) {
-        return new Caller(0, user.toCurrentUser());
+        return new Caller(0, user.toCurrentUser(), null);
     }
 }

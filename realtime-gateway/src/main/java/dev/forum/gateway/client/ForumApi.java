@@ -1,6 +1,6 @@
 package dev.forum.gateway.client;
 
-import dev.forum.contract.CurrentUser;
+import dev.forum.contract.AuthContract;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.ThreadAccess;
@@ -13,6 +13,8 @@ import jakarta.ws.rs.WebApplicationException;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +54,10 @@ public class ForumApi {
     }
 
     /** The user behind a session token, or empty if forum-api does not recognise it (forged, expired, logged out). */
-    public Uni<Optional<CurrentUser>> resolveSession(String token) {
+    public Uni<Optional<ResolvedSession>> resolveSession(String token) {
         return client.me("Bearer " + token)
-                .map(Optional::of)
+                .map(response -> Optional.of(new ResolvedSession(response.getEntity(),
+                        instantOrNull(response.getHeaderString(AuthContract.SESSION_EXPIRES_HEADER)))))
                 .onFailure(IS_401_OR_403).recoverWithItem(Optional.empty())
                 .onFailure(IS_401_OR_403.negate()).transform(e -> unavailable("auth/me", e));
     }
@@ -91,6 +94,15 @@ public class ForumApi {
     /** For callers on worker threads (the sequencer, replays). */
     public Duration timeout() {
         return timeout.plusSeconds(1);
+    }
+
+    private static Instant instantOrNull(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            Log.warnf("forum-api sent an unreadable %s: %s", AuthContract.SESSION_EXPIRES_HEADER, value);
+            return null;
+        }
     }
 
     private static Predicate<Throwable> status(int code) {

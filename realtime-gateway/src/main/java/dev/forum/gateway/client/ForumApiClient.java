@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** forum-api as the gateway sees it (reactive REST client; built by {@link ForumApi}). */
 @Path("/api")
@@ -21,7 +22,7 @@ public interface ForumApiClient {
 
     @GET
     @Path("/auth/me")
-    Uni<CurrentUser> me(@HeaderParam("Authorization") String authorization);
+    Uni<RestResponse<CurrentUser>> me(@HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/internal/threads/{id}")

@@ -161,13 +161,20 @@ public class ConnectionHandler {
         return Uni.createFrom().voidItem();
     }
 
-    /** Heartbeats after {@code gateway.heartbeat.interval} of outbound silence. */
+    /**
+     * Heartbeats after {@code gateway.heartbeat.interval} of outbound silence; sockets whose session has
+     * expired are closed with 4501 (a socket must not outlive its session).
+     */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeats() {
         long silence = config.heartbeat().interval().toNanos();
         long now = System.nanoTime();
+        Instant wallClock = Instant.now();
         for (ClientSession session : registry.allSessions()) {
-            if (now - session.writer().lastWriteNanos() >= silence) {
+            if (session.isExpiredAt(wallClock)) {
+                Log.debugf("closing connection %s: its session expired", session.id());
+                session.close(DisconnectCode.SESSION_REVOKED);
+            } else if (now - session.writer().lastWriteNanos() >= silence) {
                 session.send(frames.heartbeat());
             }
         }
@@ -190,6 +197,7 @@ public class ConnectionHandler {
         TokenBucket limit = new TokenBucket(config.rateLimit().perSecond(), config.rateLimit().burst(),
                 System::nanoTime);
         ClientSession session = new ClientSession(connection.id(), kind, user, token, writer, limit);
+        session.expiresAt(connection.userData().get(ConnectionKeys.EXPIRES_AT));
         connection.userData().put(ConnectionKeys.SESSION, session);
         registry.addSession(session);
         metrics.connectionOpened(kind);

@@ -13,7 +13,12 @@ public enum DisconnectCode {
     SLOW(4001, "slow client", true),
     /** Server-side failure while serving this connection; reconnect and resume. */
     INTERNAL(4002, "internal error", true),
-    /** The session was logged out or expired. */
+    /**
+     * A logout of this user was announced but forum-api could not be asked whether this socket's session
+     * is the one that ended: closed rather than kept open (fail closed). Reconnecting authenticates again.
+     */
+    SESSION_UNVERIFIED(4003, "session unverified", true),
+    /** The session was logged out, expired, or ended by an admin (suspension, end all sessions). */
     SESSION_REVOKED(4501, "session revoked", false),
     /** The legacy thread endpoint was opened for a thread the user may not read or that does not exist. */
     FORBIDDEN(4503, "forbidden", false),

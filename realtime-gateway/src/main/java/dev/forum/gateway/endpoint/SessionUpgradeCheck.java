@@ -77,8 +77,11 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
             if (user.isEmpty()) {
                 return refuse(UNAUTHORIZED, "unauthorized");
             }
-            context.userData().put(ConnectionKeys.USER, user.get());
+            context.userData().put(ConnectionKeys.USER, user.get().user());
             context.userData().put(ConnectionKeys.TOKEN, token);
+            if (user.get().expiresAt() != null) {
+                context.userData().put(ConnectionKeys.EXPIRES_AT, user.get().expiresAt());
+            }
             return CheckResult.permitUpgrade();
         });
     }

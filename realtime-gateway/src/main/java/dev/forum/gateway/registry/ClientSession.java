@@ -5,6 +5,7 @@ import dev.forum.contract.ThreadAccess;
 import dev.forum.gateway.endpoint.DisconnectCode;
 import dev.forum.gateway.internal.TokenBucket;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ public final class ClientSession {
     /** Subscribes whose access lookup has not answered yet: they count against the cap. */
     private final AtomicInteger pendingSubscriptions = new AtomicInteger();
     private volatile CurrentUser user;
+    private volatile Instant expiresAt;
 
     public ClientSession(String id, EndpointKind endpoint, CurrentUser user, String token, OutboundWriter writer,
             TokenBucket inboundLimit) {
@@ -53,6 +55,16 @@ public final class ClientSession {
     /** The session token the socket was opened with (re-validated on session_revoked). */
     public String token() {
         return token;
+    }
+
+    /** When the session this socket authenticated with expires (null: unknown, never closed for it). */
+    public void expiresAt(Instant sessionExpiresAt) {
+        this.expiresAt = sessionExpiresAt;
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        Instant expiry = expiresAt;
+        return expiry != null && !now.isBefore(expiry);
     }
 
     public OutboundWriter writer() {

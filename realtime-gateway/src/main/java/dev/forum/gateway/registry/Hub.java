@@ -139,7 +139,10 @@ public class Hub {
     private void handleInternal(EventEnvelope envelope) {
         if (envelope.type() == EventType.SESSION_REVOKED) {
             Long userId = payloadLong(envelope, "user_id");
-            if (userId != null) {
+            boolean allSessions = envelope.payload() != null && envelope.payload().path("all_sessions").asBoolean(false);
+            if (userId != null && allSessions) {
+                closeAllSessions(userId);
+            } else if (userId != null) {
                 revalidateSessions(userId);
             }
         } else if (envelope.type() == EventType.USER_UPDATED) {
@@ -150,7 +153,19 @@ public class Hub {
         }
     }
 
-    /** A session of this user was logged out: close the sockets whose token forum-api no longer accepts. */
+    /** An admin suspended the user or ended all their sessions: every socket of the user closes, no lookup needed. */
+    private void closeAllSessions(long userId) {
+        for (ClientSession session : registry.userSessions(userId)) {
+            Log.debugf("closing connection %s: all sessions of user %d ended", session.id(), userId);
+            session.close(DisconnectCode.SESSION_REVOKED);
+        }
+    }
+
+    /**
+     * A session of this user was logged out: close the sockets whose token forum-api no longer accepts.
+     * If forum-api cannot be asked, the socket is closed anyway with a reconnectable code (fail closed):
+     * the client's reconnect authenticates again.
+     */
     private void revalidateSessions(long userId) {
         for (ClientSession session : registry.userSessions(userId)) {
             forumApi.resolveSession(session.token()).subscribe().with(
@@ -160,8 +175,11 @@ public class Hub {
                             session.close(DisconnectCode.SESSION_REVOKED);
                         }
                     },
-                    failure -> Log.warnf("could not re-validate session of connection %s: %s", session.id(),
-                            failure.getMessage()));
+                    failure -> {
+                        Log.warnf("could not re-validate session of connection %s, closing it: %s", session.id(),
+                                failure.getMessage());
+                        session.close(DisconnectCode.SESSION_UNVERIFIED);
+                    });
         }
     }
 

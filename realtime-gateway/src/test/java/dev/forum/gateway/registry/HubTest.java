@@ -1,14 +1,21 @@
 package dev.forum.gateway.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.contract.Audience;
 import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
 import dev.forum.contract.Role;
+import dev.forum.gateway.endpoint.DisconnectCode;
 import dev.forum.gateway.internal.TokenBucket;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +23,9 @@ class HubTest {
 
     private final SubscriptionRegistry registry = new SubscriptionRegistry(8);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    /** resyncAllSubscriptions never calls forum-api, so the hub gets none. */
-    private final Hub hub = new Hub(registry, new ServerFrames(new ObjectMapper()), null, new GatewayMetrics(meters));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** None of these paths may call forum-api, so the hub gets none. */
+    private final Hub hub = new Hub(registry, new ServerFrames(JSON), null, new GatewayMetrics(meters));
 
     @Test
     void resyncAllSubscriptionsTellsEveryThreadSubscriptionAndNoOneElse() {
@@ -52,6 +60,24 @@ class HubTest {
         replaying.finishReplay(List.of(OutboundWriterTest.frame("subscribed", false)));
 
         assertThat(sink.sent).containsExactly("subscribed", resync(10));
+    }
+
+    /** Suspension / "end all sessions": every socket of the user closes with 4501 without asking forum-api (it may be down). */
+    @Test
+    void allSessionsRevokedClosesEverySocketOfTheUserWithoutAskingForumApi() {
+        RecordingSink aliceTab1 = new RecordingSink(false);
+        RecordingSink aliceTab2 = new RecordingSink(false);
+        RecordingSink bobSink = new RecordingSink(false);
+        List.of(session("c1", 1, aliceTab1), session("c2", 1, aliceTab2), session("c3", 2, bobSink))
+                .forEach(registry::addSession);
+        ObjectNode payload = JSON.createObjectNode().put("user_id", 1).put("all_sessions", true).put("reason", "suspended");
+
+        hub.route(new EventEnvelope(UUID.randomUUID(), 9L, EventType.SESSION_REVOKED, "user", "1", Audience.INTERNAL,
+                null, null, null, Instant.now(), payload));
+
+        assertThat(aliceTab1.closeCode).isEqualTo(DisconnectCode.SESSION_REVOKED.code());
+        assertThat(aliceTab2.closeCode).isEqualTo(DisconnectCode.SESSION_REVOKED.code());
+        assertThat(bobSink.closeCode).isNull();
     }
 
     private static String resync(long threadId) {

@@ -1,5 +1,6 @@
 package dev.forum.api.user.rest;
 
+import dev.forum.api.auth.Caller;
 import dev.forum.api.auth.CallerHolder;
 import dev.forum.api.auth.Public;
 import dev.forum.api.common.ApiException;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/auth")
 @Tag(name = "auth")
@@ -88,9 +90,14 @@ public class AuthResource {
     @GET
     @Path("/me")
     @Operation(summary = "The caller (CurrentUser); other services resolve tokens with it")
-    @APIResponse(responseCode = "200", description = "CurrentUser")
+    @APIResponse(responseCode = "200", description = "CurrentUser; header X-Session-Expires-At: when this session expires")
     @APIResponse(responseCode = "401", description = "unauthorized")
-    public CurrentUser me() {
-        return caller.get().user();
+    public RestResponse<CurrentUser> me() {
+        Caller current = caller.get();
+        RestResponse.ResponseBuilder<CurrentUser> response = RestResponse.ResponseBuilder.ok(current.user());
+        if (current.sessionExpiresAt() != null) {
+            response.header(AuthContract.SESSION_EXPIRES_HEADER, current.sessionExpiresAt().toString());
+        }
+        return response.build();
     }
 }

@@ -91,7 +91,7 @@ public class AuthService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Caller> resolveToken(String token) {
         return UserSession.findActiveByTokenHash(hash(token), Times.now())
-                .map(session -> new Caller(session.id, session.user.toCurrentUser()));
+                .map(session -> new Caller(session.id, session.user.toCurrentUser(), session.expiresAt));
     }
 
     /** Deletes sessions that expired or were revoked more than a day ago. */

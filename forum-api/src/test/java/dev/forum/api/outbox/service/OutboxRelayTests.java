@@ -107,7 +107,7 @@ class OutboxRelayTests {
     @Test
     void rolledBackChangePublishesNothing() {
         TestUsers.TestUser alice = users.member();
-        Caller caller = new Caller(0, new CurrentUser(alice.id(), alice.username(), alice.username(), Role.MEMBER, 0));
+        Caller caller = new Caller(0, new CurrentUser(alice.id(), alice.username(), alice.username(), Role.MEMBER, 0), null);
         String doomed = "doomed-" + UUID.randomUUID();
 
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
+import dev.forum.contract.AuthContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +13,8 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -122,12 +125,14 @@ class AuthResourceTests {
     @Test
     void shouldDescribeTheCallerAsCurrentUser() {
         TestUsers.TestUser dave = users.member(500);
-        dave.req().get("/api/auth/me").then().statusCode(200)
+        String expires = dave.req().get("/api/auth/me").then().statusCode(200)
                 .body("id", equalTo((int) dave.id()))
                 .body("username", equalTo(dave.username()))
                 .body("display_name", equalTo(dave.username()))
                 .body("role", equalTo("member"))
-                .body("tier_cents", equalTo(500));
+                .body("tier_cents", equalTo(500))
+                .extract().header(AuthContract.SESSION_EXPIRES_HEADER);
+        assertThat(Instant.parse(expires)).isAfter(Instant.now().plus(Duration.ofDays(1)));
     }
 
     @Test

@@ -1,0 +1,9 @@
+package dev.forum.gateway.client;
+
+import dev.forum.contract.CurrentUser;
+
+import java.time.Instant;
+
+/** A session token forum-api accepted: its user, and when the session expires (null if forum-api did not say). */
+public record ResolvedSession(CurrentUser user, Instant expiresAt) {
+}
