@@ -48,8 +48,11 @@ public final class Stack implements AutoCloseable {
         root = projectRoot();
         logDir = root.resolve("system-tests/target/system-logs/" + id);
         redis = new RedisServer(Ports.free(), logDir);
+        if (builder.redisAcl) {
+            redis.withAcl(root.resolve("scripts/redis-users.acl.template"), namespace);
+        }
         gatewayRedisProxy = builder.gatewaysViaRedisProxy ? new RedisProxy(Ports.free(), redis::port) : null;
-        String gatewayRedisUrl = gatewayRedisProxy != null ? gatewayRedisProxy.url() : redis.url();
+        String gatewayRedisUrl = gatewayRedisProxy != null ? gatewayRedisProxy.url() : redis.url(RedisServer.GATEWAY);
         forumApi = forumApiProcess("forum-api", builder);
         // A second replica on the same database and Redis; it starts after the first, which therefore
         // holds the relay's leader lock, so killing this one never stops publishing.
@@ -61,7 +64,7 @@ public final class Stack implements AutoCloseable {
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
                     .property("gateway.forum-api.url", gatewayForumApiUrl)
                     .property("gateway.forum-api.internal-token", internalToken)
-                    .property("quarkus.redis.hosts", redis.url())
+                    .property("quarkus.redis.hosts", redis.url(RedisServer.GATEWAY))
                     .property("gateway.redis.url", gatewayRedisUrl)
                     .property("gateway.redis.namespace", namespace)
                     .property("gateway.redis.reconnect-delay", "500ms")
@@ -75,11 +78,11 @@ public final class Stack implements AutoCloseable {
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
                     .env("NOTIFY_FORUM_API_URL", forumApi.httpUrl())
                     .env("NOTIFY_DB_URL", Postgres.jdbcUrl(notifyDatabase))
-                    .env("NOTIFY_REDIS_URL", redis.url())
+                    .env("NOTIFY_REDIS_URL", redis.url(RedisServer.NOTIFICATION_SERVICE))
                     .env("NOTIFY_REDIS_NAMESPACE", namespace)
                     .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(notifyDatabase))
                     .property("quarkus.datasource.username", Postgres.USER)
-                    .property("quarkus.redis.hosts", redis.url())
+                    .property("quarkus.redis.hosts", redis.url(RedisServer.NOTIFICATION_SERVICE))
                     .property("quarkus.rest-client.forum-api.url", forumApi.httpUrl())
                     .property("notify.redis.namespace", namespace)
                     .property("notify.internal-token", internalToken)
@@ -94,11 +97,11 @@ public final class Stack implements AutoCloseable {
         ServiceProcess process = new ServiceProcess(name, jar("forum-api"), Ports.free(), logDir)
                 .env("FORUM_INTERNAL_TOKEN", internalToken)
                 .env("FORUM_DB_URL", Postgres.jdbcUrl(database))
-                .env("FORUM_REDIS_URL", redis.url())
+                .env("FORUM_REDIS_URL", redis.url(RedisServer.FORUM_API))
                 .env("FORUM_REDIS_NAMESPACE", namespace)
                 .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database))
                 .property("quarkus.datasource.username", Postgres.USER)
-                .property("quarkus.redis.hosts", redis.url())
+                .property("quarkus.redis.hosts", redis.url(RedisServer.FORUM_API))
                 .property("forum.redis.namespace", namespace)
                 .property("forum.internal.token", internalToken)
                 .property("forum.rate-limit.posts", "100000")
@@ -245,6 +248,7 @@ public final class Stack implements AutoCloseable {
         private boolean notificationService;
         private boolean secondForumApiForGateways;
         private boolean gatewaysViaRedisProxy;
+        private boolean redisAcl;
         private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
         private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
         private final Map<String, String> notifyProperties = new LinkedHashMap<>();
@@ -275,6 +279,12 @@ public final class Stack implements AutoCloseable {
          */
         public Builder gatewaysViaRedisProxy() {
             this.gatewaysViaRedisProxy = true;
+            return this;
+        }
+
+        /** Runs Redis with the project's ACL users (scripts/redis-users.acl.template); each service connects as its own. */
+        public Builder redisAcl() {
+            this.redisAcl = true;
             return this;
         }
 
