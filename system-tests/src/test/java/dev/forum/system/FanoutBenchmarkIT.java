@@ -74,11 +74,25 @@ class FanoutBenchmarkIT extends StackTestBase {
         return sorted[Math.max(0, index)] / 1e6;
     }
 
+    /** The upper bounds of the histogram buckets that hold p50 and p99. */
     private static String quantiles(String metrics) {
-        return Arrays.stream(metrics.split("\n"))
-                .filter(line -> line.startsWith("gateway_delivery_latency_seconds{quantile=")
-                        || line.startsWith("gateway_delivery_latency_seconds_count"))
-                .map(line -> line.replace("gateway_delivery_latency_seconds", ""))
-                .reduce((a, b) -> a + "  " + b).orElse("(none)");
+        List<double[]> buckets = Arrays.stream(metrics.split("\n"))
+                .filter(line -> line.startsWith("gateway_delivery_latency_seconds_bucket{le=\""))
+                .map(line -> {
+                    String le = line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
+                    return new double[] {le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+                            Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))};
+                })
+                .sorted(java.util.Comparator.comparingDouble(b -> b[0])).toList();
+        if (buckets.isEmpty() || buckets.get(buckets.size() - 1)[1] == 0) {
+            return "(none)";
+        }
+        return String.format("p50 <= %.3f s, p99 <= %.3f s, n = %.0f", upperBound(buckets, 0.5),
+                upperBound(buckets, 0.99), buckets.get(buckets.size() - 1)[1]);
+    }
+
+    private static double upperBound(List<double[]> buckets, double q) {
+        double rank = q * buckets.get(buckets.size() - 1)[1];
+        return buckets.stream().filter(b -> b[1] >= rank).findFirst().orElseThrow()[0];
     }
 }

@@ -153,8 +153,9 @@ class GatewayLimitsIT extends StackTestBase {
             String metrics = gateway.get("/q/metrics");
             assertThat(metrics).contains("gateway_connections{endpoint=\"v2\"}")
                     .contains("gateway_deliveries_total{type=\"new_message\"}")
-                    .contains("gateway_delivery_latency_seconds_bucket")
-                    .contains("gateway_delivery_latency_seconds{quantile=\"0.99\"}")
+                    .contains("gateway_delivery_latency_seconds_bucket{le=\"0.01\"}")
+                    .doesNotContain("quantile=")
+                    .contains("gateway_sent_bytes_total")
                     .contains("gateway_redis_up 1.0");
         }
     }

@@ -227,7 +227,8 @@ public final class Stack implements AutoCloseable {
         return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    private static Path projectRoot() {
+    /** The repository root (the directory holding realtime-gateway/). */
+    public static Path projectRoot() {
         String configured = System.getProperty("forum.root");
         if (configured != null && Files.isDirectory(Path.of(configured, "realtime-gateway"))) {
             return Path.of(configured).toAbsolutePath();

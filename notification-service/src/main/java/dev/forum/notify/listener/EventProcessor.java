@@ -1,6 +1,7 @@
 package dev.forum.notify.listener;
 
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.deadletter.DeadLetterService;
 import dev.forum.notify.deadletter.Failures;
@@ -46,6 +47,10 @@ public class EventProcessor {
         this.maxAttempts = config.consumer().maxAttempts();
         this.notificationsCreated = Counter.builder("notify.notifications.created")
                 .description("Notifications stored (every recipient counts)").register(registry);
+        // Registered at 0 for every type, so that the first dead letter is an increase an alert can see.
+        for (EventType type : EventType.values()) {
+            deadLetterCounter(type);
+        }
     }
 
     public Outcome process(EventEnvelope event) {
@@ -87,15 +92,22 @@ public class EventProcessor {
             return Outcome.ALREADY_CONSUMED;
         }
         failing.remove(event.eventId());
-        registry.counter("notify.dead.letters", "type", event.type().wireName()).increment();
+        deadLetterCounter(event.type()).increment();
         count(event, Outcome.DEAD_LETTERED);
         Log.errorf(failure, "event %s seq %s (%s) failed %d times: recorded in dead_letter_events, consumer moves "
                 + "past it", event.eventId(), event.seq(), event.type().wireName(), attempts.count());
         return Outcome.DEAD_LETTERED;
     }
 
+    private Counter deadLetterCounter(EventType type) {
+        return Counter.builder("notify.dead.letters").tag("type", type.wireName())
+                .description("Events given up on and recorded in dead_letter_events").register(registry);
+    }
+
     private void count(EventEnvelope event, Outcome outcome) {
-        registry.counter("notify.events.processed", "type", event.type().wireName(), "outcome",
-                outcome.name().toLowerCase()).increment();
+        Counter.builder("notify.events.processed").tag("type", event.type().wireName())
+                .tag("outcome", outcome.name().toLowerCase())
+                .description("Events handled by the processing entry point, by type and outcome").register(registry)
+                .increment();
     }
 }

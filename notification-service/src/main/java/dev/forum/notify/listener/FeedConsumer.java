@@ -3,6 +3,7 @@ package dev.forum.notify.listener;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.notify.config.NotifyConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,9 +54,14 @@ public class FeedConsumer {
         this.cursors = cursors;
         this.config = config;
         this.leadership = leadership;
-        registry.gauge("notify.consumer.lag", this, FeedConsumer::lag);
-        registry.gauge("notify.consumer.cursor", cursor);
-        registry.gauge("notify.consumer.head.seq", headSeq);
+        Gauge.builder("notify.consumer.lag", this, FeedConsumer::lag)
+                .description("Newest seq of the feed at the last page read minus the stored cursor").register(registry);
+        Gauge.builder("notify.consumer.cursor", cursor, Number::doubleValue)
+                .description("Last seq processed (consumer_cursor)").register(registry);
+        Gauge.builder("notify.consumer.head.seq", headSeq, Number::doubleValue)
+                .description("Newest seq the feed reported").register(registry);
+        Gauge.builder("notify.consumer.leader", this, consumer -> consumer.leader() ? 1 : 0)
+                .description("1 on the replica that holds the consumer lock, else 0").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {

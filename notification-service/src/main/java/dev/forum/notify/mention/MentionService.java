@@ -1,5 +1,6 @@
 package dev.forum.notify.mention;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.notify.db.Sql;
 import dev.forum.notify.fanout.FanoutService;
 import dev.forum.notify.notification.Actor;
@@ -12,7 +13,7 @@ import dev.forum.notify.projection.ProjectionService;
 import dev.forum.notify.projection.ThreadRow;
 import dev.forum.notify.push.PushPlan;
 import dev.forum.notify.push.Pushes;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -90,7 +91,8 @@ public class MentionService {
             return; // an earlier version of this message already sent (or was refused) its @everyone
         }
         if (refusal.isPresent()) {
-            registry.counter("notify.everyone.refused").increment();
+            Counter.builder("notify.everyone.refused").description("@everyone mentions refused (kill switch or restriction)")
+                    .register(registry).increment();
             plan.notifications(notifications.insertForUsers(new long[] {author.id()},
                     draft(NotificationType.EVERYONE_REFUSED, "@everyone was not sent", refusal.get(), thread,
                             messageId, author)));

@@ -37,8 +37,10 @@ public class NotificationPublisher {
         this.redis = redis;
         this.mapper = mapper;
         this.channel = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT).notifications();
-        this.published = registry.counter("notify.pushes.published");
-        this.failed = registry.counter("notify.pushes.failed");
+        this.published = Counter.builder("notify.pushes.published")
+                .description("Pushes published on <ns>:notify").register(registry);
+        this.failed = Counter.builder("notify.pushes.failed")
+                .description("Push publishes that failed (retried in order)").register(registry);
     }
 
     public String channel() {

@@ -1,6 +1,5 @@
 package dev.forum.notify.push;
 
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.Audience;
@@ -8,6 +7,7 @@ import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventType;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Publishes push_outbox rows on {@code <ns>:notify} in id order (= commit order, see
@@ -49,6 +50,7 @@ public class PushRelay {
     private final ObjectMapper mapper;
     private final int batchSize;
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicInteger relaying = new AtomicInteger();
     private volatile boolean stopping;
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "notify-push-relay");
@@ -62,7 +64,11 @@ public class PushRelay {
         this.publisher = publisher;
         this.mapper = mapper;
         this.batchSize = config.push().batchSize();
-        registry.gauge("notify.push.outbox.oldest.age.seconds", this, PushRelay::oldestPendingAgeSeconds);
+        Gauge.builder("notify.push.outbox.oldest.age.seconds", this, PushRelay::oldestPendingAgeSeconds)
+                .description("Age of the oldest unpublished push_outbox row (0 when none)").register(registry);
+        Gauge.builder("notify.push.relay.leader", relaying, AtomicInteger::get)
+                .description("1 if this replica held the push relay's lock at its latest attempt, else 0")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -114,6 +120,7 @@ public class PushRelay {
     private boolean publishBatch() {
         boolean relay = sql.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), RELAY_LOCK_KEY)
                 .orElse(false);
+        relaying.set(relay ? 1 : 0);
         if (!relay) {
             return false; // another replica is relaying; what it misses, the next sweep takes
         }

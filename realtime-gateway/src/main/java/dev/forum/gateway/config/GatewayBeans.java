@@ -3,6 +3,7 @@ package dev.forum.gateway.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.Channels;
 import dev.forum.gateway.endpoint.FrameParser;
+import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
 import jakarta.enterprise.inject.Produces;
@@ -16,8 +17,10 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    SubscriptionRegistry subscriptionRegistry() {
-        return new SubscriptionRegistry(REGISTRY_SHARDS);
+    SubscriptionRegistry subscriptionRegistry(GatewayMetrics metrics) {
+        SubscriptionRegistry registry = new SubscriptionRegistry(REGISTRY_SHARDS);
+        metrics.watch(registry);
+        return registry;
     }
 
     @Produces

@@ -107,6 +107,7 @@ public class ConnectionHandler {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
+        metrics.inboundFrame();
         TokenBucket limit = session.inboundLimit();
         if (!limit.tryAcquire()) {
             int refusals = limit.consecutiveRefusals();

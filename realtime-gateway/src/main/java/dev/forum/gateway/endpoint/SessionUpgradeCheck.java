@@ -56,7 +56,7 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (ThreadWebSocket.ID.equals(context.endpointId())
                 && ThreadWebSocket.parseThreadId(context.pathParam(ThreadWebSocket.THREAD_ID)) == null) {
-            return CheckResult.rejectUpgrade(BAD_REQUEST);
+            return refuse(BAD_REQUEST, "bad_thread_id");
         }
         HttpServerRequest request = context.httpRequest();
         Credential credential = credential(request);
@@ -82,6 +82,7 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
             if (user.get().expiresAt() != null) {
                 context.userData().put(ConnectionKeys.EXPIRES_AT, user.get().expiresAt());
             }
+            metrics.upgradeAccepted();
             return CheckResult.permitUpgrade();
         });
     }

@@ -3,6 +3,7 @@ package dev.forum.gateway.metrics;
 import dev.forum.gateway.registry.DeliveryListener;
 import dev.forum.gateway.registry.EndpointKind;
 import dev.forum.gateway.registry.OutboundFrame;
+import dev.forum.gateway.registry.SubscriptionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class GatewayMetrics implements DeliveryListener {
 
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
     private final MeterRegistry registry;
     private final Map<EndpointKind, AtomicInteger> connections = new EnumMap<>(EndpointKind.class);
     private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
@@ -32,6 +39,9 @@ public class GatewayMetrics implements DeliveryListener {
     private final Counter resyncs;
     private final Counter gapFills;
     private final Counter polledEvents;
+    private final Counter sentBytes;
+    private final Counter inboundFrames;
+    private final Counter upgradesAccepted;
     private final Timer latency;
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -55,13 +65,35 @@ public class GatewayMetrics implements DeliveryListener {
                 .description("Events fetched from the feed to fill a seq gap").register(registry);
         polledEvents = Counter.builder("gateway.feed.polled.events")
                 .description("Events delivered from the feed while Redis was down").register(registry);
+        sentBytes = Counter.builder("gateway.sent").baseUnit("bytes")
+                .description("Bytes of frames written to sockets").register(registry);
+        inboundFrames = Counter.builder("gateway.inbound.frames")
+                .description("Text frames received from clients (rate-limited and rejected ones included)")
+                .register(registry);
+        upgradesAccepted = Counter.builder("gateway.upgrades.accepted")
+                .description("WebSocket upgrades accepted (refused ones: gateway_upgrades_refused_total)")
+                .register(registry);
+        // Server-side buckets (aggregatable across replicas); no client-side quantiles.
         latency = Timer.builder("gateway.delivery.latency")
                 .description("From the event's commit to its socket write")
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
+    }
+
+    /** Subscriptions and subscribed threads of the registry, read when Prometheus scrapes. */
+    public void watch(SubscriptionRegistry subscriptions) {
+        Gauge.builder("gateway.subscriptions", subscriptions, SubscriptionRegistry::subscriptionCount)
+                .description("Thread subscriptions over all open connections").register(registry);
+        Gauge.builder("gateway.subscribed.threads", subscriptions, SubscriptionRegistry::subscribedThreadCount)
+                .description("Threads with at least one subscriber on this replica").register(registry);
+    }
+
+    public void upgradeAccepted() {
+        upgradesAccepted.increment();
+    }
+
+    public void inboundFrame() {
+        inboundFrames.increment();
     }
 
     public void connectionOpened(EndpointKind kind) {
@@ -108,6 +140,7 @@ public class GatewayMetrics implements DeliveryListener {
     public void written(OutboundFrame frame) {
         deliveries.computeIfAbsent(frame.type(), t -> Counter.builder("gateway.deliveries").tag("type", t)
                 .description("Frames written to sockets, by type").register(registry)).increment();
+        sentBytes.increment(frame.bytes());
         Instant committedAt = frame.committedAt();
         if (committedAt != null) {
             Duration elapsed = Duration.between(committedAt, Instant.now());

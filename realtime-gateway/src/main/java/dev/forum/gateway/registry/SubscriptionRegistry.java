@@ -139,6 +139,15 @@ public final class SubscriptionRegistry {
         return sessions.size();
     }
 
+    /** Thread subscriptions over all connections: O(connections), for metrics scrapes. */
+    public int subscriptionCount() {
+        int total = 0;
+        for (ClientSession session : sessions.values()) {
+            total += session.subscriptions().size();
+        }
+        return total;
+    }
+
     /** Threads with at least one local subscriber. */
     public int subscribedThreadCount() {
         int total = 0;

@@ -135,6 +135,8 @@ public class OutboxRelay {
         Gauge.builder("forum.outbox.oldest.unpublished.age", oldestUnpublishedAge, AtomicReference::get)
                 .description("Age of the oldest outbox event not yet published to Redis")
                 .baseUnit("seconds").register(registry);
+        Gauge.builder("forum.outbox.relay.leader", this, relay -> relay.leader ? 1 : 0)
+                .description("1 on the replica that holds the relay's leader lock, else 0").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
