@@ -84,6 +84,8 @@ for (const overlay of OVERLAYS) {
 
         const image = `${props.get("quarkus.container-image.group")}/${props.get("quarkus.container-image.name")}`;
         assert.match(container.image, new RegExp(`(^|/)${image}(:|@)`), "image name built by Jib");
+        assert.deepEqual((container.ports ?? []).map((p) => p.containerPort).sort(),
+          props.get("quarkus.jib.ports").split(",").map(Number).sort(), "the ports the image exposes (quarkus.jib.ports)");
 
         assert.equal(containerPort(container, "http")?.containerPort, Number(config.get("quarkus.http.port")), "http port");
         const obs = observability(config);
