@@ -181,6 +181,8 @@ class ForumStack {
       GATEWAY_REDIS_URL: `redis://127.0.0.1:${this.o.ports.redis}`,
       QUARKUS_REDIS_HOSTS: `redis://127.0.0.1:${this.o.ports.redis}`,
       GATEWAY_REDIS_NAMESPACE: this.namespace,
+      // thousands of sockets share ten readers' tokens here
+      GATEWAY_CONNECTIONS_PER_USER: '1000000',
     }, extraJvm).start();
   }
 

@@ -35,12 +35,16 @@ public class ForumApi {
 
     private static final Predicate<Throwable> IS_404 = status(404);
     private static final Predicate<Throwable> IS_401_OR_403 = status(401).or(status(403));
+    private static final int MAX_REFUSED_TOKENS = 10_000;
 
     private final ForumApiClient client;
     private final String internalToken;
     private final Duration timeout;
     private final long accessTtlNanos;
     private final ConcurrentHashMap<Long, CachedAccess> accessCache = new ConcurrentHashMap<>();
+    /** Tokens forum-api refused, until when (nanos): a refused token is never valid again. */
+    private final ConcurrentHashMap<String, Long> refusedTokens = new ConcurrentHashMap<>();
+    private final long refusedTtlNanos;
 
     public ForumApi(GatewayConfig config) {
         this.timeout = config.forumApi().timeout();
@@ -51,15 +55,34 @@ public class ForumApi {
                 .build(ForumApiClient.class);
         this.internalToken = config.forumApi().internalToken();
         this.accessTtlNanos = config.access().cacheTtl().toNanos();
+        this.refusedTtlNanos = config.auth().negativeCacheTtl().toNanos();
     }
 
     /** The user behind a session token, or empty if forum-api does not recognise it (forged, expired, logged out). */
     public Uni<Optional<ResolvedSession>> resolveSession(String token) {
+        Long refusedUntil = refusedTokens.get(token);
+        if (refusedUntil != null && refusedUntil - System.nanoTime() > 0) {
+            return Uni.createFrom().item(Optional.empty());
+        }
         return client.me("Bearer " + token)
                 .map(response -> Optional.of(new ResolvedSession(response.getEntity(),
                         instantOrNull(response.getHeaderString(AuthContract.SESSION_EXPIRES_HEADER)))))
-                .onFailure(IS_401_OR_403).recoverWithItem(Optional.empty())
+                .onFailure(IS_401_OR_403).recoverWithItem(() -> {
+                    rememberRefused(token);
+                    return Optional.empty();
+                })
                 .onFailure(IS_401_OR_403.negate()).transform(e -> unavailable("auth/me", e));
+    }
+
+    private void rememberRefused(String token) {
+        long now = System.nanoTime();
+        if (refusedTokens.size() >= MAX_REFUSED_TOKENS) {
+            refusedTokens.values().removeIf(until -> until - now <= 0);
+            if (refusedTokens.size() >= MAX_REFUSED_TOKENS) {
+                return;
+            }
+        }
+        refusedTokens.put(token, now + refusedTtlNanos);
     }
 
     public Uni<Optional<ThreadAccess>> findThreadAccess(long threadId) {

@@ -31,6 +31,12 @@ public interface GatewayConfig {
 
     Origins origins();
 
+    Auth auth();
+
+    Connections connections();
+
+    Replay replay();
+
     interface ForumApi {
         /** Base URL of forum-api (auth, thread access, event feed). */
         @WithDefault("http://127.0.0.1:8080")
@@ -121,6 +127,35 @@ public interface GatewayConfig {
          * the request's own (its Host). Empty: same origin only.
          */
         Optional<List<String>> allowed();
+    }
+
+    interface Auth {
+        /** A token forum-api refused is refused again without asking it for this long. */
+        @WithDefault("30s")
+        Duration negativeCacheTtl();
+
+        /** Failed authentications per client address per {@code failure-window}; beyond, 429 before asking forum-api. */
+        @WithDefault("30")
+        int maxFailures();
+
+        @WithDefault("1m")
+        Duration failureWindow();
+    }
+
+    interface Connections {
+        /** Open sockets one user may hold on this gateway; the next one is closed with 4509. */
+        @WithDefault("20")
+        int perUser();
+    }
+
+    interface Replay {
+        /** Resume replays running at once. */
+        @WithDefault("4")
+        int threads();
+
+        /** Replays waiting for a thread; beyond, the client gets resync_required at once. */
+        @WithDefault("1000")
+        int queueCapacity();
     }
 
     interface Access {

@@ -82,6 +82,13 @@ public class ConnectionHandler {
             return connection.close(new CloseReason(DisconnectCode.SESSION_REVOKED.code(),
                     DisconnectCode.SESSION_REVOKED.reason()));
         }
+        if (registry.userSessions(user.id()).length >= config.connections().perUser()) {
+            Log.debugf("refusing connection %s: user %d already has %d", connection.id(), user.id(),
+                    config.connections().perUser());
+            metrics.disconnected(DisconnectCode.TOO_MANY_CONNECTIONS.name().toLowerCase(java.util.Locale.ROOT));
+            return connection.close(new CloseReason(DisconnectCode.TOO_MANY_CONNECTIONS.code(),
+                    DisconnectCode.TOO_MANY_CONNECTIONS.reason()));
+        }
         if (kind != EndpointKind.THREAD) {
             register(connection, kind, user, token, null);
             return Uni.createFrom().voidItem();

@@ -22,6 +22,8 @@ public enum DisconnectCode {
     SESSION_REVOKED(4501, "session revoked", false),
     /** The legacy thread endpoint was opened for a thread the user may not read or that does not exist. */
     FORBIDDEN(4503, "forbidden", false),
+    /** The user already holds {@code gateway.connections.per-user} sockets on this gateway. */
+    TOO_MANY_CONNECTIONS(4509, "too many connections", false),
     /** Persistent flooding after rate-limit errors. */
     FLOOD(4508, "too many messages", false);
 

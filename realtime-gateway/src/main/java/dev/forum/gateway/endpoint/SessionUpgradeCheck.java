@@ -3,8 +3,10 @@ package dev.forum.gateway.endpoint;
 import dev.forum.contract.AuthContract;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
+import dev.forum.gateway.internal.FailedAuthThrottle;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
@@ -31,6 +33,8 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     private static final int UNAUTHORIZED = 401;
     private static final int BAD_REQUEST = 400;
     private static final int FORBIDDEN = 403;
+    private static final int TOO_MANY_REQUESTS = 429;
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
     private static final int UNAVAILABLE = 503;
 
     /** The session token and whether the browser attached it by itself (the cookie). */
@@ -40,11 +44,19 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     private final ForumApi forumApi;
     private final GatewayMetrics metrics;
     private final OriginPolicy origins;
+    private final FailedAuthThrottle failures;
 
     public SessionUpgradeCheck(ForumApi forumApi, GatewayMetrics metrics, GatewayConfig config) {
         this.forumApi = forumApi;
         this.metrics = metrics;
         this.origins = new OriginPolicy(config.origins().allowed().orElse(List.of()));
+        this.failures = new FailedAuthThrottle(config.auth().maxFailures(), config.auth().failureWindow().toNanos(),
+                System::nanoTime);
+    }
+
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void evictEndedFailureWindows() {
+        failures.evictEnded();
     }
 
     @Override
@@ -68,6 +80,10 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
             Log.debugf("refusing WebSocket upgrade with the session cookie from origin %s", origin);
             return refuse(FORBIDDEN, "foreign_origin");
         }
+        String address = clientAddress(request);
+        if (failures.isBlocked(address)) {
+            return refuse(TOO_MANY_REQUESTS, "auth_throttled");
+        }
         String token = credential.token();
         return forumApi.resolveSession(token).onItemOrFailure().transformToUni((user, failure) -> {
             if (failure != null) {
@@ -75,6 +91,7 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
                 return refuse(UNAVAILABLE, "upstream_unavailable");
             }
             if (user.isEmpty()) {
+                failures.failed(address);
                 return refuse(UNAUTHORIZED, "unauthorized");
             }
             context.userData().put(ConnectionKeys.USER, user.get().user());
@@ -90,6 +107,18 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     private Uni<CheckResult> refuse(int status, String reason) {
         metrics.upgradeRefused(reason);
         return CheckResult.rejectUpgrade(status);
+    }
+
+    /**
+     * The client's address as the proxy in front saw it (the front door and the Ingress append it to
+     * X-Forwarded-For), or the peer's address without a proxy.
+     */
+    static String clientAddress(HttpServerRequest request) {
+        String forwarded = request.getHeader(FORWARDED_FOR);
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
+        }
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 
     static Credential credential(HttpServerRequest request) {

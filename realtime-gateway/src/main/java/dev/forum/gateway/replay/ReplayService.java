@@ -20,29 +20,28 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Resume: the live subscription is already registered (holding live events back); this replays the
  * thread's events after {@code last_event_id} from forum-api's feed, in order, then releases the held
  * live events minus those already replayed. Unknown event or purged history: {@code resync_required}.
+ * Replays run on {@code gateway.replay.threads} workers with at most {@code gateway.replay.queue-capacity}
+ * waiting (beyond: {@code resync_required} at once); a replay whose subscription ended (unsubscribe,
+ * disconnect) stops at the next page, or before it starts.
  */
 @ApplicationScoped
 public class ReplayService {
-
-    private static final int REPLAY_THREADS = 4;
 
     private final ForumApi forumApi;
     private final ServerFrames frames;
     private final Hub hub;
     private final GatewayMetrics metrics;
     private final int pageSize;
-    private final ExecutorService executor = Executors.newFixedThreadPool(REPLAY_THREADS, runnable -> {
-        Thread thread = new Thread(runnable, "gateway-replay");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolExecutor executor;
 
     public ReplayService(ForumApi forumApi, ServerFrames frames, Hub hub, GatewayMetrics metrics,
             GatewayConfig config) {
@@ -51,6 +50,13 @@ public class ReplayService {
         this.hub = hub;
         this.metrics = metrics;
         this.pageSize = config.feed().pageSize();
+        int threads = config.replay().threads();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.replay().queueCapacity()), runnable -> {
+                    Thread thread = new Thread(runnable, "gateway-replay");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -59,7 +65,17 @@ public class ReplayService {
 
     /** Starts the replay on a worker; the subscription must have been registered as replaying. */
     public void resume(ClientSession session, ThreadSubscription subscription, UUID lastEventId) {
-        executor.execute(() -> replay(session, subscription, lastEventId));
+        try {
+            executor.execute(() -> replay(session, subscription, lastEventId));
+        } catch (RejectedExecutionException e) {
+            metrics.drop("replay_queue_full");
+            finishWithResync(subscription);
+        }
+    }
+
+    /** The subscription was unsubscribed or its connection closed: its replay has no one to serve. */
+    private static boolean ended(ClientSession session, ThreadSubscription subscription) {
+        return session.subscription(subscription.threadId()) != subscription || session.writer().isClosed();
     }
 
     private void replay(ClientSession session, ThreadSubscription subscription, UUID lastEventId) {
@@ -67,6 +83,10 @@ public class ReplayService {
         int replayed = 0;
         boolean lostAccess = false;
         try {
+            if (ended(session, subscription)) {
+                metrics.drop("replay_cancelled");
+                return;
+            }
             Optional<EventEnvelope> from = forumApi.findEventById(lastEventId).await().atMost(forumApi.timeout());
             if (from.isEmpty() || from.get().seq() == null) {
                 finishWithResync(subscription);
@@ -74,6 +94,10 @@ public class ReplayService {
             }
             long after = from.get().seq();
             while (true) {
+                if (ended(session, subscription)) {
+                    metrics.drop("replay_cancelled");
+                    return;
+                }
                 EventPage page = forumApi.findEventsAfter(after, threadId, pageSize).await()
                         .atMost(forumApi.timeout());
                 if (page.resyncRequired()) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,6 +30,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayAttacksIT {
+
+    private static final int PER_USER_LIMIT = 20;
+    private static final int MAX_AUTH_FAILURES = 30;
+    private static final int TOO_MANY_CONNECTIONS = 4509;
 
     private Stack stack;
     private ForumHttp http;
@@ -94,6 +100,50 @@ class GatewayAttacksIT {
             socket.await(type("error").and(f -> "forbidden_thread".equals(f.path("code").asText())), WAIT);
             assertThat(socket.framesOfType("forum_notification")).isEmpty();
         }
+    }
+
+    /**
+     * Connection exhaustion by one account: past {@code gateway.connections.per-user} (20) sockets on a
+     * gateway, the next one is closed with 4509.
+     */
+    @Test
+    void oneUserCannotOpenMoreThanTheConnectionLimit() {
+        Session hoarder = Wire.user(http, "hoarder", "member", 0);
+        URI v2 = stack.gateway(1).wsUri(V2);
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_USER_LIMIT; i++) {
+                WsClient socket = WsClient.connect(v2, hoarder.token());
+                socket.awaitType("connected", WAIT);
+                open.add(socket);
+            }
+            try (WsClient oneTooMany = WsClient.connect(v2, hoarder.token())) {
+                assertThat(oneTooMany.awaitClose(WAIT)).isEqualTo(TOO_MANY_CONNECTIONS);
+            }
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    /**
+     * Random tokens cost forum-api a call each: past {@code gateway.auth.max-failures} (30) failed
+     * handshakes from one client address in a minute, that address gets 429 before forum-api is asked.
+     * Other addresses are unaffected. (The address is the last X-Forwarded-For entry, as the front door
+     * and the Ingress append it.)
+     */
+    @Test
+    void randomTokensFromOneAddressAreThrottledBeforeReachingForumApi() {
+        URI v2 = stack.gateway(0).wsUri(V2);
+        String attacker = "203.0.113." + (1 + (int) (Math.random() * 250));
+        for (int i = 0; i < MAX_AUTH_FAILURES; i++) {
+            assertThat(WsClient.handshakeStatusWith(v2, Map.of("Authorization", "Bearer " + UUID.randomUUID(),
+                    "X-Forwarded-For", attacker))).isEqualTo(401);
+        }
+        assertThat(WsClient.handshakeStatusWith(v2, Map.of("Authorization", "Bearer " + UUID.randomUUID(),
+                "X-Forwarded-For", attacker))).isEqualTo(429);
+        Session member = Wire.user(http, "neighbour", "member", 0);
+        assertThat(WsClient.handshakeStatusWith(v2, Map.of("Authorization", "Bearer " + member.token(),
+                "X-Forwarded-For", "198.51.100.9"))).isEqualTo(101);
     }
 
     private static String envelope(String type, String audience, Long userId, Long aboutUser, String payload) {
