@@ -469,6 +469,47 @@ describe('forum client in two browsers on two gateways', () => {
     assert.deepEqual(shown, stored, 'every notification once, newest first');
   });
 
+  it('searches from the header (shortcut /): finds a message bob may read, never one of a thread above his tier', async () => {
+    const word = `xyzzy${suffix}`;
+    // The release thread is above bob's tier since the tier test; the long thread is open to him.
+    const [gated, open] = await a.page.evaluate(async (titles) => {
+      const list = await (await fetch('/api/forum/threads?limit=100')).json();
+      return titles.map((t) => list.threads.find((x) => x.title === t).id);
+    }, [THREAD_TITLE, `Long thread ${suffix}`]);
+    const ids = await a.page.evaluate(async ({ gated, open, word }) => {
+      const send = async (id, content) => (await (await fetch(`/api/forum/threads/${id}/messages`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) })).json()).id;
+      return { hidden: await send(gated, `Hidden ${word} for supporters`), shown: await send(open, `Searchable ${word} notes`) };
+    }, { gated, open, word });
+
+    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await b.page.evaluate(() => document.activeElement?.blur());
+    await b.page.keyboard.press('/');
+    assert.equal(await b.page.evaluate(() => document.activeElement?.id), 'site-search-q', '/ focuses the search box');
+    await b.page.keyboard.type(word);
+    await b.page.keyboard.press('Enter');
+    await b.page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
+    const results = b.page.locator('.search-results > li');
+    await b.page.getByText(`1 result for “${word}”`).waitFor({ timeout: LIVE_MS });
+    assert.equal(await results.count(), 1);
+    assert.equal(await results.first().getAttribute('data-message-id'), String(ids.shown));
+    assert.equal(await results.first().locator('mark').textContent(), word);
+    assert.equal(await b.page.getByText('Hidden').count(), 0, 'the gated thread\'s message is never found');
+    await b.page.screenshot({ path: path.join(SHOTS, 'search.png'), fullPage: true });
+
+    // Alice is an admin: she reads every tier, so she finds both.
+    await a.page.evaluate((w) => { location.hash = `#/search?q=${encodeURIComponent(w)}`; }, word);
+    await a.page.getByText(`2 results for “${word}”`).waitFor({ timeout: LIVE_MS });
+
+    await results.first().getByRole('link').click();
+    await b.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, String(ids.shown));
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await b.page.evaluate((w) => { location.hash = `#/search?q=${encodeURIComponent(w)}`; }, word);
+    await results.first().waitFor();
+    await b.page.screenshot({ path: path.join(SHOTS, 'search-phone.png'), fullPage: true });
+    await b.page.setViewportSize({ width: 1000, height: 900 });
+  });
+
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {
     await a.page.getByRole('button', { name: 'Sign out' }).click();
     await a.page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();

@@ -1,5 +1,5 @@
 // Entry point: session, hash router (#/threads, #/threads/12, #/notifications, #/moderation,
-// #/login, #/register), header (connection status, bell) and app-wide live events.
+// #/search?q=, #/login, #/register), header (connection status, bell) and app-wide live events.
 import { ApiError, get, post } from './api.js';
 import { ForumConnection, State } from './connection.js';
 import { formatWhen, h } from './dom.js';
@@ -7,6 +7,7 @@ import { NotificationStore } from './notification-store.js';
 import { renderLogin } from './views/login.js';
 import { renderModeration } from './views/moderation.js';
 import { renderNotifications } from './views/notifications.js';
+import { renderSearch, searchHash } from './views/search.js';
 import { renderThread } from './views/thread.js';
 import { renderThreads } from './views/threads.js';
 
@@ -68,6 +69,7 @@ function renderBell() {
 function renderHeader() {
   const me = ctx.me;
   $('bell').hidden = !me;
+  $('site-search').hidden = !me;
   $('logout').hidden = !me;
   $('whoami').textContent = me ? (me.display_name || me.username) : '';
   document.querySelector('[data-nav="moderation"]').hidden = !ctx.isStaff();
@@ -173,8 +175,9 @@ async function signOut({ remote = true } = {}) {
 }
 
 function parseRoute() {
-  const path = (location.hash || '#/threads').replace(/^#/, '');
+  const [path, search = ''] = (location.hash || '#/threads').replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'search') return { name: 'search', params: new URLSearchParams(search) };
   if (parts[0] === 'threads' && parts[1] && /^\d+$/.test(parts[1])) {
     return { name: 'thread', id: Number(parts[1]), focus: parts[2] === 'messages' ? Number(parts[3]) : null };
   }
@@ -200,6 +203,7 @@ async function route() {
     case 'thread': cleanup = renderThread(ctx, main, r); break;
     case 'notifications': cleanup = renderNotifications(ctx, main); break;
     case 'moderation': cleanup = renderModeration(ctx, main); break;
+    case 'search': cleanup = renderSearch(ctx, main, r); break;
     default: cleanup = renderThreads(ctx, main);
   }
 }
@@ -210,6 +214,20 @@ async function boot() {
     if (ctx.conn?.state === State.CLOSED && ctx.me) { ctx.conn.stop(); ctx.conn = null; startConnection(); } else ctx.conn?.reconnectNow();
   });
   ctx.notifications.addEventListener('change', renderBell);
+  $('site-search').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = $('site-search-q').value.trim();
+    if (q) ctx.navigate(searchHash(q));
+  });
+  // "/" focuses the search box, unless the user is typing somewhere.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || !ctx.me) return;
+    const t = e.target;
+    if (t instanceof HTMLElement && (t.isContentEditable || t.closest('input, textarea, select'))) return;
+    e.preventDefault();
+    $('site-search-q').focus();
+    $('site-search-q').select();
+  });
   try {
     await signedIn(await get('/api/auth/me'));
   } catch (err) {

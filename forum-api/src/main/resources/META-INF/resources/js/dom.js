@@ -1,5 +1,5 @@
 // Tiny DOM helpers. Everything is inserted as text except the server's sanitised
-// `content_html`, which goes through trustedHtml() and nowhere else.
+// `content_html` (and a search hit's escaped `snippet_html`), which go through trustedHtml() and nowhere else.
 
 /**
  * Builds an element: h('button', {class: 'x', type: 'button', onclick: fn}, 'Label', child).
@@ -40,7 +40,8 @@ export function replaceChildren(el, ...children) {
 
 /**
  * The one place HTML from the network is inserted: a message's `content_html`, which forum-api
- * renders from Markdown and sanitises. Never pass anything else here.
+ * renders from Markdown and sanitises, or a search hit's `snippet_html` (escaped text with <mark>).
+ * Never pass anything else here.
  */
 export function trustedHtml(el, contentHtml) {
   el.innerHTML = typeof contentHtml === 'string' ? contentHtml : '';

@@ -1,0 +1,139 @@
+package dev.forum.api.search.service;
+
+import dev.forum.api.auth.Caller;
+import dev.forum.api.search.SearchQuery;
+import dev.forum.api.search.mapping.SearchHit;
+import dev.forum.api.search.mapping.SearchPage;
+import dev.forum.api.search.mapping.Snippets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Full-text search over thread titles and message text (PostgreSQL {@code tsvector} columns and GIN indexes, see
+ * V2__search.sql), filtered like reads: only threads that are not deleted and within the caller's tier (staff read
+ * every tier), and only sub-threads whose every ancestor is readable too. Deleted messages are gone from the table,
+ * so their text is never found; an edit replaces the indexed text in the same statement.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class SearchService {
+
+    public static final int MAX_PAGE = 50;
+    public static final int MAX_OFFSET = 1000;
+
+    /** Must match the configuration of the generated columns in V2__search.sql. */
+    static final String CONFIG = "english";
+
+    private static final String MARKS = "StartSel=" + Snippets.START + ", StopSel=" + Snippets.STOP;
+    /** Message text: up to two fragments around the matches. */
+    private static final String MESSAGE_HEADLINE = MARKS + ", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"";
+    /** A title is short: all of it. */
+    private static final String TITLE_HEADLINE = MARKS + ", HighlightAll=true";
+
+    private static final String QUERY = "websearch_to_tsquery('" + CONFIG + "', :web) && to_tsquery('" + CONFIG + "', :prefix)";
+
+    /** Threads the caller may read: readable top-level threads, then readable children of readable threads. */
+    private static final String READABLE = """
+            WITH RECURSIVE readable AS (
+                SELECT t.id FROM forum_thread t
+                WHERE t.parent_thread_id IS NULL AND t.deleted_at IS NULL AND (:staff OR t.min_tier_cents <= :tier)
+              UNION ALL
+                SELECT c.id FROM forum_thread c JOIN readable r ON c.parent_thread_id = r.id
+                WHERE c.deleted_at IS NULL AND (:staff OR c.min_tier_cents <= :tier)
+            )""";
+
+    private static final String SEARCH = READABLE + """
+            , q AS (SELECT %s AS query),
+            hits AS (
+                SELECT t.id AS thread_id, NULL::bigint AS message_id, t.created_at, 2 * ts_rank(t.search_vector, q.query, 1) AS rank
+                FROM forum_thread t JOIN readable r ON r.id = t.id CROSS JOIN q
+                WHERE t.search_vector @@ q.query
+              UNION ALL
+                SELECT m.thread_id, m.id, m.created_at, ts_rank(m.search_vector, q.query, 1)
+                FROM forum_message m JOIN readable r ON r.id = m.thread_id CROSS JOIN q
+                WHERE m.search_vector @@ q.query
+            ),
+            page AS (SELECT * FROM hits ORDER BY %s LIMIT :limit OFFSET :offset)
+            SELECT p.thread_id, t.title, p.message_id, u.id AS user_id, u.username, u.display_name, p.created_at,
+                   ts_headline('%s', translate(coalesce(m.content, t.title), chr(2) || chr(3), ''), q.query,
+                               CASE WHEN p.message_id IS NULL THEN :titleOptions ELSE :messageOptions END)
+            FROM page p
+            JOIN forum_thread t ON t.id = p.thread_id
+            LEFT JOIN forum_message m ON m.id = p.message_id
+            JOIN forum_user u ON u.id = coalesce(m.user_id, t.user_id)
+            CROSS JOIN q
+            ORDER BY %s""";
+
+    /** Result order: best match first, or newest first. */
+    public enum Sort {
+        RELEVANCE("rank DESC, created_at DESC, message_id DESC"),
+        NEWEST("created_at DESC, message_id DESC");
+
+        final String orderBy;
+
+        Sort(String orderBy) {
+            this.orderBy = orderBy;
+        }
+    }
+
+    private final EntityManager em;
+
+    public SearchService(EntityManager em) {
+        this.em = em;
+    }
+
+    /** One page of what the caller may read that matches; 400 when the query has nothing to search for. */
+    public SearchPage findAllMatches(Caller caller, SearchQuery query, Sort sort, int limit, int offset) {
+        requireSearchableWords(query);
+        int size = Math.max(1, Math.min(limit, MAX_PAGE));
+        String sql = SEARCH.formatted(QUERY, sort.orderBy, CONFIG, "p." + sort.orderBy.replace(", ", ", p."));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(sql)
+                .setParameter("web", query.websearch())
+                .setParameter("prefix", query.prefixQuery())
+                .setParameter("staff", caller.isStaff())
+                .setParameter("tier", caller.user().tierCents())
+                .setParameter("limit", size + 1)
+                .setParameter("offset", offset)
+                .setParameter("titleOptions", TITLE_HEADLINE)
+                .setParameter("messageOptions", MESSAGE_HEADLINE)
+                .getResultList();
+        boolean more = rows.size() > size;
+        List<SearchHit> hits = (more ? rows.subList(0, size) : rows).stream().map(SearchService::hit).toList();
+        return new SearchPage(hits, more ? offset + size : null);
+    }
+
+    /** A query of only stop words, or only exclusions ({@code -word}), matches nothing or everything: refused. */
+    private void requireSearchableWords(SearchQuery query) {
+        Object[] tree = (Object[]) em.createNativeQuery("SELECT numnode(q), querytree(q) FROM (SELECT " + QUERY + " AS q) x")
+                .setParameter("web", query.websearch())
+                .setParameter("prefix", query.prefixQuery())
+                .getSingleResult();
+        if (((Number) tree[0]).intValue() == 0 || "T".equals(tree[1])) {
+            throw SearchQuery.invalid("q has no words to search for (only common words or exclusions)");
+        }
+    }
+
+    private static SearchHit hit(Object[] row) {
+        Long messageId = row[2] == null ? null : ((Number) row[2]).longValue();
+        return new SearchHit(messageId == null ? "thread" : "message", ((Number) row[0]).longValue(), (String) row[1],
+                messageId, ((Number) row[3]).longValue(), (String) row[4], (String) row[5], instant(row[6]),
+                Snippets.toSafeHtml((String) row[7]));
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return ((Timestamp) value).toInstant();
+    }
+}
