@@ -209,6 +209,36 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, messageId);
   });
 
+  it('completes a username while bob types @…, and alice sees the mention as a link highlighted for her', async () => {
+    const compose = b.page.getByLabel('Message', { exact: true });
+    await compose.fill('');
+    await compose.pressSequentially(`Ping @${ALICE.username.slice(0, 8)}`);
+    const option = b.page.getByRole('option', { name: new RegExp(`^@${ALICE.username}`) });
+    await option.waitFor({ timeout: LIVE_MS });
+    assert.equal(await compose.getAttribute('aria-expanded'), 'true');
+    await b.page.screenshot({ path: path.join(SHOTS, 'mention-autocomplete.png') });
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await option.scrollIntoViewIfNeeded();
+    await b.page.screenshot({ path: path.join(SHOTS, 'mention-autocomplete-phone.png') });
+    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await compose.press('Enter');
+    assert.equal(await compose.inputValue(), `Ping @${ALICE.username} `, 'Enter completes the name');
+    await compose.pressSequentially('please review');
+    await b.page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const mine = message(a.page, 'please review');
+    await mine.waitFor({ timeout: LIVE_MS });
+    const link = mine.locator('a.mention');
+    assert.equal(await link.textContent(), `@${ALICE.username}`);
+    assert.equal(await link.getAttribute('href'), `#/users/${ALICE.username}`);
+    assert.match(await link.getAttribute('class'), /mention-me/, 'highlighted for the person mentioned');
+    assert.match(await mine.locator('article').getAttribute('class'), /mentions-me/);
+    const theirs = message(b.page, 'please review').locator('a.mention');
+    assert.doesNotMatch(await theirs.getAttribute('class'), /mention-me/, 'not highlighted for the author');
+    await mine.scrollIntoViewIfNeeded();
+    await a.page.screenshot({ path: path.join(SHOTS, 'mention-highlight.png') });
+  });
+
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
     // There is no API to create the first admin: promote alice in the test's own database.
     await stack.sql(`UPDATE forum_user SET role = 'admin' WHERE username = '${ALICE.username}'`);

@@ -41,7 +41,11 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException tooManyRequests(long retryAfterSeconds) {
-        return new ApiException(429, "rate_limited", "Too many posts; retry in " + retryAfterSeconds + " s", null,
+        return tooManyRequests("Too many posts", retryAfterSeconds);
+    }
+
+    public static ApiException tooManyRequests(String refusal, long retryAfterSeconds) {
+        return new ApiException(429, "rate_limited", refusal + "; retry in " + retryAfterSeconds + " s", null,
                 retryAfterSeconds);
     }
 

@@ -43,6 +43,7 @@ public class PostRateLimiter {
     private final int limit;
     private final long windowMillis;
     private final String keyPrefix;
+    private final String refusal;
     private final RedisDataSource redis;
     private final LocalPostWindow local;
     private final AtomicBoolean onFallback = new AtomicBoolean();
@@ -54,9 +55,18 @@ public class PostRateLimiter {
     }
 
     public PostRateLimiter(int limit, Duration window, String namespace, RedisDataSource redis) {
+        this(limit, window, namespace, "posts", "Too many posts", redis);
+    }
+
+    /**
+     * The same sliding window for another action: keys {@code <namespace>:ratelimit:<name>:<user id>}, and a 429 whose
+     * message starts with {@code refusal}.
+     */
+    public PostRateLimiter(int limit, Duration window, String namespace, String name, String refusal, RedisDataSource redis) {
         this.limit = limit;
         this.windowMillis = window.toMillis();
-        this.keyPrefix = namespace + ":ratelimit:posts:";
+        this.keyPrefix = namespace + ":ratelimit:" + name + ":";
+        this.refusal = refusal;
         this.redis = redis;
         this.local = new LocalPostWindow(limit, windowMillis);
     }
@@ -65,7 +75,7 @@ public class PostRateLimiter {
     public void acquire(long userId) {
         long waitMillis = acquireInRedis(userId).orElseGet(() -> local.tryAcquire(userId));
         if (waitMillis > 0) {
-            throw ApiException.tooManyRequests((waitMillis + 999) / 1000);
+            throw ApiException.tooManyRequests(refusal, (waitMillis + 999) / 1000);
         }
     }
 
@@ -88,8 +98,8 @@ public class PostRateLimiter {
         } catch (RuntimeException e) {
             retryRedisAt = now + REDIS_RETRY_MILLIS;
             if (onFallback.compareAndSet(false, true)) {
-                Log.warnf("Redis unreachable for the post rate limit; limiting per replica in memory: %s",
-                        e.getMessage());
+                Log.warnf("Redis unreachable for the %s rate limit; limiting per replica in memory: %s",
+                        keyPrefix, e.getMessage());
             } else {
                 Log.debugf("Redis still unreachable for the post rate limit: %s", e.getMessage());
             }

@@ -55,6 +55,10 @@ public interface ForumConfig {
 
         @WithDefault("10s")
         Duration window();
+
+        /** Username lookups (mention autocomplete) one user may make per window. */
+        @WithDefault("60")
+        int lookups();
     }
 
     interface Outbox {

@@ -11,8 +11,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 @Entity
 @Table(name = "forum_user")
@@ -40,6 +45,18 @@ public class User extends PanacheEntityBase {
 
     public static Optional<User> findByUsername(String username) {
         return find("lower(username) = lower(?1)", username).firstResultOptional();
+    }
+
+    /** The registered usernames of those that exist among these lower-cased names, by lower-cased name. */
+    public static Map<String, String> usernamesByLowerName(Set<String> lowerNames) {
+        if (lowerNames.isEmpty()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> found = getEntityManager()
+                .createNativeQuery("SELECT username FROM forum_user WHERE lower(username) IN (:names)")
+                .setParameter("names", lowerNames).getResultList();
+        return found.stream().collect(Collectors.toMap(u -> u.toLowerCase(Locale.ROOT), u -> u, (a, b) -> a));
     }
 
     public Role roleEnum() {

@@ -4,6 +4,7 @@
 // moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
+import { highlightMentions, mentionAutocomplete } from '../mentions.js';
 import { busy, errorBox, field, inlineForm, markdownField, restrictionBody } from './form.js';
 
 const TYPING_SEND_EVERY_MS = 3000;
@@ -93,6 +94,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     h('h2', { id: 'compose-h' }, 'Reply to thread'), composeBox, replyBanner,
     markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone.'),
     sendButton);
+  mentionAutocomplete(content, { threadId });
   let typingSentAt = 0;
   let typingIdle = null;
   function stopTyping() {
@@ -201,6 +203,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   function messageNode(m) {
     const headingId = `m${m.id}-author`;
     const body = trustedHtml(h('div', { class: 'message-body' }), m.content_html);
+    const mentionsMe = highlightMentions(body, me, ctx.isStaff());
     const replyRef = m.reply_to_id
       ? h('p', { class: 'reply-ref' }, h('a', { href: `#/threads/${threadId}/messages/${m.reply_to_id}`, onclick: (e) => { e.preventDefault(); showMessage(m.reply_to_id); } },
         `in reply to ${messages.get(m.reply_to_id)?.username ?? 'a message'}`))
@@ -220,7 +223,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       ctx.isStaff() && m.user_id !== me?.id ? h('button', { type: 'button', onclick: () => openRestrictForm(m) }, 'Restrict @everyone') : null,
       subCount > 0 ? h('a', { class: 'sub-count', href: '#sub-h', onclick: (e) => { e.preventDefault(); subSection.scrollIntoView(); } }, `${subCount} sub-thread${subCount === 1 ? '' : 's'}`) : null);
     return h('li', { id: `message-${m.id}`, dataset: { messageId: m.id } },
-      h('article', { class: 'message', 'aria-labelledby': headingId, tabindex: '-1' },
+      h('article', { class: mentionsMe ? 'message mentions-me' : 'message', 'aria-labelledby': headingId, tabindex: '-1' },
         h('header', { class: 'message-head' },
           h('strong', { id: headingId }, m.username ?? 'unknown'), ' ', time(m.created_at),
           m.is_edited ? h('span', { class: 'edited', title: m.edited_at ? new Date(m.edited_at).toLocaleString() : '' }, ' (edited)') : null),
@@ -371,6 +374,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
         redraw(id);
       });
     });
+    mentionAutocomplete(text, { threadId });
     node.querySelector('.message-body').replaceWith(form);
     node.querySelector('.message-actions').hidden = true;
     text.focus();
@@ -391,6 +395,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     if (!extra || extra.firstChild) return;
     const title = h('input', { name: 'title', required: true, maxlength: 200 });
     const text = h('textarea', { name: 'content', rows: 3 });
+    mentionAutocomplete(text, { threadId });
     inlineForm(extra, {
       label: 'Start a sub-thread',
       fields: [field('Sub-thread title', title), markdownField('First message (optional)', text)],

@@ -1,6 +1,7 @@
 // Thread list: pinned first, live `new_thread_created`, unread badges, "load more", new thread.
 import { get, post, query } from '../api.js';
 import { h, replaceChildren, tierLabel, time } from '../dom.js';
+import { mentionAutocomplete } from '../mentions.js';
 import { busy, errorBox, field, markdownField } from './form.js';
 
 const PAGE = 30;
@@ -60,6 +61,7 @@ export function renderThreads(ctx, main) {
   const title = h('input', { name: 'title', required: true, maxlength: 200 });
   const content = h('textarea', { name: 'content', required: true, rows: 4 });
   const tier = h('input', { name: 'min_tier_cents', type: 'number', min: 0, step: 1, value: 0, inputmode: 'numeric' });
+  mentionAutocomplete(content);
   const formBox = errorBox();
   const form = h('form', { class: 'card compose', 'aria-labelledby': 'new-thread-h' },
     h('h2', { id: 'new-thread-h' }, 'New thread'), formBox,

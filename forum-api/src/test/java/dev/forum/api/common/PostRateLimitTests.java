@@ -50,4 +50,18 @@ class PostRateLimitTests {
 
         ForumApi.postMessage(second, threadId, "not limited by someone else's posts");
     }
+
+    @Test
+    void shouldRefuseTheSixthNameLookupInAWindowWithoutCountingPosts() {
+        TestUsers.TestUser typist = users.member();
+        for (int i = 0; i < 5; i++) {
+            typist.req().queryParam("prefix", "a").get("/api/forum/users").then().statusCode(200);
+        }
+        typist.req().queryParam("prefix", "a").get("/api/forum/users")
+                .then().statusCode(429)
+                .header("Retry-After", Integer::parseInt, greaterThan(0))
+                .body("error.code", equalTo("rate_limited"))
+                .body("error.message", org.hamcrest.Matchers.startsWith("Too many name lookups"));
+        ForumApi.createThread(typist, "posting is a separate budget");
+    }
 }

@@ -82,7 +82,7 @@ public class MessageService {
         message.thread = thread;
         message.author = author;
         message.content = content;
-        message.contentHtml = markdown.toSafeHtml(content);
+        message.contentHtml = markdown.toSafeHtml(content, User::usernamesByLowerName);
         message.replyToId = replyToId;
         message.createdAt = Times.now();
         message.persist();
@@ -109,7 +109,7 @@ public class MessageService {
         Message message = found.get();
         guard.requireAuthorOrStaff(caller, message.author.id);
         message.content = content;
-        message.contentHtml = markdown.toSafeHtml(content);
+        message.contentHtml = markdown.toSafeHtml(content, User::usernamesByLowerName);
         message.editedAt = Times.now();
         outbox.write(events.messageEdited(message));
         return Optional.of(MessageView.of(message));
