@@ -114,8 +114,10 @@ describe('forum client in two browsers on two gateways', () => {
   it('registers alice and bob through the sign-up form', async () => {
     await register(a.page, ALICE);
     await register(b.page, BOB);
-    assert.equal(await a.page.locator('#whoami').textContent(), 'Alice');
-    assert.equal(await b.page.locator('#whoami').textContent(), 'Bob');
+    // The header names the user as posts do: by username (the display name is its tooltip).
+    assert.equal(await a.page.locator('#whoami').textContent(), ALICE.username);
+    assert.equal(await a.page.locator('#whoami').getAttribute('title'), 'Alice');
+    assert.equal(await b.page.locator('#whoami').textContent(), BOB.username);
     // A marker that a reload would wipe: bob's page must stay the same document to the end.
     await b.page.evaluate(() => { window.e2eNotReloaded = true; });
   });
@@ -166,8 +168,35 @@ describe('forum client in two browsers on two gateways', () => {
     const like = message(a.page, 'First live message, edited').locator('button.like');
     await like.waitFor();
     assert.equal(await like.getAttribute('aria-pressed'), 'true');
-    assert.match(await like.getAttribute('aria-label'), /^Unlike \(1 likes\)$/);
+    assert.match(await like.getAttribute('aria-label'), /^Unlike \(1 like\)$/);
     assert.equal(await message(a.page, 'Kick-off').locator('button.like').getAttribute('aria-pressed'), 'false');
+  });
+
+  it('keeps alice\'s reply and new-thread drafts across navigation and a reload, and clears them when sent', async () => {
+    const reply = a.page.getByLabel('Message', { exact: true });
+    await reply.fill('A draft that survives');
+    await a.page.getByRole('link', { name: 'Threads', exact: true }).click();
+    await a.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+    await a.page.getByLabel('Title').fill('Half-written thread title');
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+    assert.equal(await a.page.getByLabel('Title').inputValue(), 'Half-written thread title', 'new-thread draft restored');
+    await a.page.screenshot({ path: path.join(SHOTS, 'draft-new-thread.png') });
+    await a.page.getByLabel('Title').fill('');
+    await a.page.getByRole('link', { name: THREAD_TITLE }).click();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    assert.equal(await reply.inputValue(), 'A draft that survives', 'reply draft restored after navigation');
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    assert.equal(await reply.inputValue(), 'A draft that survives', 'reply draft restored after a reload');
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await reply.scrollIntoViewIfNeeded();
+    await a.page.screenshot({ path: path.join(SHOTS, 'draft-reply-phone.png') });
+    await a.page.setViewportSize({ width: 1000, height: 900 });
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await message(b.page, 'A draft that survives').waitFor({ timeout: LIVE_MS });
+    assert.equal(await reply.inputValue(), '');
+    assert.deepEqual(await a.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('forum-draft:'))), [], 'sent: no draft left');
   });
 
   it('removes a message alice deletes from bob\'s view', async () => {
@@ -237,6 +266,18 @@ describe('forum client in two browsers on two gateways', () => {
     assert.doesNotMatch(await theirs.getAttribute('class'), /mention-me/, 'not highlighted for the author');
     await mine.scrollIntoViewIfNeeded();
     await a.page.screenshot({ path: path.join(SHOTS, 'mention-highlight.png') });
+
+    // The mention (like an author's name) opens the user's profile card.
+    await link.click();
+    await a.page.getByRole('heading', { name: new RegExp(`^@${ALICE.username}`), level: 1 }).waitFor();
+    await a.page.locator('.profile .tag-role', { hasText: 'Member' }).waitFor();
+    await a.page.locator('.recent-posts a', { hasText: THREAD_TITLE }).first().waitFor();
+    await a.page.screenshot({ path: path.join(SHOTS, 'profile.png') });
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await a.page.screenshot({ path: path.join(SHOTS, 'profile-phone.png') });
+    await a.page.setViewportSize({ width: 1000, height: 900 });
+    await a.page.goBack();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
   });
 
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
@@ -538,6 +579,57 @@ describe('forum client in two browsers on two gateways', () => {
     await results.first().waitFor();
     await b.page.screenshot({ path: path.join(SHOTS, 'search-phone.png'), fullPage: true });
     await b.page.setViewportSize({ width: 1000, height: 900 });
+  });
+
+  it('reopens a thread at bob\'s first unread message, and shows "new messages below" and a title count when he is scrolled up', async () => {
+    const threadId = Number(await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]));
+    const serverPosition = () => b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?latest=true&limit=1`)).json()), threadId);
+    // Bob reads to the end; the client saves his position.
+    await b.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const newest = (await serverPosition()).messages[0].id;
+    await b.page.waitForFunction(async ({ id, newest }) => {
+      const body = await (await fetch(`/api/forum/threads/${id}?latest=true&limit=1`)).json();
+      return body.last_read_message_id === newest;
+    }, { id: threadId, newest }, { timeout: LIVE_MS, polling: 200 });
+    await b.page.evaluate(() => { location.hash = '#/threads'; });
+    await b.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+
+    const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
+      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      if (!res.ok) throw new Error(`post: ${res.status}`);
+    }, { id: threadId, content });
+    for (const n of [1, 2, 3]) await postAsAlice(`Unread since bob left #${n}`);
+
+    await b.page.evaluate((id) => { location.hash = `#/threads/${id}`; }, threadId);
+    const divider = b.page.locator('ol.messages > li.new-divider');
+    await divider.waitFor({ timeout: LIVE_MS });
+    assert.equal(await divider.textContent(), 'New since your last visit');
+    assert.match(await divider.evaluate((el) => el.nextElementSibling.textContent), /Unread since bob left #1/, 'the divider sits on the first unread');
+    const onScreen = await divider.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; });
+    assert.ok(onScreen, 'the thread opens at the divider');
+    await b.page.screenshot({ path: path.join(SHOTS, 'read-position.png') });
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await divider.scrollIntoViewIfNeeded();
+    await b.page.screenshot({ path: path.join(SHOTS, 'read-position-phone.png') });
+    await b.page.setViewportSize({ width: 1000, height: 900 });
+
+    // Scrolled up, a new message does not pull the view down: a pill says so, and the tab title counts it.
+    await b.page.evaluate(() => window.scrollTo(0, 0));
+    await postAsAlice('Arrived while bob was scrolled up');
+    const pill = b.page.locator('button.jump-latest', { hasText: '1 new message below' });
+    await pill.waitFor({ timeout: LIVE_MS });
+    await b.page.waitForFunction(() => document.title.startsWith('(1) '));
+    await b.page.screenshot({ path: path.join(SHOTS, 'new-messages-pill.png') });
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await b.page.evaluate(() => window.scrollTo(0, 0));
+    await pill.waitFor();
+    await b.page.screenshot({ path: path.join(SHOTS, 'new-messages-pill-phone.png') });
+    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await pill.click();
+    await b.page.waitForFunction(() => !document.title.startsWith('('));
+    const seen = await message(b.page, 'Arrived while bob was scrolled up').evaluate((el) => { const r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; });
+    assert.ok(seen, 'the pill scrolls to the new message');
+    assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
   });
 
   it('signs alice out: her page shows the sign-in form and her socket is closed', async () => {

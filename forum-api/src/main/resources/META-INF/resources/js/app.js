@@ -1,12 +1,14 @@
 // Entry point: session, hash router (#/threads, #/threads/12, #/notifications, #/moderation,
-// #/search?q=, #/login, #/register), header (connection status, bell) and app-wide live events.
+// #/search?q=, #/users/<name>, #/login, #/register), header (connection status, bell) and app-wide live events.
 import { ApiError, get, post } from './api.js';
 import { ForumConnection, State } from './connection.js';
+import { clearDrafts } from './drafts.js';
 import { formatWhen, h } from './dom.js';
 import { NotificationStore } from './notification-store.js';
 import { renderLogin } from './views/login.js';
 import { renderModeration } from './views/moderation.js';
 import { renderNotifications } from './views/notifications.js';
+import { renderProfile } from './views/profile.js';
 import { renderSearch, searchHash } from './views/search.js';
 import { renderThread } from './views/thread.js';
 import { renderThreads } from './views/threads.js';
@@ -33,6 +35,7 @@ let cleanup = null;
 
 /** Shows a short message in the polite live region; disappears after a few seconds. */
 function toast(text, { kind = 'info', href = null, ms = 6000, heading = null } = {}) {
+  text = sentence(text);
   const body = href ? h('a', { href }, text) : text;
   const item = h('div', { class: `toast toast-${kind}` }, heading ? h('strong', { class: 'toast-heading' }, heading) : null, body);
   const toasts = $('toasts');
@@ -41,6 +44,16 @@ function toast(text, { kind = 'info', href = null, ms = 6000, heading = null } =
   while (toasts.childElementCount > MAX_TOASTS) toasts.firstElementChild.remove();
   setTimeout(() => item.remove(), ms);
 }
+
+/** "not subscribed to this thread" -> "Not subscribed to this thread." (servers answer in lower case). */
+function sentence(text) {
+  const s = String(text ?? '').trim();
+  if (!s) return s;
+  return s[0].toUpperCase() + s.slice(1) + (/[.!?…”)]$/.test(s) ? '' : '.');
+}
+
+/** Gateway errors the views already explain (a missing or forbidden thread shows its own notice). */
+const QUIET_GATEWAY_ERRORS = new Set(['thread_not_found', 'forbidden_thread', 'not_subscribed']);
 
 function renderStatus({ state, retryInMs, reason, terminal }) {
   const el = $('connection-status');
@@ -71,7 +84,9 @@ function renderHeader() {
   $('bell').hidden = !me;
   $('site-search').hidden = !me;
   $('logout').hidden = !me;
-  $('whoami').textContent = me ? (me.display_name || me.username) : '';
+  // Posts show usernames: so does the header (the display name is the tooltip).
+  $('whoami').textContent = me ? me.username : '';
+  $('whoami').title = me?.display_name && me.display_name !== me.username ? me.display_name : '';
   document.querySelector('[data-nav="moderation"]').hidden = !ctx.isStaff();
   renderBell();
 }
@@ -149,7 +164,8 @@ function startConnection() {
   });
   conn.on('event', onLiveEvent);
   conn.on('server-error', (e) => {
-    if (!e.temporary) toast(e.message || e.code || 'Server error', { kind: 'error' });
+    if (e.temporary || QUIET_GATEWAY_ERRORS.has(String(e.code ?? '').toLowerCase())) return;
+    toast(`Live updates: ${e.message || e.code || 'server error'}`, { kind: 'error' });
   });
   ctx.conn = conn;
   conn.start();
@@ -168,6 +184,7 @@ async function signOut({ remote = true } = {}) {
   }
   ctx.conn?.stop();
   ctx.conn = null;
+  if (ctx.me) clearDrafts(ctx.me.id);
   ctx.me = null;
   ctx.notifications.reset();
   renderHeader();
@@ -178,6 +195,7 @@ function parseRoute() {
   const [path, search = ''] = (location.hash || '#/threads').replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'search') return { name: 'search', params: new URLSearchParams(search) };
+  if (parts[0] === 'users' && parts[1]) return { name: 'profile', username: decodeURIComponent(parts[1]) };
   if (parts[0] === 'threads' && parts[1] && /^\d+$/.test(parts[1])) {
     return { name: 'thread', id: Number(parts[1]), focus: parts[2] === 'messages' ? Number(parts[3]) : null };
   }
@@ -188,6 +206,8 @@ async function route() {
   const main = $('main');
   cleanup?.();
   cleanup = null;
+  // Errors belong to the page they happened on.
+  for (const t of document.querySelectorAll('#toasts .toast-error')) t.remove();
   const r = parseRoute();
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === r.name || (r.name === 'thread' && a.dataset.nav === 'threads')) a.setAttribute('aria-current', 'page');
@@ -204,6 +224,7 @@ async function route() {
     case 'notifications': cleanup = renderNotifications(ctx, main); break;
     case 'moderation': cleanup = renderModeration(ctx, main); break;
     case 'search': cleanup = renderSearch(ctx, main, r); break;
+    case 'profile': cleanup = renderProfile(ctx, main, r); break;
     default: cleanup = renderThreads(ctx, main);
   }
 }

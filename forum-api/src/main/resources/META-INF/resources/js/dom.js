@@ -70,3 +70,8 @@ export function formatWhen(d) {
 export function tierLabel(cents) {
   return cents > 0 ? `$${(cents / 100).toFixed(2)} tier` : 'free';
 }
+
+/** "1 message", "2 messages" (English plural with -s). */
+export function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

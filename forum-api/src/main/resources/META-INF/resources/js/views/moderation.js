@@ -1,5 +1,5 @@
 // Moderator tools: the @everyone kill switch and per-user @everyone restrictions.
-import { del, get, post, put } from '../api.js';
+import { del, get, post, put, query } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { busy, errorBox, field, restrictionBody } from './form.js';
 
@@ -13,6 +13,8 @@ export function renderModeration(ctx, main) {
   const toggle = h('button', { type: 'button' }, '…');
   const changed = h('p', { class: 'muted' });
   let enabled = null;
+  // Only admins may switch @everyone off and on: moderators see the state, not the button.
+  toggle.hidden = ctx.me?.role !== 'admin';
   const killSwitch = h('form', { class: 'card', 'aria-labelledby': 'everyone-h' },
     h('h2', { id: 'everyone-h' }, '@everyone mentions'), switchBox, state, changed, toggle,
     h('p', { class: 'hint' }, 'Only admins may switch @everyone off and on.'));
@@ -46,7 +48,7 @@ export function renderModeration(ctx, main) {
       const list = await get('/api/forum/moderation/restrictions');
       replaceChildren(restrictions, list.length ? list.map((r) => h('li', { class: 'notification' },
         h('div', { class: 'notification-main' },
-          h('strong', {}, `${r.username ?? `user ${r.user_id}`} (id ${r.user_id})`),
+          h('strong', {}, r.username ?? `user ${r.user_id}`),
           h('p', {}, r.reason),
           h('p', { class: 'muted' }, `by ${r.restricted_by ?? '?'}${r.until ? `, until ${new Date(r.until).toLocaleString()}` : ', until lifted'}`)),
         h('button', { type: 'button', onclick: () => lift(r.user_id) }, `Lift restriction of ${r.username ?? r.user_id}`)))
@@ -57,30 +59,39 @@ export function renderModeration(ctx, main) {
   }
   async function lift(id) {
     await del(`/api/forum/moderation/users/${id}/everyone-restriction`);
-    done.textContent = `Restriction of user ${id} lifted.`;
+    done.textContent = 'Restriction lifted.';
     await loadRestrictions();
   }
 
-  const userId = h('input', { name: 'user_id', type: 'number', min: 1, required: true, inputmode: 'numeric' });
+  const username = h('input', { name: 'username', required: true, maxlength: 32, autocomplete: 'off', spellcheck: 'false' });
+  /** The id of the user named in the form (exact username, any case), via the mention lookup. */
+  async function userIdOf(name) {
+    const wanted = name.trim().replace(/^@/, '');
+    if (!/^[A-Za-z0-9_.-]{1,32}$/.test(wanted)) throw new Error('Enter a username.');
+    const found = (await get(`/api/forum/users${query({ prefix: wanted, limit: 20 })}`))?.users ?? [];
+    const user = found.find((u) => u.username.toLowerCase() === wanted.toLowerCase());
+    if (!user) throw new Error(`There is no user “${wanted}” (or it is you).`);
+    return user;
+  }
   const reason = h('input', { name: 'reason', required: true, maxlength: 500 });
   const until = h('input', { name: 'until', type: 'datetime-local' });
   const restrictBox = errorBox();
   const done = h('p', { role: 'status' });
   const restrict = h('form', { class: 'card', 'aria-labelledby': 'restrict-h' },
     h('h2', { id: 'restrict-h' }, 'Restrict a user’s @everyone'), restrictBox, done,
-    field('User id', userId), field('Reason', reason), field('Until (optional)', until, 'Empty = until lifted.'),
+    field('Username', username), field('Reason', reason), field('Until (optional)', until, 'Empty = until lifted.'),
     h('button', { type: 'submit', class: 'primary' }, 'Restrict'),
     h('button', {
       type: 'button', onclick: () => busy(restrict, restrictBox, async () => {
-        if (!userId.value) throw new Error('Enter a user id.');
-        await lift(Number(userId.value));
+        await lift((await userIdOf(username.value)).id);
       }),
     }, 'Lift restriction'));
   restrict.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(restrict, restrictBox, async () => {
-      await put(`/api/forum/moderation/users/${Number(userId.value)}/everyone-restriction`, restrictionBody(reason.value, until.value));
-      done.textContent = `User ${userId.value} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`;
+      const user = await userIdOf(username.value);
+      await put(`/api/forum/moderation/users/${user.id}/everyone-restriction`, restrictionBody(reason.value, until.value));
+      done.textContent = `${user.username} may not use @everyone${until.value ? ` until ${new Date(until.value).toLocaleString()}` : ''}.`;
       await loadRestrictions();
     });
   });

@@ -3,8 +3,10 @@
 // new/edited/deleted messages, likes, sub-threads, typing indicator, reply/edit/delete/like/follow,
 // moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
-import { h, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
+import { h, plural, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
+import { keepDraft } from '../drafts.js';
 import { highlightMentions, mentionAutocomplete } from '../mentions.js';
+import { ReadTracker } from '../read-position.js';
 import { busy, errorBox, field, inlineForm, markdownField, restrictionBody } from './form.js';
 
 const TYPING_SEND_EVERY_MS = 3000;
@@ -12,6 +14,8 @@ const TYPING_IDLE_MS = 4000;
 const TYPING_SHOW_MS = 6000;
 
 export const MESSAGE_PAGE = 50;
+/** Opening at the first unread message loads at most this many pages back (older unread: "Load earlier"). */
+const MAX_PAGES_BACK_TO_UNREAD = 10;
 
 /**
  * One page of a thread: GET /api/forum/threads/{id}?latest=true (the newest page) or
@@ -22,19 +26,25 @@ export async function fetchMessagePage(threadId, beforeMessageId = 0) {
   const params = beforeMessageId ? { limit: MESSAGE_PAGE, before_message_id: beforeMessageId } : { limit: MESSAGE_PAGE, latest: true };
   const page = await get(`/api/forum/threads/${threadId}${query(params)}`);
   const messages = page.messages ?? [];
-  return { thread: page.thread, isFollowing: Boolean(page.is_following), messages, hasEarlier: Boolean(page.has_earlier) && messages.length > 0 };
+  return {
+    thread: page.thread, isFollowing: Boolean(page.is_following), messages, hasEarlier: Boolean(page.has_earlier) && messages.length > 0,
+    lastRead: page.last_read_message_id ?? 0,
+  };
 }
 
 /**
  * Loads a thread, its sub-threads and its newest page of messages, then earlier pages only while
  * the first loaded message is above `from` (a message to focus, or the first message the view
- * showed before a reload). Answers {thread, isFollowing, messages, hasEarlier, subThreads}.
+ * showed before a reload) or, with `toLastRead`, above the caller's read position (at most
+ * MAX_PAGES_BACK_TO_UNREAD pages). Answers {thread, isFollowing, messages, hasEarlier, subThreads, lastRead}.
  */
-export async function fetchThread(threadId, { from = 0 } = {}) {
+export async function fetchThread(threadId, { from = 0, toLastRead = false } = {}) {
   const newest = await fetchMessagePage(threadId);
   const messages = [...newest.messages];
   let hasEarlier = newest.hasEarlier;
-  while (hasEarlier && from > 0 && messages[0].id > from) {
+  const unreadFrom = toLastRead && newest.lastRead > 0 ? newest.lastRead : 0;
+  let pagesToUnread = MAX_PAGES_BACK_TO_UNREAD;
+  while (hasEarlier && ((from > 0 && messages[0].id > from) || (unreadFrom > 0 && messages[0].id > unreadFrom && pagesToUnread-- > 0))) {
     const page = await fetchMessagePage(threadId, messages[0].id);
     messages.unshift(...page.messages);
     hasEarlier = page.hasEarlier;
@@ -43,7 +53,7 @@ export async function fetchThread(threadId, { from = 0 } = {}) {
   try {
     subThreads = (await get(`/api/forum/threads${query({ parent_thread_id: threadId, limit: 100 })}`))?.threads ?? [];
   } catch { /* the list is a convenience; the thread itself loaded */ }
-  return { thread: newest.thread, isFollowing: newest.isFollowing, messages, hasEarlier, subThreads };
+  return { thread: newest.thread, isFollowing: newest.isFollowing, messages, hasEarlier, subThreads, lastRead: newest.lastRead };
 }
 
 export function typingText(names) {
@@ -80,6 +90,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-busy': 'true' });
   const announcer = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const typingEl = h('p', { class: 'typing', 'aria-live': 'polite' });
+  const reader = new ReadTracker({ threadId, list, title: () => thread?.title });
   const earlierButton = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => loadEarlier() }, 'Load earlier messages');
   const subList = h('ul', { class: 'sub-threads', 'aria-label': 'Sub-threads' });
   const subSection = h('section', { class: 'card', 'aria-labelledby': 'sub-h', hidden: true },
@@ -90,11 +101,12 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const replyBanner = h('p', { class: 'reply-banner', hidden: true });
   const composeBox = errorBox();
   const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
-  const compose = h('form', { class: 'card compose', 'aria-labelledby': 'compose-h' },
+  const compose = h('form', { class: 'card compose', 'aria-labelledby': 'compose-h', hidden: true },
     h('h2', { id: 'compose-h' }, 'Reply to thread'), composeBox, replyBanner,
     markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone.'),
     sendButton);
   mentionAutocomplete(content, { threadId });
+  const draft = me ? keepDraft(content, me.id, `thread:${threadId}`) : null;
   let typingSentAt = 0;
   let typingIdle = null;
   function stopTyping() {
@@ -123,8 +135,11 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       const created = await post(`/api/forum/threads/${threadId}/messages`, body);
       stopTyping();
       content.value = '';
+      draft?.clear();
       setReplyTo(null);
       addMessage(created);
+      nodes.get(created.id)?.scrollIntoView({ block: 'nearest' });
+      reader.update();
     }).then(() => content.focus());
   });
 
@@ -211,7 +226,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     const isLiked = liked.has(m.id);
     const likeBtn = h('button', {
       type: 'button', class: 'like', 'aria-pressed': String(isLiked),
-      'aria-label': `${isLiked ? 'Unlike' : 'Like'} (${m.like_count ?? 0} likes)`, onclick: () => toggleLike(m.id),
+      'aria-label': `${isLiked ? 'Unlike' : 'Like'} (${plural(m.like_count ?? 0, 'like')})`, onclick: () => toggleLike(m.id),
     }, h('span', { 'aria-hidden': 'true' }, isLiked ? '♥' : '♡'), ' ', h('span', { class: 'like-count' }, String(m.like_count ?? 0)));
     const subCount = m.spawned_thread_count ?? 0;
     const actions = h('div', { class: 'message-actions', role: 'group', 'aria-label': `Actions on ${m.username ?? 'this'}’s message` },
@@ -221,11 +236,11 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       canEdit(m) ? h('button', { type: 'button', onclick: () => startEdit(m.id) }, 'Edit') : null,
       canDelete(m) ? h('button', { type: 'button', class: 'danger', onclick: () => deleteMessage(m.id) }, 'Delete') : null,
       ctx.isStaff() && m.user_id !== me?.id ? h('button', { type: 'button', onclick: () => openRestrictForm(m) }, 'Restrict @everyone') : null,
-      subCount > 0 ? h('a', { class: 'sub-count', href: '#sub-h', onclick: (e) => { e.preventDefault(); subSection.scrollIntoView(); } }, `${subCount} sub-thread${subCount === 1 ? '' : 's'}`) : null);
+      subCount > 0 ? h('a', { class: 'sub-count', href: '#sub-h', onclick: (e) => { e.preventDefault(); subSection.scrollIntoView(); } }, plural(subCount, 'sub-thread')) : null);
     return h('li', { id: `message-${m.id}`, dataset: { messageId: m.id } },
       h('article', { class: mentionsMe ? 'message mentions-me' : 'message', 'aria-labelledby': headingId, tabindex: '-1' },
         h('header', { class: 'message-head' },
-          h('strong', { id: headingId }, m.username ?? 'unknown'), ' ', time(m.created_at),
+          h('strong', { id: headingId }, m.username ? h('a', { class: 'author', href: `#/users/${encodeURIComponent(m.username)}` }, m.username) : 'unknown'), ' ', time(m.created_at),
           m.is_edited ? h('span', { class: 'edited', title: m.edited_at ? new Date(m.edited_at).toLocaleString() : '' }, ' (edited)') : null),
         replyRef, body, actions,
         h('div', { class: 'message-extra' })));
@@ -255,6 +270,8 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
     firstLoadedId = firstLoadedId ? Math.min(firstLoadedId, m.id) : m.id;
     const node = messageNode(m);
     nodes.set(m.id, node);
+    // A reader at the bottom follows the conversation; one scrolled up gets the "new below" button.
+    const follow = live && reader.atBottom();
     const after = [...list.children].find((li) => Number(li.dataset.messageId) > m.id);
     if (after) after.before(node); else list.append(node);
     list.querySelector('.empty')?.remove();
@@ -262,6 +279,8 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       announcer.textContent = `New message from ${m.username}`;
       scheduleMarkRead();
     }
+    if (follow) node.scrollIntoView({ block: 'nearest' });
+    if (live) reader.update();
   }
 
   function removeMessages(ids) {
@@ -271,6 +290,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       nodes.delete(id);
       if (replyTo === id) setReplyTo(null);
     }
+    reader.update();
   }
 
   function drawEarlierButton() {
@@ -532,7 +552,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       // the pages back to its message.
       const from = [firstLoadedId, Number(focus) || 0].filter((id) => id > 0);
       const first = loads === 1;
-      const body = await fetchThread(threadId, { from: from.length ? Math.min(...from) : 0 });
+      const body = await fetchThread(threadId, { from: from.length ? Math.min(...from) : 0, toLastRead: first && !focus });
       if (disposed) return;
       thread = body.thread;
       isFollowing = body.isFollowing;
@@ -550,11 +570,16 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
       for (const t of body.subThreads) subThreads.set(t.id, t);
       drawSubThreads();
       drawHeader();
+      if (notice.hidden) compose.hidden = false;
       flushPending();
       list.setAttribute('aria-busy', 'false');
       ctx.notifications.markThreadRead(threadId);
+      // Opens at the first message after the reader's last visit (the divider), else at the newest.
+      const divider = reader.loaded(body.lastRead);
       if (focus) focusMessage(focus);
+      else if (first && divider) divider.scrollIntoView({ block: 'start' });
       else if (first) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+      reader.update();
     } catch (err) {
       if (disposed) return;
       notice.hidden = false;
@@ -579,7 +604,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   ];
 
   replaceChildren(main, header, notice, announcer,
-    h('section', { 'aria-labelledby': 'thread-title' }, earlierButton, list, typingEl), subSection, compose);
+    h('section', { 'aria-labelledby': 'thread-title' }, earlierButton, list, typingEl, reader.button), subSection, compose);
   main.focus({ preventScroll: true });
   // Subscribe first and wait for the gateway's ack, then load: an event committed during the
   // load arrives live and is queued, applied after the snapshot, deduplicated by message id.
@@ -589,6 +614,7 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
 
   return () => {
     disposed = true;
+    reader.dispose();
     ctx.openThreadId = null;
     stopTyping();
     clearTimeout(markReadTimer);

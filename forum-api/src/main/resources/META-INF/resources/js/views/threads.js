@@ -1,6 +1,7 @@
 // Thread list: pinned first, live `new_thread_created`, unread badges, "load more", new thread.
 import { get, post, query } from '../api.js';
-import { h, replaceChildren, tierLabel, time } from '../dom.js';
+import { h, plural, replaceChildren, tierLabel, time } from '../dom.js';
+import { keepDraft } from '../drafts.js';
 import { mentionAutocomplete } from '../mentions.js';
 import { busy, errorBox, field, markdownField } from './form.js';
 
@@ -34,7 +35,7 @@ export function renderThreads(ctx, main) {
         unread > 0 ? h('span', { class: 'badge', 'aria-label': `${unread} unread` }, String(unread)) : null),
       h('p', { class: 'thread-meta' }, flags,
         h('span', {}, `by ${t.username ?? 'unknown'}`), ' · ',
-        h('span', {}, `${t.message_count ?? 0} messages`), ' · ', time(t.last_activity_at ?? t.created_at)));
+        h('span', {}, plural(t.message_count ?? 0, 'message')), ' · ', time(t.last_activity_at ?? t.created_at)));
   }
 
   function draw() {
@@ -62,6 +63,7 @@ export function renderThreads(ctx, main) {
   const content = h('textarea', { name: 'content', required: true, rows: 4 });
   const tier = h('input', { name: 'min_tier_cents', type: 'number', min: 0, step: 1, value: 0, inputmode: 'numeric' });
   mentionAutocomplete(content);
+  const drafts = ctx.me ? [keepDraft(title, ctx.me.id, 'new-thread:title'), keepDraft(content, ctx.me.id, 'new-thread:content')] : [];
   const formBox = errorBox();
   const form = h('form', { class: 'card compose', 'aria-labelledby': 'new-thread-h' },
     h('h2', { id: 'new-thread-h' }, 'New thread'), formBox,
@@ -75,6 +77,7 @@ export function renderThreads(ctx, main) {
       const body = { title: title.value.trim(), content: content.value };
       if (ctx.isStaff() && Number(tier.value) > 0) body.min_tier_cents = Number(tier.value);
       const created = await post('/api/forum/threads', body);
+      for (const d of drafts) d.clear();
       ctx.navigate(`#/threads/${created.thread?.id ?? created.id}`);
     });
   });

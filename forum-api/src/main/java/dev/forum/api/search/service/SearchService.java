@@ -1,17 +1,16 @@
 package dev.forum.api.search.service;
 
 import dev.forum.api.auth.Caller;
+import dev.forum.api.common.Times;
 import dev.forum.api.search.SearchQuery;
 import dev.forum.api.search.mapping.SearchHit;
 import dev.forum.api.search.mapping.SearchPage;
 import dev.forum.api.search.mapping.Snippets;
+import dev.forum.api.thread.service.ThreadGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -38,17 +37,7 @@ public class SearchService {
 
     private static final String QUERY = "websearch_to_tsquery('" + CONFIG + "', :web) && to_tsquery('" + CONFIG + "', :prefix)";
 
-    /** Threads the caller may read: readable top-level threads, then readable children of readable threads. */
-    private static final String READABLE = """
-            WITH RECURSIVE readable AS (
-                SELECT t.id FROM forum_thread t
-                WHERE t.parent_thread_id IS NULL AND t.deleted_at IS NULL AND (:staff OR t.min_tier_cents <= :tier)
-              UNION ALL
-                SELECT c.id FROM forum_thread c JOIN readable r ON c.parent_thread_id = r.id
-                WHERE c.deleted_at IS NULL AND (:staff OR c.min_tier_cents <= :tier)
-            )""";
-
-    private static final String SEARCH = READABLE + """
+    private static final String SEARCH = ThreadGuard.READABLE_THREADS + """
             , q AS (SELECT %s AS query),
             hits AS (
                 SELECT t.id AS thread_id, NULL::bigint AS message_id, t.created_at, 2 * ts_rank(t.search_vector, q.query, 1) AS rank
@@ -123,17 +112,7 @@ public class SearchService {
     private static SearchHit hit(Object[] row) {
         Long messageId = row[2] == null ? null : ((Number) row[2]).longValue();
         return new SearchHit(messageId == null ? "thread" : "message", ((Number) row[0]).longValue(), (String) row[1],
-                messageId, ((Number) row[3]).longValue(), (String) row[4], (String) row[5], instant(row[6]),
+                messageId, ((Number) row[3]).longValue(), (String) row[4], (String) row[5], Times.instant(row[6]),
                 Snippets.toSafeHtml((String) row[7]));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((Timestamp) value).toInstant();
     }
 }

@@ -3,6 +3,7 @@ package dev.forum.api.thread.rest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 /** Bodies of the thread endpoints. */
@@ -23,5 +24,11 @@ public final class ThreadRequests {
     }
 
     public record Follow(long threadId, boolean isFollowing) {
+    }
+
+    public record ReadPositionUpdate(@NotNull @Min(1) Long lastReadMessageId) {
+    }
+
+    public record ReadPosition(long threadId, long lastReadMessageId) {
     }
 }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -146,6 +147,19 @@ public class ThreadResource {
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
     public ThreadRequests.Follow unfollowThread(@PathParam("id") long id) {
         return follow(id, false);
+    }
+
+    @PUT
+    @Path("/{id}/read-position")
+    @Operation(summary = "Record where the caller stopped reading: forward only, capped at the thread's newest message")
+    @APIResponse(responseCode = "200", description = "{thread_id, last_read_message_id} (the resulting position)")
+    @APIResponse(responseCode = "400", description = "validation_failed (last_read_message_id missing or < 1); invalid_parameter (id)")
+    @APIResponse(responseCode = "404", description = "not_found")
+    public ThreadRequests.ReadPosition putReadPosition(@PathParam("id") long id,
+                                                       @Valid @NotNull ThreadRequests.ReadPositionUpdate body) {
+        return threads.advanceReadPosition(caller.get(), id, body.lastReadMessageId())
+                .map(position -> new ThreadRequests.ReadPosition(id, position))
+                .orElseThrow(() -> ApiException.notFound("Thread"));
     }
 
     private ThreadRequests.Follow follow(long id, boolean follow) {

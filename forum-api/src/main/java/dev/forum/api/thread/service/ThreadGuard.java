@@ -11,6 +11,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class ThreadGuard {
 
+    /**
+     * A recursive CTE {@code readable(id)} of every thread the caller may read, for queries over many threads
+     * (search, profiles): readable top-level threads, then readable children of readable threads, so a sub-thread is
+     * hidden while any ancestor is deleted or above the caller's tier. Parameters {@code :staff} (boolean: staff read
+     * every tier) and {@code :tier} (the caller's tier in cents).
+     */
+    public static final String READABLE_THREADS = """
+            WITH RECURSIVE readable AS (
+                SELECT t.id FROM forum_thread t
+                WHERE t.parent_thread_id IS NULL AND t.deleted_at IS NULL AND (:staff OR t.min_tier_cents <= :tier)
+              UNION ALL
+                SELECT c.id FROM forum_thread c JOIN readable r ON c.parent_thread_id = r.id
+                WHERE c.deleted_at IS NULL AND (:staff OR c.min_tier_cents <= :tier)
+            )""";
+
     /** The thread if it exists, is not deleted, and the caller's tier (or staff role) lets them read it. */
     public Optional<ForumThread> findReadableThread(Caller caller, long threadId) {
         ForumThread thread = ForumThread.findById(threadId);

@@ -10,6 +10,7 @@ import dev.forum.api.message.service.MessageService;
 import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
 import dev.forum.api.thread.ForumThread;
+import dev.forum.api.thread.ReadPosition;
 import dev.forum.api.thread.ThreadFollow;
 import dev.forum.api.thread.mapping.ThreadCursor;
 import dev.forum.api.thread.mapping.ThreadDetail;
@@ -182,7 +183,8 @@ public class ThreadService {
 
     private static ThreadDetail detail(Caller caller, ForumThread thread, List<Message> page, boolean more, boolean earlier) {
         List<MessageView> views = MessageView.forReader(page, caller.id());
-        return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), views, more, earlier);
+        return new ThreadDetail(ThreadView.of(thread), ThreadFollow.isFollowing(thread.id, caller.id()), views, more, earlier,
+                ReadPosition.find(thread.id, caller.id()).orElse(null));
     }
 
     public Optional<ThreadView> partialUpdateThread(Caller caller, long id, ThreadPatch patch) {
@@ -243,6 +245,15 @@ public class ThreadService {
             outbox.write(events.threadFollowed(thread, caller.id(), follow));
         }
         return Optional.of(follow);
+    }
+
+    /**
+     * Records that the caller read up to {@code messageId} (forward only, capped at the newest message); the resulting
+     * position, or empty when the thread is not readable. A thread without such a message keeps no position (0).
+     */
+    public Optional<Long> advanceReadPosition(Caller caller, long id, long messageId) {
+        return guard.findReadableThread(caller, id)
+                .map(thread -> ReadPosition.advance(thread.id, caller.id(), messageId).orElse(0L));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

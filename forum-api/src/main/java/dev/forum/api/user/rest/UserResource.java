@@ -3,10 +3,12 @@ package dev.forum.api.user.rest;
 import dev.forum.api.auth.CallerHolder;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.user.mapping.MentionCandidate;
+import dev.forum.api.user.mapping.UserProfile;
 import dev.forum.api.user.service.UserDirectoryService;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -49,5 +51,15 @@ public class UserResource {
         return directory.findMentionableUsers(caller.get(), prefix, threadId, limit)
                 .map(Candidates::new)
                 .orElseThrow(() -> ApiException.notFound("Thread"));
+    }
+
+    @GET
+    @Path("/{username}")
+    @Operation(summary = "A user's profile card: username, display name, role, join date and their 5 latest messages "
+            + "in threads the caller may read")
+    @APIResponse(responseCode = "200", description = "UserProfile")
+    @APIResponse(responseCode = "404", description = "No such user")
+    public UserProfile getUserProfile(@PathParam("username") String username) {
+        return directory.findUserProfile(caller.get(), username).orElseThrow(() -> ApiException.notFound("User"));
     }
 }

@@ -4,7 +4,10 @@ import dev.forum.api.auth.Caller;
 import dev.forum.api.common.LookupRateLimiter;
 import dev.forum.api.thread.ForumThread;
 import dev.forum.api.thread.service.ThreadGuard;
+import dev.forum.api.common.Times;
+import dev.forum.api.user.User;
 import dev.forum.api.user.mapping.MentionCandidate;
+import dev.forum.api.user.mapping.UserProfile;
 import dev.forum.contract.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -14,12 +17,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finding users: the mention autocomplete. */
+/** Finding users: the mention autocomplete and profile cards. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class UserDirectoryService {
 
     public static final int MAX_CANDIDATES = 20;
+    public static final int RECENT_POSTS = 5;
+    static final int EXCERPT_CHARS = 160;
 
     private final EntityManager em;
     private final ThreadGuard guard;
@@ -61,5 +66,29 @@ public class UserDirectoryService {
                 .getResultList();
         return Optional.of(rows.stream().map(r -> new MentionCandidate(((Number) r[0]).longValue(), (String) r[1],
                 (String) r[2], Role.fromWireName((String) r[3]))).toList());
+    }
+
+    /** The user's card, with their latest messages in threads the caller may read (see ThreadGuard.READABLE_THREADS). */
+    public Optional<UserProfile> findUserProfile(Caller caller, String username) {
+        Optional<User> found = User.findByUsername(username);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        User user = found.get();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(ThreadGuard.READABLE_THREADS + """
+                         SELECT m.id, m.thread_id, t.title, left(m.content, :chars), m.created_at
+                         FROM forum_message m JOIN readable r ON r.id = m.thread_id JOIN forum_thread t ON t.id = m.thread_id
+                         WHERE m.user_id = :user ORDER BY m.id DESC LIMIT :limit""")
+                .setParameter("staff", caller.isStaff())
+                .setParameter("tier", caller.user().tierCents())
+                .setParameter("user", user.id)
+                .setParameter("chars", EXCERPT_CHARS)
+                .setParameter("limit", RECENT_POSTS)
+                .getResultList();
+        List<UserProfile.RecentPost> posts = rows.stream().map(r -> new UserProfile.RecentPost(
+                ((Number) r[0]).longValue(), ((Number) r[1]).longValue(), (String) r[2], (String) r[3],
+                Times.instant(r[4]))).toList();
+        return Optional.of(new UserProfile(user.id, user.username, user.displayName, user.roleEnum(), user.createdAt, posts));
     }
 }

@@ -87,4 +87,26 @@ class UserResourceTests {
                 .contains("&#64;nobody_here").doesNotContain("#/users/nobody_here")
                 .contains("<span class=\"mention mention-team\">&#64;team</span>");
     }
+
+    @Test
+    void shouldShowAProfileCardWithRecentPostsOnlyFromThreadsTheViewerMayRead() {
+        TestUsers.TestUser supporter = users.member(500);
+        TestUsers.TestUser free = users.member(0);
+        long open = ForumApi.createThread(supporter, "Open thread");
+        long gated = ForumApi.createThread(supporter, "Gated thread", 500);
+        long openPost = ForumApi.postMessage(supporter, open, "visible to all");
+        long gatedPost = ForumApi.postMessage(supporter, gated, "supporters only");
+
+        var seenByFree = free.req().get("/api/forum/users/" + supporter.username().toUpperCase()).then().statusCode(200)
+                .body("username", equalTo(supporter.username()))
+                .body("role", equalTo("member"))
+                .extract().jsonPath();
+        assertThat(seenByFree.getString("created_at")).isNotBlank();
+        assertThat(seenByFree.getList("recent_posts.message_id", Long.class)).contains(openPost).doesNotContain(gatedPost);
+        assertThat(seenByFree.getList("recent_posts.thread_title", String.class)).doesNotContain("Gated thread");
+        assertThat(supporter.req().get("/api/forum/users/" + supporter.username()).then().statusCode(200)
+                .extract().jsonPath().getList("recent_posts.message_id", Long.class)).startsWith(gatedPost, openPost);
+
+        free.req().get("/api/forum/users/no_such_user_here").then().statusCode(404).body("error.code", equalTo("not_found"));
+    }
 }
