@@ -582,7 +582,10 @@ describe('forum client in two browsers on two gateways', () => {
   });
 
   it('reopens a thread at bob\'s first unread message, and shows "new messages below" and a title count when he is scrolled up', async () => {
-    const threadId = Number(await b.page.evaluate(() => location.hash.match(/^#\/threads\/(\d+)/)[1]));
+    const threadId = await b.page.evaluate(async (title) => (await (await fetch('/api/forum/threads?limit=100')).json())
+      .threads.find((t) => t.title === title).id, `Long thread ${suffix}`);
+    await b.page.evaluate((id) => { location.hash = `#/threads/${id}`; }, threadId);
+    await message(b.page, 'Searchable').waitFor();
     const serverPosition = () => b.page.evaluate(async (id) => (await (await fetch(`/api/forum/threads/${id}?latest=true&limit=1`)).json()), threadId);
     // Bob reads to the end; the client saves his position.
     await b.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));

@@ -25,6 +25,8 @@ public class SearchService {
 
     public static final int MAX_PAGE = 50;
     public static final int MAX_OFFSET = 1000;
+    /** How many of the newest matching messages a search ranks (see SEARCH). */
+    public static final int RANK_WINDOW = 2000;
 
     /** Must match the configuration of the generated columns in V2__search.sql. */
     static final String CONFIG = "english";
@@ -37,27 +39,37 @@ public class SearchService {
 
     private static final String QUERY = "websearch_to_tsquery('" + CONFIG + "', :web) && to_tsquery('" + CONFIG + "', :prefix)";
 
+    /**
+     * Messages are ranked among the newest {@link #RANK_WINDOW} matches, then filtered to what the caller may read:
+     * found newest first, for a rare word through the GIN index, for a common word by walking the primary key
+     * backwards and stopping early instead of ranking every match; older matches of a very common query are not
+     * reached. The query text is inlined (not a CTE) and the window query joins nothing, so the planner sees the
+     * words and their frequency when it picks between those two plans.
+     */
     private static final String SEARCH = ThreadGuard.READABLE_THREADS + """
-            , q AS (SELECT %s AS query),
-            hits AS (
-                SELECT t.id AS thread_id, NULL::bigint AS message_id, t.created_at, 2 * ts_rank(t.search_vector, q.query, 1) AS rank
-                FROM forum_thread t JOIN readable r ON r.id = t.id CROSS JOIN q
-                WHERE t.search_vector @@ q.query
-              UNION ALL
-                SELECT m.thread_id, m.id, m.created_at, ts_rank(m.search_vector, q.query, 1)
-                FROM forum_message m JOIN readable r ON r.id = m.thread_id CROSS JOIN q
-                WHERE m.search_vector @@ q.query
+            , recent AS (
+                SELECT m.id, m.thread_id, m.created_at, m.search_vector
+                FROM forum_message m
+                WHERE m.search_vector @@ (%1$s)
+                ORDER BY m.id DESC LIMIT :window
             ),
-            page AS (SELECT * FROM hits ORDER BY %s LIMIT :limit OFFSET :offset)
+            hits AS (
+                SELECT t.id AS thread_id, NULL::bigint AS message_id, t.created_at, 2 * ts_rank(t.search_vector, %1$s, 1) AS rank
+                FROM forum_thread t JOIN readable r ON r.id = t.id
+                WHERE t.search_vector @@ (%1$s)
+              UNION ALL
+                SELECT m.thread_id, m.id, m.created_at, ts_rank(m.search_vector, %1$s, 1)
+                FROM recent m JOIN readable r ON r.id = m.thread_id
+            ),
+            page AS (SELECT * FROM hits ORDER BY %2$s LIMIT :limit OFFSET :offset)
             SELECT p.thread_id, t.title, p.message_id, u.id AS user_id, u.username, u.display_name, p.created_at,
-                   ts_headline('%s', translate(coalesce(m.content, t.title), chr(2) || chr(3), ''), q.query,
+                   ts_headline('%3$s', translate(coalesce(m.content, t.title), chr(2) || chr(3), ''), %1$s,
                                CASE WHEN p.message_id IS NULL THEN :titleOptions ELSE :messageOptions END)
             FROM page p
             JOIN forum_thread t ON t.id = p.thread_id
             LEFT JOIN forum_message m ON m.id = p.message_id
             JOIN forum_user u ON u.id = coalesce(m.user_id, t.user_id)
-            CROSS JOIN q
-            ORDER BY %s""";
+            ORDER BY %4$s""";
 
     /** Result order: best match first, or newest first. */
     public enum Sort {
@@ -88,6 +100,7 @@ public class SearchService {
                 .setParameter("prefix", query.prefixQuery())
                 .setParameter("staff", caller.isStaff())
                 .setParameter("tier", caller.user().tierCents())
+                .setParameter("window", RANK_WINDOW)
                 .setParameter("limit", size + 1)
                 .setParameter("offset", offset)
                 .setParameter("titleOptions", TITLE_HEADLINE)
