@@ -18,7 +18,6 @@ import dev.forum.gateway.redis.Broker;
 import dev.forum.gateway.redis.EventSource;
 import dev.forum.gateway.registry.ClientSession;
 import dev.forum.gateway.registry.EndpointKind;
-import dev.forum.gateway.registry.FrameSink;
 import dev.forum.gateway.registry.OutboundWriter;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
@@ -35,7 +34,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The one delivery core behind the three endpoints: opening (session, user index, auto-subscription
@@ -201,7 +199,7 @@ public class ConnectionHandler {
 
     private ClientSession register(WebSocketConnection connection, EndpointKind kind, CurrentUser user, String token,
             Long threadId) {
-        OutboundWriter writer = new OutboundWriter(config.queue().maxBytes(), sinkOf(connection), metrics);
+        OutboundWriter writer = new OutboundWriter(config.queue().maxBytes(), new SocketFrameSink(connection), metrics);
         TokenBucket limit = new TokenBucket(config.rateLimit().perSecond(), config.rateLimit().burst(),
                 System::nanoTime);
         ClientSession session = new ClientSession(connection.id(), kind, user, token, writer, limit);
@@ -339,22 +337,5 @@ public class ConnectionHandler {
             }
         }
         return null;
-    }
-
-    private static FrameSink sinkOf(WebSocketConnection connection) {
-        return new FrameSink() {
-            @Override
-            public CompletionStage<Void> send(String text) {
-                return connection.sendText(text).subscribeAsCompletionStage();
-            }
-
-            @Override
-            public void close(int code, String reason) {
-                connection.close(new CloseReason(code, reason)).subscribe().with(
-                        ignored -> {
-                        },
-                        failure -> Log.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
-            }
-        };
     }
 }

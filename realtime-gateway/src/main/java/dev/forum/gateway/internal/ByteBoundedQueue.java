@@ -33,7 +33,8 @@ public final class ByteBoundedQueue<T> {
     }
 
     private final long maxBytes;
-    private final ArrayDeque<Entry<T>> entries = new ArrayDeque<>();
+    /** Starts small (an idle connection's queue is empty) and grows as needed. */
+    private final ArrayDeque<Entry<T>> entries = new ArrayDeque<>(1);
     private long bytes;
     private long evicted;
     private boolean closed;

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The gateway's Prometheus metrics (see docs/metrics.md, section realtime-gateway). */
@@ -143,9 +144,9 @@ public class GatewayMetrics implements DeliveryListener {
         sentBytes.increment(frame.bytes());
         Instant committedAt = frame.committedAt();
         if (committedAt != null) {
-            Duration elapsed = Duration.between(committedAt, Instant.now());
-            if (!elapsed.isNegative()) {
-                latency.record(elapsed);
+            long elapsedMillis = System.currentTimeMillis() - committedAt.toEpochMilli();
+            if (elapsedMillis >= 0) {
+                latency.record(elapsedMillis, TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -6,9 +6,9 @@ import dev.forum.gateway.endpoint.DisconnectCode;
 import dev.forum.gateway.internal.TokenBucket;
 
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One open WebSocket: who it is, what it subscribed to, and its single outbound writer. */
@@ -19,7 +19,13 @@ public final class ClientSession {
     private final String token;
     private final OutboundWriter writer;
     private final TokenBucket inboundLimit;
-    private final Map<Long, ThreadSubscription> subscriptions = new ConcurrentHashMap<>();
+    private static final ThreadSubscription[] NONE = new ThreadSubscription[0];
+
+    /**
+     * Copy-on-write, replaced under this session's lock: a connection has a few subscriptions, so a scan
+     * of a small array beats a map on the delivery path, and an idle connection holds no table.
+     */
+    private volatile ThreadSubscription[] subscriptions = NONE;
     /** Subscribes whose access lookup has not answered yet: they count against the cap. */
     private final AtomicInteger pendingSubscriptions = new AtomicInteger();
     private volatile CurrentUser user;
@@ -91,7 +97,12 @@ public final class ClientSession {
     }
 
     public ThreadSubscription subscription(long threadId) {
-        return subscriptions.get(threadId);
+        for (ThreadSubscription subscription : subscriptions) {
+            if (subscription.threadId() == threadId) {
+                return subscription;
+            }
+        }
+        return null;
     }
 
     /**
@@ -102,7 +113,7 @@ public final class ClientSession {
     public boolean reserveSubscription(int max) {
         while (true) {
             int pending = pendingSubscriptions.get();
-            if (subscriptions.size() + pending >= max) {
+            if (subscriptions.length + pending >= max) {
                 return false;
             }
             if (pendingSubscriptions.compareAndSet(pending, pending + 1)) {
@@ -116,19 +127,39 @@ public final class ClientSession {
     }
 
     public int subscriptionCount() {
-        return subscriptions.size();
+        return subscriptions.length;
     }
 
-    public Collection<ThreadSubscription> subscriptions() {
-        return subscriptions.values();
+    /** A snapshot: later changes do not show in it. */
+    public List<ThreadSubscription> subscriptions() {
+        return Collections.unmodifiableList(Arrays.asList(subscriptions));
     }
 
-    ThreadSubscription putSubscription(ThreadSubscription subscription) {
-        ThreadSubscription previous = subscriptions.putIfAbsent(subscription.threadId(), subscription);
-        return previous == null ? subscription : previous;
+    synchronized ThreadSubscription putSubscription(ThreadSubscription subscription) {
+        ThreadSubscription existing = subscription(subscription.threadId());
+        if (existing != null) {
+            return existing;
+        }
+        ThreadSubscription[] current = subscriptions;
+        ThreadSubscription[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = subscription;
+        subscriptions = next;
+        return subscription;
     }
 
-    ThreadSubscription removeSubscription(long threadId) {
-        return subscriptions.remove(threadId);
+    synchronized ThreadSubscription removeSubscription(long threadId) {
+        ThreadSubscription removed = subscription(threadId);
+        if (removed != null) {
+            ThreadSubscription[] current = subscriptions;
+            ThreadSubscription[] next = new ThreadSubscription[current.length - 1];
+            int i = 0;
+            for (ThreadSubscription subscription : current) {
+                if (subscription != removed) {
+                    next[i++] = subscription;
+                }
+            }
+            subscriptions = next;
+        }
+        return removed;
     }
 }

@@ -1,20 +1,30 @@
 package dev.forum.gateway.registry;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * One serialised server frame. The same instance (same text) is shared by every recipient of a
- * broadcast: serialised once.
+ * One serialised server frame: its UTF-8 JSON bytes, encoded once. The same instance (the same byte
+ * array) is written to every recipient of a broadcast, so the array must never be modified.
  *
- * @param text        the JSON text
- * @param bytes       its size, as counted by the outbound queue
+ * @param utf8        the frame's JSON text as UTF-8
  * @param type        the frame type (metrics tag)
  * @param ephemeral   may be dropped when the client falls behind (typing)
  * @param committedAt when the event was committed (delivery latency), null for control frames
  */
-public record OutboundFrame(String text, int bytes, String type, boolean ephemeral, Instant committedAt) {
+public record OutboundFrame(byte[] utf8, String type, boolean ephemeral, Instant committedAt) {
 
-    public static OutboundFrame control(String type, String text) {
-        return new OutboundFrame(text, text.length(), type, false, null);
+    public static OutboundFrame control(String type, byte[] utf8) {
+        return new OutboundFrame(utf8, type, false, null);
+    }
+
+    /** Its size as counted by the outbound queue. */
+    public int bytes() {
+        return utf8.length;
+    }
+
+    /** The JSON text (decoded on each call: for the rare paths and tests, not for delivery). */
+    public String text() {
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 }

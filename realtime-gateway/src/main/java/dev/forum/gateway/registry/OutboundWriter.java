@@ -3,14 +3,15 @@ package dev.forum.gateway.registry;
 import dev.forum.gateway.endpoint.DisconnectCode;
 import dev.forum.gateway.internal.ByteBoundedQueue;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The single writer of one connection: frames are queued (bounded in bytes, never blocking the
- * caller) and written one after the other, each after the previous write completed, so order is kept
- * and a slow socket only fills its own queue. On overflow, ephemeral frames go first; if that is not
- * enough the connection is closed with {@link DisconnectCode#SLOW}.
+ * caller) and handed to the socket in order on the socket's own I/O thread (one task per burst, not per
+ * frame), as many as the socket's write buffer takes; when it is full the rest wait here and the socket's
+ * drain handler resumes the writer. A slow socket therefore
+ * only fills its own queue. On overflow, ephemeral frames go first; if that is not enough the connection
+ * is closed with {@link DisconnectCode#SLOW}. Nothing is allocated per frame beyond the queue entry.
  */
 public final class OutboundWriter {
 
@@ -18,6 +19,11 @@ public final class OutboundWriter {
     private final FrameSink sink;
     private final DeliveryListener listener;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final Runnable scheduledPump = () -> {
+        pumpScheduled.set(false);
+        pump();
+    };
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastWriteNanos = System.nanoTime();
 
@@ -25,6 +31,7 @@ public final class OutboundWriter {
         this.queue = new ByteBoundedQueue<>(maxBytes);
         this.sink = sink;
         this.listener = listener;
+        sink.drainHandler(this::pump);
     }
 
     /** Queues a frame and starts draining if idle. Never blocks. False if the frame was not queued. */
@@ -53,7 +60,9 @@ public final class OutboundWriter {
                 return false;
             }
         }
-        pump();
+        if (pumpScheduled.compareAndSet(false, true)) {
+            sink.execute(scheduledPump);
+        }
         return true;
     }
 
@@ -85,53 +94,28 @@ public final class OutboundWriter {
         return lastWriteNanos;
     }
 
+    /**
+     * Hands queued frames to the socket while it has room. One thread at a time; whoever finds the
+     * writer busy leaves the frame to the thread draining it, which looks again before it lets go.
+     */
     private void pump() {
-        while (true) {
+        while (!queue.isEmpty() && !sink.writeQueueFull()) {
             if (!draining.compareAndSet(false, true)) {
                 return;
             }
-            OutboundFrame frame = queue.poll();
-            if (frame == null) {
-                draining.set(false);
-                if (queue.isEmpty()) {
-                    return;
+            try {
+                OutboundFrame frame;
+                while (!sink.writeQueueFull() && (frame = queue.poll()) != null) {
+                    lastWriteNanos = System.nanoTime();
+                    if (!sink.write(frame.utf8())) {
+                        discard();
+                        return;
+                    }
+                    listener.written(frame);
                 }
-                continue;
+            } finally {
+                draining.set(false);
             }
-            lastWriteNanos = System.nanoTime();
-            CompletableFuture<Void> write = send(frame);
-            if (write.isDone()) {
-                draining.set(false);
-                if (!completed(frame, write)) {
-                    return;
-                }
-                continue;
-            }
-            write.whenComplete((ignored, failure) -> {
-                draining.set(false);
-                if (completed(frame, write)) {
-                    pump();
-                }
-            });
-            return;
         }
-    }
-
-    private CompletableFuture<Void> send(OutboundFrame frame) {
-        try {
-            return sink.send(frame.text()).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private boolean completed(OutboundFrame frame, CompletableFuture<Void> write) {
-        if (write.isCompletedExceptionally()) {
-            queue.close();
-            closed.set(true);
-            return false;
-        }
-        listener.written(frame);
-        return true;
     }
 }

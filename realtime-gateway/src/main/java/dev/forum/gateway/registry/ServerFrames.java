@@ -8,9 +8,7 @@ import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventType;
 import dev.forum.gateway.endpoint.GatewayError;
 
-import java.nio.charset.StandardCharsets;
-
-/** Builds every server frame, serialised once (see docs/websocket.md). */
+/** Builds every server frame, serialised once to UTF-8 bytes (see docs/websocket.md). */
 public final class ServerFrames {
 
     private final ObjectMapper mapper;
@@ -21,8 +19,7 @@ public final class ServerFrames {
 
     /** An event as clients see it ({@link EventEnvelope#clientFrame()}), serialised once for all recipients. */
     public OutboundFrame event(EventEnvelope envelope) {
-        String text = write(envelope.clientFrame());
-        return new OutboundFrame(text, text.getBytes(StandardCharsets.UTF_8).length, envelope.type().wireName(),
+        return new OutboundFrame(write(envelope.clientFrame()), envelope.type().wireName(),
                 envelope.type() == EventType.USER_TYPING, envelope.committedAt());
     }
 
@@ -96,9 +93,9 @@ public final class ServerFrames {
         return OutboundFrame.control(frame.get("type").asText(), write(frame));
     }
 
-    private String write(ObjectNode node) {
+    private byte[] write(ObjectNode node) {
         try {
-            return mapper.writeValueAsString(node);
+            return mapper.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise frame", e);
         }

@@ -29,9 +29,9 @@ class HubTest {
 
     @Test
     void resyncAllSubscriptionsTellsEveryThreadSubscriptionAndNoOneElse() {
-        RecordingSink aliceSink = new RecordingSink(false);
-        RecordingSink bobSink = new RecordingSink(false);
-        RecordingSink carolSink = new RecordingSink(false);
+        RecordingSink aliceSink = new RecordingSink();
+        RecordingSink bobSink = new RecordingSink();
+        RecordingSink carolSink = new RecordingSink();
         ClientSession alice = session("c1", 1, aliceSink);
         ClientSession bob = session("c2", 2, bobSink);
         ClientSession carol = session("c3", 3, carolSink);
@@ -50,7 +50,7 @@ class HubTest {
 
     @Test
     void resyncAllSubscriptionsReachesAReplayingSubscriptionAfterItsReplay() {
-        RecordingSink sink = new RecordingSink(false);
+        RecordingSink sink = new RecordingSink();
         ClientSession alice = session("c1", 1, sink);
         registry.addSession(alice);
         ThreadSubscription replaying = registry.subscribe(alice, 10, true);

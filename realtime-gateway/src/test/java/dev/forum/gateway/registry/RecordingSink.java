@@ -1,31 +1,71 @@
 package dev.forum.gateway.registry;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
-/** A socket stand-in: records frames; in manual mode, writes complete only when {@link #completeAll()} is called. */
+/**
+ * A socket stand-in: records the frames written (as text, and the very byte arrays handed over); its
+ * write buffer can be made {@link #fill() full} and {@link #drain() drained} like a socket whose peer
+ * stops and resumes reading.
+ */
 final class RecordingSink implements FrameSink {
 
     final List<String> sent = new ArrayList<>();
-    final List<CompletableFuture<Void>> pending = new ArrayList<>();
+    final List<byte[]> written = new ArrayList<>();
     Integer closeCode;
-    private final boolean manual;
+    private boolean full;
+    private boolean socketClosed;
+    private Runnable drainHandler = () -> {
+    };
+    private List<Runnable> deferred;
 
-    RecordingSink(boolean manual) {
-        this.manual = manual;
+    @Override
+    public synchronized boolean write(byte[] utf8) {
+        if (socketClosed) {
+            return false;
+        }
+        written.add(utf8);
+        sent.add(new String(utf8, StandardCharsets.UTF_8));
+        return true;
     }
 
     @Override
-    public synchronized CompletionStage<Void> send(String text) {
-        sent.add(text);
-        if (!manual) {
-            return CompletableFuture.completedFuture(null);
+    public synchronized boolean writeQueueFull() {
+        return full;
+    }
+
+    @Override
+    public synchronized void drainHandler(Runnable drained) {
+        drainHandler = drained;
+    }
+
+    /** Runs tasks at once, on the calling thread, unless {@link #deferTasks()} was called. */
+    @Override
+    public void execute(Runnable task) {
+        synchronized (this) {
+            if (deferred != null) {
+                deferred.add(task);
+                return;
+            }
         }
-        CompletableFuture<Void> write = new CompletableFuture<>();
-        pending.add(write);
-        return write;
+        task.run();
+    }
+
+    /** From now on, tasks for the I/O thread wait until {@link #runTasks()}. */
+    synchronized void deferTasks() {
+        deferred = new ArrayList<>();
+    }
+
+    /** Runs the waiting tasks (the I/O thread's turn); returns how many there were. */
+    int runTasks() {
+        List<Runnable> tasks;
+        synchronized (this) {
+            tasks = List.copyOf(deferred);
+            deferred.clear();
+        }
+        tasks.forEach(Runnable::run);
+        return tasks.size();
     }
 
     @Override
@@ -33,16 +73,22 @@ final class RecordingSink implements FrameSink {
         closeCode = code;
     }
 
-    void completeAll() {
-        while (true) {
-            CompletableFuture<Void> next;
-            synchronized (this) {
-                if (pending.isEmpty()) {
-                    return;
-                }
-                next = pending.remove(0);
-            }
-            next.complete(null);
+    synchronized void fill() {
+        full = true;
+    }
+
+    /** The peer read: room again, the drain handler runs (outside the sink's lock, like Vert.x). */
+    void drain() {
+        Runnable handler;
+        synchronized (this) {
+            full = false;
+            handler = drainHandler;
         }
+        handler.run();
+    }
+
+    /** The socket went away under the writer. */
+    synchronized void closeSocket() {
+        socketClosed = true;
     }
 }

@@ -87,8 +87,32 @@ class SubscriptionRegistryTest {
     }
 
     @Test
+    void concurrentSubscribesOfOneConnectionAreAllRecorded() throws InterruptedException {
+        ClientSession alice = session("c1", 1);
+        registry.addSession(alice);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch done = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            long threadId = i;
+            pool.execute(() -> {
+                registry.subscribe(alice, threadId, false);
+                registry.subscribe(alice, 1000 + threadId, false);
+                registry.unsubscribe(alice, 1000 + threadId);
+                done.countDown();
+            });
+        }
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        pool.shutdown();
+        assertThat(alice.subscriptionCount()).isEqualTo(100);
+        assertThat(alice.subscriptions()).extracting(ThreadSubscription::threadId).doesNotHaveDuplicates()
+                .allMatch(threadId -> threadId < 100);
+        assertThat(alice.subscription(42)).isNotNull();
+        assertThat(alice.subscription(1042)).isNull();
+    }
+
+    @Test
     void replayingSubscriptionHoldsLiveEventsAndDropsThoseReplayed() {
-        RecordingSink sink = new RecordingSink(false);
+        RecordingSink sink = new RecordingSink();
         ClientSession alice = session("c1", 1, sink);
         registry.addSession(alice);
         ThreadSubscription sub = registry.subscribe(alice, 10, true);
@@ -121,7 +145,7 @@ class SubscriptionRegistryTest {
     }
 
     private static ClientSession session(String id, long userId) {
-        return session(id, userId, new RecordingSink(false));
+        return session(id, userId, new RecordingSink());
     }
 
     private static ClientSession session(String id, long userId, RecordingSink sink) {
