@@ -7,13 +7,15 @@
 # Usage: realtime-gateway/bench/fanout.sh [-Dmode=fanout|idle] [-Dclients=2000] [-Dthreads=20]
 #        [-Drates=50,100,200,400,600,800 | -Drates=50 -Dgrowth=1.25] [-Dstep.seconds=10]
 #        [-Dwarmup.seconds=20] [-Dlocal.addresses=4 (several 127.0.0.x source addresses, for > 28,000 connections)]
-# Env: BASE_PORT (default 9400: forum-api +1, gateway +2, redis +3), GATEWAY_JAVA_OPTS (e.g. JFR),
+# Env: BASE_PORT (default 9400: forum-api +1, gateway +2, redis +3, management ports +4 and +5),
+#      GATEWAY_JAVA_OPTS (e.g. JFR),
 #      GATEWAY_APP (another build of the gateway, for before/after runs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ulimit -n 250000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 BASE_PORT=${BASE_PORT:-9400}
 API_PORT=$((BASE_PORT + 1)) GW_PORT=$((BASE_PORT + 2)) REDIS_PORT=$((BASE_PORT + 3))
+API_MGMT_PORT=$((BASE_PORT + 4)) GW_MGMT_PORT=$((BASE_PORT + 5))
 RUN=$(date +%s%N | tail -c 7)
 DB="gwbench_${RUN}" NS="gwbench${RUN}"
 LOGS=${LOGS:-/tmp/gwbench-$RUN}
@@ -30,17 +32,17 @@ redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$LO
 REDIS_PID=$!; pids+=("$REDIS_PID")
 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB" postgres
 
-FORUM_HTTP_PORT=$API_PORT FORUM_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" \
+FORUM_HTTP_PORT=$API_PORT QUARKUS_MANAGEMENT_PORT=$API_MGMT_PORT FORUM_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" \
 FORUM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" FORUM_REDIS_NAMESPACE="$NS" FORUM_INTERNAL_TOKEN=bench-internal FORUM_RATE_LIMIT_POSTS=1000000 \
   java -Xmx512m -jar forum-api/target/quarkus-app/quarkus-run.jar >"$LOGS/forum-api.log" 2>&1 &
 pids+=("$!")
 # shellcheck disable=SC2086
-QUARKUS_HTTP_PORT=$GW_PORT GATEWAY_FORUM_API_URL="http://127.0.0.1:$API_PORT" FORUM_INTERNAL_TOKEN=bench-internal \
+QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_MANAGEMENT_PORT=$GW_MGMT_PORT GATEWAY_FORUM_API_URL="http://127.0.0.1:$API_PORT" FORUM_INTERNAL_TOKEN=bench-internal \
 GATEWAY_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" GATEWAY_REDIS_NAMESPACE="$NS" \
   java ${GATEWAY_JAVA_OPTS:-} -jar "${GATEWAY_APP:-realtime-gateway/target/quarkus-app}/quarkus-run.jar" >"$LOGS/gateway.log" 2>&1 &
 GW_PID=$!; pids+=("$GW_PID")
 
-for url in "http://127.0.0.1:$API_PORT/q/health/ready" "http://127.0.0.1:$GW_PORT/q/health/live"; do
+for url in "http://127.0.0.1:$API_MGMT_PORT/q/health/ready" "http://127.0.0.1:$GW_MGMT_PORT/q/health/live"; do
   for _ in $(seq 1 240); do curl -sf -o /dev/null "$url" && break; sleep 0.5; done
   curl -sf -o /dev/null "$url" || { echo "not up: $url (logs in $LOGS)" >&2; exit 1; }
 done

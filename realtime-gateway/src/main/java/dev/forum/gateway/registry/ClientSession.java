@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One open WebSocket: who it is, what it subscribed to, and its single outbound writer. */
 public final class ClientSession {
 
+    private static final ThreadSubscription[] NONE = new ThreadSubscription[0];
+
     private final String id;
     private final EndpointKind endpoint;
     private final String token;
     private final OutboundWriter writer;
     private final TokenBucket inboundLimit;
-    private static final ThreadSubscription[] NONE = new ThreadSubscription[0];
-
     /**
      * Copy-on-write, replaced under this session's lock: a connection has a few subscriptions, so a scan
      * of a small array beats a map on the delivery path, and an idle connection holds no table.
