@@ -42,9 +42,13 @@ GATEWAY_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" GATEWAY_REDIS_NAMESPACE="$NS" 
   java ${GATEWAY_JAVA_OPTS:-} -jar "${GATEWAY_APP:-realtime-gateway/target/quarkus-app}/quarkus-run.jar" >"$LOGS/gateway.log" 2>&1 &
 GW_PID=$!; pids+=("$GW_PID")
 
-for url in "http://127.0.0.1:$API_MGMT_PORT/q/health/ready" "http://127.0.0.1:$GW_MGMT_PORT/q/health/live"; do
-  for _ in $(seq 1 240); do curl -sf -o /dev/null "$url" && break; sleep 0.5; done
-  curl -sf -o /dev/null "$url" || { echo "not up: $url (logs in $LOGS)" >&2; exit 1; }
+# Health is on the management port (older builds: on the public port).
+up() { curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/$3" || curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/$3"; }
+for ports in "$API_MGMT_PORT $API_PORT ready" "$GW_MGMT_PORT $GW_PORT live"; do
+  # shellcheck disable=SC2086
+  for _ in $(seq 1 240); do up $ports && break; sleep 0.5; done
+  # shellcheck disable=SC2086
+  up $ports || { echo "not up: $ports (logs in $LOGS)" >&2; exit 1; }
 done
 echo "gateway pid $GW_PID, logs in $LOGS" >&2
 

@@ -67,7 +67,11 @@ final class SocketFrameSink implements FrameSink {
 
     @Override
     public void drainHandler(Runnable drained) {
-        socket.drainHandler(ignored -> drained.run());
+        try {
+            socket.drainHandler(ignored -> drained.run());
+        } catch (IllegalStateException closed) {
+            Log.debugf("connection %s closed before its writer started", connection.id());
+        }
     }
 
     @Override
