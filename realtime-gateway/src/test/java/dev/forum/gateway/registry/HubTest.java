@@ -65,9 +65,9 @@ class HubTest {
     /** Suspension / "end all sessions": every socket of the user closes with 4501 without asking forum-api (it may be down). */
     @Test
     void allSessionsRevokedClosesEverySocketOfTheUserWithoutAskingForumApi() {
-        RecordingSink aliceTab1 = new RecordingSink(false);
-        RecordingSink aliceTab2 = new RecordingSink(false);
-        RecordingSink bobSink = new RecordingSink(false);
+        RecordingSink aliceTab1 = new RecordingSink();
+        RecordingSink aliceTab2 = new RecordingSink();
+        RecordingSink bobSink = new RecordingSink();
         List.of(session("c1", 1, aliceTab1), session("c2", 1, aliceTab2), session("c3", 2, bobSink))
                 .forEach(registry::addSession);
         ObjectNode payload = JSON.createObjectNode().put("user_id", 1).put("all_sessions", true).put("reason", "suspended");
