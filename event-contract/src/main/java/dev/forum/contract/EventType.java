@@ -22,6 +22,8 @@ public enum EventType {
     FORUM_NOTIFICATION("forum_notification"),
     FORUM_NOTIFICATION_COUNT("forum_notification_count"),
     UNREAD_COUNT_UPDATED("unread_count_updated"),
+    /** One broadcast for a mass change of unread counts: clients with unread ones in the thread refetch. */
+    UNREAD_COUNTS_CHANGED("unread_counts_changed"),
     TEAM_MENTION("team_mention"),
     EVERYONE_MENTION("everyone_mention"),
     EVERYONE_RESTRICTED("everyone_restricted"),

@@ -115,6 +115,13 @@ function onLiveEvent(frame) {
     case 'unread_count_updated':
       store.setThreadUnread(frame.thread_id, frame.thread_unread_count, frame.total_forum_unread);
       break;
+    case 'unread_counts_changed':
+      // Sent once for a mass change (a large thread deleted): refetch if it concerns us, spread over
+      // the window the service gives so that not every client asks at once.
+      if (store.unreadFor(frame.thread_id) > 0) {
+        setTimeout(() => store.refresh(), Math.random() * (frame.refetch_within_ms ?? 5000));
+      }
+      break;
     case 'team_mention':
     case 'everyone_mention': {
       const who = frame.sender?.username ?? 'Someone';

@@ -53,7 +53,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                 "-Dquarkus.management.port=" + managementPort, "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
-        builder.environment().put("FORUM_REDIS_NAMESPACE", NotifyTestResource.namespace);
+        builder.environment().put("FORUM_REDIS_NAMESPACE", publishNamespace(NotifyTestResource.namespace));
         builder.environment().put("FORUM_REDIS_URL", redis.url());
         builder.redirectErrorStream(true);
         builder.redirectOutput(new File("target", "forum-api-" + suffix + ".log"));
@@ -68,6 +68,11 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                 "quarkus.rest-client.forum-api.url", baseUrl,
                 "notify.internal-token", token,
                 "quarkus.redis.hosts", redis.url());
+    }
+
+    /** The Redis namespace forum-api publishes its events to: the one this service subscribes to. */
+    protected String publishNamespace(String serviceNamespace) {
+        return serviceNamespace;
     }
 
     @Override

@@ -41,9 +41,24 @@ public interface NotifyConfig {
         @WithDefault("500")
         int pageSize();
 
-        /** Safety-net poll; a Redis outage only adds this to the delay. */
+        /** Events per transaction when several are waiting (pub/sub or a feed page). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Feed poll while the Redis subscription is down: a Redis outage only adds this to the delay. */
         @WithDefault("5s")
         Duration pollInterval();
+
+        /**
+         * Safety-net feed poll while the Redis subscription is up and no event arrived for this long
+         * (a subscriber connection that died silently); events themselves come from pub/sub.
+         */
+        @WithDefault("30s")
+        Duration idlePollInterval();
+
+        /** Pub/sub events held for the consumer; when full, the newest are dropped and read from the feed. */
+        @WithDefault("10000")
+        int liveQueueSize();
 
         /** How often a stand-by replica retries the consumer lock (and the leader checks its session). */
         @WithDefault("1s")
@@ -55,13 +70,28 @@ public interface NotifyConfig {
     }
 
     interface Push {
-        /** Safety net of the push relay (woken in-process after every commit that wrote pushes). */
+        /** Retry interval of the push relay after a drain that left rows (woken in-process after every commit). */
         @WithDefault("1s")
         Duration sweepInterval();
+
+        /** Safety-net sweep when nothing is left: rows written by a replica that died before relaying them. */
+        @WithDefault("30s")
+        Duration idleSweepInterval();
 
         /** push_outbox rows per relay transaction. */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * A deletion that changes the unread counts of more users than this pushes ONE
+         * {@code unread_counts_changed} to the thread's readers instead of two pushes per user.
+         */
+        @WithDefault("1000")
+        int bulkThreshold();
+
+        /** Refetches per second the clients told by {@code unread_counts_changed} should add up to. */
+        @WithDefault("2000")
+        int bulkRefetchPerSecond();
     }
 
     interface Fanout {

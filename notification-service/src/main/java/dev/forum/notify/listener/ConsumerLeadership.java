@@ -108,7 +108,7 @@ public class ConsumerLeadership {
         }
         if (tookOver) {
             Log.infof("this replica is the feed consumer leader (consumer %s)", config.consumer().id());
-            consumer.wake();
+            consumer.tookOver();
         }
     }
 

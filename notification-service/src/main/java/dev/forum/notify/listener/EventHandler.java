@@ -6,6 +6,7 @@ import dev.forum.notify.auth.SessionResolver;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
 import dev.forum.notify.fanout.FanoutService;
+import dev.forum.notify.mention.MentionParser;
 import dev.forum.notify.mention.MentionService;
 import dev.forum.notify.notification.Actor;
 import dev.forum.notify.notification.NotificationDraft;
@@ -23,11 +24,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
 
 /**
- * Processes ONE event in ONE transaction: checks and advances the cursor (events with a seq),
+ * Processes one event, or a run of consecutive events ({@link #handleAll}), in ONE transaction: checks
+ * and advances the cursor (events with a seq),
  * records the event id in processed_events (a redelivery changes nothing), and applies the event's
  * side effects, and writes what to push into the push outbox (published by the relay after the commit).
  */
@@ -71,6 +76,51 @@ public class EventHandler {
         if (event.seq() != null && !cursors.claimNext(consumerId, event.seq())) {
             return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
         }
+        return applyOnce(event);
+    }
+
+    /**
+     * Processes consecutive events (each with a seq) in ONE transaction: locks the cursor once, skips
+     * what it already covers, refuses a gap ({@link FeedGapException}), applies each event once
+     * (processed_events) and advances the cursor to the last. One result per event, in order.
+     */
+    @Transactional
+    public List<Result> handleAll(List<EventEnvelope> events) {
+        long cursor = cursors.lock(consumerId);
+        long last = cursor;
+        List<Result> results = new ArrayList<>(events.size());
+        for (EventEnvelope event : events) {
+            long seq = event.seq();
+            if (seq <= last) {
+                results.add(new Result(Outcome.ALREADY_CONSUMED, new PushPlan()));
+                continue;
+            }
+            if (seq != last + 1) {
+                throw new FeedGapException(last, seq);
+            }
+            last = seq;
+            results.add(applyOnce(event));
+        }
+        if (last > cursor) {
+            cursors.advance(consumerId, last);
+        }
+        return results;
+    }
+
+    /**
+     * Whether the event may fan out to many users (every reader, every unread notification of a
+     * thread): it gets a transaction of its own, so it never holds back or prolongs a batch.
+     */
+    public static boolean runsAlone(EventEnvelope event) {
+        return switch (event.type()) {
+            case NEW_THREAD_CREATED, THREAD_DELETED, MESSAGES_DELETED -> true;
+            case NEW_MESSAGE, MESSAGE_EDITED -> event.payload() == null || event.payload().path("message")
+                    .path("content").asText("").toLowerCase(Locale.ROOT).contains("@" + MentionParser.EVERYONE);
+            default -> false;
+        };
+    }
+
+    private Result applyOnce(EventEnvelope event) {
         int fresh = sql.update("INSERT INTO processed_events (consumer_id, event_id) VALUES (?, ?) "
                 + "ON CONFLICT DO NOTHING", consumerId, event.eventId());
         if (fresh == 0) {

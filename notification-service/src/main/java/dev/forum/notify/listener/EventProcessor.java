@@ -11,14 +11,19 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * THE entry point for one event, used by the feed consumer for every event (and by tests): one
- * transaction for cursor + idempotency + side effects + the pushes to users' connections, written to
- * the push outbox ({@link EventHandler}); the push relay publishes them after the commit.
+ * THE entry point for events, used by the feed consumer (and by tests): {@link #process} takes one
+ * event, {@link #processAll} consecutive ones. One transaction covers cursor + idempotency + side
+ * effects + the pushes to users' connections, written to the push outbox ({@link EventHandler}); the
+ * push relay publishes them after the commit. {@link #processAll} commits runs of up to
+ * {@code notify.consumer.batch-size} events in one transaction; an event that may fan out to many
+ * ({@link EventHandler#runsAlone}) gets its own, and a run that fails is retried one event at a time,
+ * so that the failing event alone counts an attempt.
  *
  * <p>Poison events: a failure is rethrown (the consumer retries from the cursor on its next wake)
  * until the event failed {@code notify.consumer.max-attempts} times; then it is recorded in
@@ -37,6 +42,7 @@ public class EventProcessor {
     private final MeterRegistry registry;
     private final Counter notificationsCreated;
     private final int maxAttempts;
+    private final int batchSize;
     private final Map<UUID, Attempts> failing = new ConcurrentHashMap<>();
 
     public EventProcessor(EventHandler handler, DeadLetterService deadLetters, NotifyConfig config,
@@ -45,6 +51,7 @@ public class EventProcessor {
         this.deadLetters = deadLetters;
         this.registry = registry;
         this.maxAttempts = config.consumer().maxAttempts();
+        this.batchSize = config.consumer().batchSize();
         this.notificationsCreated = Counter.builder("notify.notifications.created")
                 .description("Notifications stored (every recipient counts)").register(registry);
         // Registered at 0 for every type, so that the first dead letter is an increase an alert can see.
@@ -53,16 +60,53 @@ public class EventProcessor {
         }
     }
 
+    /**
+     * Processes events with consecutive seqs, in order. Returns the seq of the last one processed; a
+     * failure is thrown after the runs before it were committed (the caller re-reads its cursor).
+     */
+    public long processAll(List<EventEnvelope> events) {
+        long last = 0;
+        int i = 0;
+        while (i < events.size()) {
+            int end = i + 1;
+            if (!EventHandler.runsAlone(events.get(i))) {
+                while (end < events.size() && end - i < batchSize && !EventHandler.runsAlone(events.get(end))) {
+                    end++;
+                }
+            }
+            List<EventEnvelope> run = events.subList(i, end);
+            if (run.size() == 1) {
+                process(run.get(0));
+            } else {
+                processRun(run);
+            }
+            last = run.get(run.size() - 1).seq();
+            i = end;
+        }
+        return last;
+    }
+
+    private void processRun(List<EventEnvelope> run) {
+        List<EventHandler.Result> results;
+        try {
+            results = handler.handleAll(run);
+        } catch (RuntimeException e) {
+            rethrowUnlessTheEventsFault(e);
+            Log.debugf("a run of %d events failed (%s): processing them one at a time", run.size(), e.getMessage());
+            run.forEach(this::process);
+            return;
+        }
+        for (int i = 0; i < run.size(); i++) {
+            completed(run.get(i), results.get(i));
+        }
+    }
+
     public Outcome process(EventEnvelope event) {
         EventHandler.Result result;
         try {
             result = handler.handle(event);
-        } catch (FeedGapException e) {
-            throw e;
         } catch (RuntimeException e) {
-            if (Failures.isTransient(e)) {
-                throw e;
-            }
+            rethrowUnlessTheEventsFault(e);
             Attempts attempts = failing.merge(event.eventId(), new Attempts(1, Instant.now()),
                     (old, one) -> new Attempts(old.count() + 1, old.firstFailure()));
             if (attempts.count() < maxAttempts) {
@@ -72,6 +116,18 @@ public class EventProcessor {
             }
             return deadLetter(event, attempts, e);
         }
+        completed(event, result);
+        return result.outcome();
+    }
+
+    /** A gap or a database outage is not the event's fault: it does not count as an attempt. */
+    private static void rethrowUnlessTheEventsFault(RuntimeException e) {
+        if (e instanceof FeedGapException || Failures.isTransient(e)) {
+            throw e;
+        }
+    }
+
+    private void completed(EventEnvelope event, EventHandler.Result result) {
         failing.remove(event.eventId());
         count(event, result.outcome());
         if (result.outcome() == Outcome.PROCESSED) {
@@ -82,7 +138,6 @@ public class EventProcessor {
         } else {
             Log.debugf("event %s seq %s: %s", event.eventId(), event.seq(), result.outcome());
         }
-        return result.outcome();
     }
 
     private Outcome deadLetter(EventEnvelope event, Attempts attempts, RuntimeException failure) {

@@ -3,6 +3,8 @@ package dev.forum.notify.push;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
+import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
@@ -34,9 +36,13 @@ public class PushOutbox {
     private final ObjectMapper mapper;
     private final TransactionSynchronizationRegistry transactions;
     private final PushRelay relay;
+    private final int bulkThreshold;
+    private final int refetchPerSecond;
 
     public PushOutbox(Sql sql, ObjectMapper mapper, TransactionSynchronizationRegistry transactions,
-            PushRelay relay) {
+            PushRelay relay, NotifyConfig config) {
+        this.bulkThreshold = config.push().bulkThreshold();
+        this.refetchPerSecond = Math.max(1, config.push().bulkRefetchPerSecond());
         this.sql = sql;
         this.mapper = mapper;
         this.transactions = transactions;
@@ -86,8 +92,11 @@ public class PushOutbox {
      * was_unread}) and pushes, set-based, to every user who lost unread notifications by it:
      * {@code unread_count_updated} per (user, thread) with the remaining unread count of that thread and
      * in total ({@code marked_read_count} = how many stopped counting), then one
-     * {@code forum_notification_count}. The modification runs first and the order lock is taken after
-     * it (last lock). Returns the number of users pushed to.
+     * {@code forum_notification_count}. More than {@code notify.push.bulk-threshold} users: instead ONE
+     * {@code unread_counts_changed} per thread to the thread's readers, who refetch their counts
+     * ({@link #appendRefetch}), so that a mass change never queues a backlog ahead of other users'
+     * pushes. The modification runs first and the order lock is taken after it (last lock). Returns the
+     * number of users affected.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int appendCountUpdatesAfter(String modification, Object... params) {
@@ -100,6 +109,10 @@ public class PushOutbox {
         int users = (int) sql.count("SELECT count(DISTINCT user_id) FROM push_affected");
         if (users == 0) {
             return 0;
+        }
+        if (users > bulkThreshold) {
+            appendRefetch(users);
+            return users;
         }
         sql.update("""
                 WITH counts AS (
@@ -124,6 +137,24 @@ public class PushOutbox {
                 SELECT gen_random_uuid(), type, 'user', 'user', user_id::text, user_id, thread_id, payload
                 FROM pushes ORDER BY pushes.user_id, pushes.k""");
         return users;
+    }
+
+    /**
+     * One {@code unread_counts_changed} per affected thread, audience {@code readers} at the thread's
+     * tier (a thread unknown here: staff only), with {@code refetch_within_ms}: the window over which
+     * clients spread their refetch, {@code users / notify.push.bulk-refetch-per-second}, 1 to 60 s.
+     */
+    private void appendRefetch(int users) {
+        long windowMs = Math.min(60_000, Math.max(1_000, users * 1000L / refetchPerSecond));
+        sql.update("""
+                INSERT INTO push_outbox (event_id, type, audience, aggregate_type, aggregate_id, thread_id,
+                                         min_tier_cents, payload)
+                SELECT gen_random_uuid(), ?, 'readers', 'thread', a.thread_id::text, a.thread_id,
+                       coalesce(t.min_tier_cents, 2147483647),
+                       jsonb_build_object('thread_id', a.thread_id, 'refetch_within_ms', ?::bigint)
+                FROM (SELECT DISTINCT thread_id FROM push_affected WHERE thread_id IS NOT NULL) a
+                LEFT JOIN threads t ON t.id = a.thread_id
+                ORDER BY a.thread_id""", EventType.UNREAD_COUNTS_CHANGED.wireName(), windowMs);
     }
 
     private String json(EventEnvelope e) {

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Publishes push_outbox rows on {@code <ns>:notify} in id order (= commit order, see
  * {@link PushOutbox}) and deletes each batch once Redis accepted it. Woken after every commit that
  * wrote pushes (in-process, {@link #wake()}), at startup (a restart publishes what was pending) and by
- * a sweep every {@code notify.push.sweep-interval} (rows another replica wrote, Redis back after an
- * outage). A batch runs in one transaction under {@code pg_try_advisory_xact_lock}: one relay at a
+ * a sweep ({@link #sweep()}: every {@code notify.push.sweep-interval} after a drain that left rows, e.g.
+ * Redis down; otherwise every {@code notify.push.idle-sweep-interval}, for rows of a replica that died). A batch runs in one transaction under {@code pg_try_advisory_xact_lock}: one relay at a
  * time across replicas. On a failed publish it stops at that row and retries from it later, so a
  * user's pushes never overtake each other. A crash between publishing and the commit republishes the
  * batch (at least once; clients treat counts as absolute values).
@@ -52,6 +52,10 @@ public class PushRelay {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicInteger relaying = new AtomicInteger();
     private volatile boolean stopping;
+    private final long idleSweepNanos;
+    /** The last drain stopped with rows left (or failed): the sweep retries at its next tick. */
+    private volatile boolean unfinished = true;
+    private volatile long lastDrainNanos = System.nanoTime();
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "notify-push-relay");
         t.setDaemon(true);
@@ -64,6 +68,7 @@ public class PushRelay {
         this.publisher = publisher;
         this.mapper = mapper;
         this.batchSize = config.push().batchSize();
+        this.idleSweepNanos = config.push().idleSweepInterval().toNanos();
         Gauge.builder("notify.push.outbox.oldest.age.seconds", this, PushRelay::oldestPendingAgeSeconds)
                 .description("Age of the oldest unpublished push_outbox row (0 when none)").register(registry);
         Gauge.builder("notify.push.relay.leader", relaying, AtomicInteger::get)
@@ -99,19 +104,29 @@ public class PushRelay {
         }
     }
 
+    /**
+     * Retries a drain that left rows behind (another replica held the relay lock, Redis refused, an
+     * error) at every tick; otherwise does nothing until {@code notify.push.idle-sweep-interval} passed
+     * since the last drain (rows of a replica that died before relaying them).
+     */
     @Scheduled(every = "${notify.push.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
-        wake();
+        if (unfinished || System.nanoTime() - lastDrainNanos >= idleSweepNanos) {
+            wake();
+        }
     }
 
     private void drain() {
         wakePending.set(false);
+        lastDrainNanos = System.nanoTime();
+        unfinished = true;
         try {
             while (!stopping && QuarkusTransaction.requiringNew().call(this::publishBatch)) {
                 Log.debug("push relay: next batch");
             }
         } catch (RuntimeException e) {
+            unfinished = true;
             Log.warnf("push relay failed (retrying on the next wake or sweep): %s", e.getMessage());
         }
     }
@@ -122,7 +137,7 @@ public class PushRelay {
                 .orElse(false);
         relaying.set(relay ? 1 : 0);
         if (!relay) {
-            return false; // another replica is relaying; what it misses, the next sweep takes
+            return false; // another replica is relaying; the next sweep tick retries (unfinished stays set)
         }
         List<Row> rows = sql.list("""
                 SELECT id, event_id, type, audience, aggregate_type, aggregate_id, user_id, thread_id, min_tier_cents,
@@ -134,7 +149,9 @@ public class PushRelay {
             sql.update("DELETE FROM push_outbox WHERE id = ANY(?)",
                     (Object) rows.subList(0, published).stream().mapToLong(Row::id).toArray());
         }
-        return rows.size() == batchSize && published == rows.size();
+        boolean more = rows.size() == batchSize && published == rows.size();
+        unfinished = published < rows.size();
+        return more;
     }
 
     private Row row(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -17,6 +17,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,6 +96,31 @@ class DeadLetterTests {
         processor.process(poison.withSeq(seq));
 
         assertThat(processor.process(poison.withSeq(seq + 1))).isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
+    void processAllCommitsTheEventsBeforeAPoisonEventInARunAndDeadLettersItAlone() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        long cursor = feed.cursor();
+        EventEnvelope before = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "before @" + alice.username(), null).withSeq(cursor + 1);
+        EventEnvelope poison = malformedFollow().withSeq(cursor + 2);
+        EventEnvelope after = Events.newMessage(Events.nextId(), thread, author.id(), author.username(),
+                "after @" + alice.username(), null).withSeq(cursor + 3);
+        List<EventEnvelope> run = List.of(before, poison, after);
+
+        for (int attempt = 1; attempt < maxAttempts; attempt++) {
+            assertThatThrownBy(() -> processor.processAll(run));
+            assertThat(feed.cursor()).isEqualTo(cursor + 1);
+        }
+        assertThat(processor.processAll(run)).isEqualTo(cursor + 3);
+
+        assertThat(feed.cursor()).isEqualTo(cursor + 3);
+        assertThat(notifications.typesForUser(alice.id())).containsExactly("mention", "mention");
+        given().header(AuthContract.INTERNAL_TOKEN_HEADER, internalToken).get("/api/internal/notify/dead-letters")
+                .then().statusCode(200).body(deadLetter(poison, "attempts"), equalTo(maxAttempts));
     }
 
     @Test

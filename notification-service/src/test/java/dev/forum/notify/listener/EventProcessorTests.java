@@ -13,6 +13,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,6 +34,44 @@ class EventProcessorTests {
     Forum forum;
     @Inject
     Notifications notifications;
+
+    @Test
+    void processAllAppliesARunOnceAndAdvancesTheCursorToItsLastEvent() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        User bob = forum.member(0);
+        long cursor = feed.cursor();
+        List<EventEnvelope> run = List.of(
+                Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "@" + alice.username(), null)
+                        .withSeq(cursor + 1),
+                Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "@" + bob.username(), null)
+                        .withSeq(cursor + 2),
+                Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "@" + alice.username(), null)
+                        .withSeq(cursor + 3));
+
+        assertThat(processor.processAll(run)).isEqualTo(cursor + 3);
+        assertThat(processor.processAll(run)).isEqualTo(cursor + 3); // redelivered: already consumed
+
+        assertThat(feed.cursor()).isEqualTo(cursor + 3);
+        assertThat(notifications.typesForUser(alice.id())).containsExactly("mention", "mention");
+        assertThat(notifications.typesForUser(bob.id())).containsExactly("mention");
+    }
+
+    @Test
+    void processAllRefusesARunThatDoesNotFollowTheCursor() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        long cursor = feed.cursor();
+        List<EventEnvelope> run = List.of(
+                Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "one", null)
+                        .withSeq(cursor + 2),
+                Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "two", null)
+                        .withSeq(cursor + 3));
+
+        assertThatThrownBy(() -> processor.processAll(run)).isInstanceOf(FeedGapException.class);
+        assertThat(feed.cursor()).isEqualTo(cursor);
+    }
 
     @Test
     void processSameEventTwiceCreatesOneNotification() {

@@ -21,8 +21,8 @@ public enum EventSource {
     NOTIFY;
 
     private static final Set<EventType> NOTIFY_TYPES = EnumSet.of(EventType.FORUM_NOTIFICATION,
-            EventType.FORUM_NOTIFICATION_COUNT, EventType.UNREAD_COUNT_UPDATED, EventType.TEAM_MENTION,
-            EventType.EVERYONE_MENTION);
+            EventType.FORUM_NOTIFICATION_COUNT, EventType.UNREAD_COUNT_UPDATED, EventType.UNREAD_COUNTS_CHANGED,
+            EventType.TEAM_MENTION, EventType.EVERYONE_MENTION);
 
     /** Why this source may not carry the envelope ({@code gateway_drops_total} reason), or null if it may. */
     public String refusal(EventEnvelope envelope) {

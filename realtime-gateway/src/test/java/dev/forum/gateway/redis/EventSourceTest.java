@@ -43,6 +43,10 @@ class EventSourceTest {
         assertThat(EventSource.NOTIFY.refusal(envelope(EventType.FORUM_NOTIFICATION, Audience.ALL, null)))
                 .isEqualTo("not_allowed_on_channel");
         assertThat(EventSource.NOTIFY.refusal(envelope(EventType.EVERYONE_MENTION, Audience.READERS, null))).isNull();
+        assertThat(EventSource.NOTIFY.refusal(envelope(EventType.UNREAD_COUNTS_CHANGED, Audience.READERS, null)))
+                .isNull();
+        assertThat(EventSource.OUTBOX.refusal(envelope(EventType.UNREAD_COUNTS_CHANGED, Audience.READERS, 7L)))
+                .isEqualTo("not_allowed_on_channel");
     }
 
     @Test

@@ -1,14 +1,13 @@
 package dev.forum.notify.notification.rest;
 
 import dev.forum.notify.ForumApiProcess;
+import dev.forum.notify.ForumApiUsers.Session;
 import dev.forum.notify.WithForumApi;
 import dev.forum.notify.listener.ConsumerLeadership;
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -23,6 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.forum.notify.ForumApiUsers.asUser;
+import static dev.forum.notify.ForumApiUsers.createThread;
+import static dev.forum.notify.ForumApiUsers.forumApi;
+import static dev.forum.notify.ForumApiUsers.messageIds;
+import static dev.forum.notify.ForumApiUsers.postMessage;
+import static dev.forum.notify.ForumApiUsers.register;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,9 +46,6 @@ import static org.hamcrest.Matchers.equalTo;
 class NotificationFlowTests {
 
     private static final Duration CONSUMED = Duration.ofSeconds(20);
-
-    record Session(long id, String username, String token) {
-    }
 
     @Test
     void shouldListMentionFromForumApiMessage() {
@@ -249,46 +251,9 @@ class NotificationFlowTests {
         }
     }
 
-    // ---- forum-api, through its real REST API
-
-    private static RequestSpecification forumApi() {
-        return given().baseUri(ForumApiProcess.baseUrl).contentType(ContentType.JSON);
-    }
-
-    private static RequestSpecification asUser(Session s) {
-        return given().header("Authorization", "Bearer " + s.token());
-    }
-
-    private static Session register() {
-        String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String password = "password-" + username;
-        long id = forumApi().body(Map.of("username", username, "password", password)).post("/api/auth/register")
-                .then().statusCode(201).extract().jsonPath().getLong("id");
-        String token = forumApi().body(Map.of("username", username, "password", password)).post("/api/auth/login")
-                .then().statusCode(200).extract().jsonPath().getString("token");
-        return new Session(id, username, token);
-    }
-
-    private static long createThread(Session s, String title) {
-        return forumApi().header("Authorization", "Bearer " + s.token())
-                .body(Map.of("title", title, "content", "first post of " + title))
-                .post("/api/forum/threads").then().statusCode(201).extract().jsonPath().getLong("id");
-    }
-
-    private static long postMessage(Session s, long thread, String content) {
-        return forumApi().header("Authorization", "Bearer " + s.token()).body(Map.of("content", content))
-                .post("/api/forum/threads/" + thread + "/messages").then().statusCode(201).extract().jsonPath()
-                .getLong("id");
-    }
-
     private static List<String> types(Session s) {
         return asUser(s).queryParam("limit", 100).get("/api/forum/notifications").then().statusCode(200).extract()
                 .jsonPath().getList("notifications.type");
-    }
-
-    private static List<Long> messageIds(Session s) {
-        return asUser(s).queryParam("limit", 100).get("/api/forum/notifications").then().statusCode(200).extract()
-                .jsonPath().getList("notifications.message_id", Long.class);
     }
 
     private static long unreadTotal(Session s) {
