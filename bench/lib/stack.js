@@ -131,9 +131,17 @@ class ForumStack {
     return path.join(this.o.root, module, 'target/quarkus-app/quarkus-run.jar');
   }
 
+  // BENCH_SERVICE_JVM=1: each service's own flags (scripts/jvm-flags, as run-local and the images), with
+  // BENCH_JVM_CACHE=<dir> its start-up cache (AOT cache on JDK 25+, AppCDS on 17); FORUM_JAVA picks the JVM.
+  serviceJvm(name, module) {
+    if (process.env.BENCH_SERVICE_JVM !== '1') return [];
+    const cache = process.env.BENCH_JVM_CACHE ? [path.join(process.env.BENCH_JVM_CACHE, name)] : [];
+    return execFileSync(path.join(this.o.root, 'scripts/jvm-flags'), [module, ...cache]).toString().split(/\s+/).filter(Boolean);
+  }
+
   javaProc(name, module, port, env, extraJvm = []) {
-    const jvm = (process.env.BENCH_JVM_OPTS || '').split(/\s+/).filter(Boolean);
-    return new Proc(name, 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`,
+    const jvm = [...this.serviceJvm(name, module), ...(process.env.BENCH_JVM_OPTS || '').split(/\s+/).filter(Boolean)];
+    return new Proc(name, process.env.FORUM_JAVA || 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`,
       `-Dquarkus.management.port=${port + MANAGEMENT_PORT_OFFSET}`, ...jvm, ...extraJvm, '-jar', this.jar(module)], {
       env: { FORUM_INTERNAL_TOKEN: this.token, ...env },
       logFile: path.join(this.o.logDir, `${name}.log`),
