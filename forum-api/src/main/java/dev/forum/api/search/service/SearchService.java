@@ -89,8 +89,15 @@ public class SearchService {
         this.em = em;
     }
 
-    /** One page of what the caller may read that matches; 400 when the query has nothing to search for. */
+    /**
+     * One page of what the caller may read that matches; 400 when the query has nothing to search for. Runs in its own
+     * transaction with {@code plan_cache_mode = force_custom_plan}: the JDBC driver turns the repeated statement into
+     * a server-side prepared one, and PostgreSQL's generic plan for it cannot see the words, so it would scan every
+     * match of a common word instead of walking the primary key backwards (see docs/benchmarks.md, Search).
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
     public SearchPage findAllMatches(Caller caller, SearchQuery query, Sort sort, int limit, int offset) {
+        em.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate();
         requireSearchableWords(query);
         int size = Math.max(1, Math.min(limit, MAX_PAGE));
         String sql = SEARCH.formatted(QUERY, sort.orderBy, CONFIG, "p." + sort.orderBy.replace(", ", ", p."));
