@@ -86,6 +86,7 @@ if (!opt.subUrls.length) throw new Error('--sub-urls is required');
 const log = (...a) => process.stderr.write(`[loadgen ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CONNECT_ATTEMPTS = 5;
 
 // ------------------------------------------------------------------ per-post bookkeeping
 const T = opt.threadIds.length;
@@ -102,6 +103,8 @@ let nextSeq = 0;
 let inflight = 0;
 let disconnects = 0;
 let foreign = 0;
+let framesTotal = 0; // matched deliveries, any step
+let postsDone = 0; // successful POST responses, any step
 
 function newStep(rate, seconds) {
   steps.push({
@@ -126,6 +129,7 @@ function onFrame(buf) {
     seq = seq * 10 + d;
   }
   recvPer[seq]++;
+  framesTotal++;
   const si = stepOf[seq];
   if (si >= 0) {
     const s = steps[si];
@@ -190,6 +194,7 @@ function post(stepIdx) {
         if (done) return;
         done = true;
         inflight--;
+        postsDone++;
         if (s) s.http.push(now() - t0);
       });
       res.on('error', (e) => fail(e.message));
@@ -258,6 +263,7 @@ function stepResult(si, duration, phase, window) {
     p50_first_last_third_ms: [r2(f50), r2(l50)],
     http_ms: { p50: r2(h50), p99: r2(h99) },
     window_s: r2(window.secs), cpu_pct: window.cpu_pct, rss_mb: window.rss_mb, pg: window.pg,
+    deliveries_in_window: window.deliveries_in_window, posts_done_in_window: window.posts_done_in_window,
   };
 }
 
@@ -266,8 +272,13 @@ const meter = new Meter(opt.procs, opt.pgDbs);
 async function measureStep(rate, seconds) {
   const si = newStep(rate, seconds);
   meter.start();
+  const f0 = framesTotal;
+  const p0 = postsDone;
   const phase = await postPhase(rate, seconds, si);
   const window = await meter.end();
+  // what the servers completed inside the CPU window (behind the offered load when overloaded)
+  window.deliveries_in_window = framesTotal - f0;
+  window.posts_done_in_window = postsDone - p0;
   await drain(si, opt.drain);
   const res = stepResult(si, seconds, phase, window);
   steps[si].lat = [[], [], []];
@@ -280,34 +291,46 @@ async function openClients(n, urls) {
   const out = [];
   let next = 0;
   let errors = 0;
+  let retries = 0;
   const t0 = now();
   async function worker() {
     while (next < n) {
       const i = next++;
       const ti = i % T;
-      const c = clients.create(opt.client, {
-        headers: opt.wsTokens.length ? { authorization: 'Bearer ' + opt.wsTokens[i % opt.wsTokens.length] } : {},
-        localAddress: opt.sourceIps.length ? opt.sourceIps[i % opt.sourceIps.length] : undefined,
-        onFrame,
-        onClose: () => disconnects++,
-      });
-      try {
-        await c.connect(urls[Math.floor((i * urls.length) / n)]);
-        await c.subscribe(opt.threadIds[ti]);
-        subs[ti]++;
-        out.push(c);
-      } catch (e) {
-        errors++;
-        if (errors <= 5) log(`client ${i} failed: ${e.message}`);
-        c.close();
+      // a refused or failed connection is retried (as a browser would, with backoff) a few times
+      for (let attempt = 1; ; attempt++) {
+        const c = clients.create(opt.client, {
+          headers: opt.wsTokens.length ? { authorization: 'Bearer ' + opt.wsTokens[i % opt.wsTokens.length] } : {},
+          localAddress: opt.sourceIps.length ? opt.sourceIps[i % opt.sourceIps.length] : undefined,
+          onFrame,
+          onClose: () => disconnects++,
+        });
+        try {
+          await c.connect(urls[Math.floor((i * urls.length) / n)]);
+          await c.subscribe(opt.threadIds[ti]);
+          subs[ti]++;
+          out.push(c);
+          break;
+        } catch (e) {
+          c.close();
+          if (attempt < CONNECT_ATTEMPTS) {
+            retries++;
+            if (retries <= 3) log(`client ${i} failed (${e.message}); retrying`);
+            await sleep(500 * attempt);
+            continue;
+          }
+          errors++;
+          if (errors <= 5) log(`client ${i} failed after ${attempt} attempts: ${e.message}`);
+          break;
+        }
       }
       if ((i + 1) % 10000 === 0) log(`${i + 1} clients opened`);
     }
   }
   await Promise.all(Array.from({ length: Math.min(opt.connectConcurrency, n) }, worker));
   const secs = (now() - t0) / 1000;
-  log(`${out.length}/${n} clients connected and subscribed in ${secs.toFixed(1)} s over ${urls.length} endpoint(s)`);
-  return { clients: out, errors, secs };
+  log(`${out.length}/${n} clients connected and subscribed in ${secs.toFixed(1)} s over ${urls.length} endpoint(s), ${retries} retries`);
+  return { clients: out, errors, retries, secs };
 }
 
 function closeClients(list) {
@@ -317,7 +340,7 @@ function closeClients(list) {
 function common(conn) {
   return {
     client: opt.client, clients: conn.clients.length, threads: T, payload: opt.payload,
-    connect_s: r2(conn.secs), connect_errors: conn.errors, disconnects, foreign_frames: foreign,
+    connect_s: r2(conn.secs), connect_errors: conn.errors, connect_retries: conn.retries, disconnects, foreign_frames: foreign,
     loadgen_rss_mb: r2(rssKb(process.pid) / 1024),
   };
 }

@@ -7,7 +7,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
-const { ForumStack, PeerStack, log, sleep } = require('./lib/stack');
+const { ForumStack, PeerStack, OwnPostgres, log, sleep, niced } = require('./lib/stack');
 const jfr = require('./lib/jfr');
 const report = require('./lib/report');
 
@@ -96,15 +96,21 @@ function loadgenOpts(spec) {
   return o.map(String);
 }
 
-function runLoadgen(name, argv) {
+// onLoad: called once when the generator starts posting (after its clients are connected)
+function runLoadgen(name, argv, onLoad) {
   return new Promise((resolve, reject) => {
     const logFile = path.join(logDir, `loadgen-${name}.log`);
     log(`${name}: node bench/loadgen.js ${argv.join(' ').replace(/(--(?:post-token|ws-tokens) )\S+/g, '$1…')}`);
-    const child = spawn(process.execPath, [path.join(__dirname, 'loadgen.js'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, cmdArgs] = niced(process.execPath, [path.join(__dirname, 'loadgen.js'), ...argv]);
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const lf = fs.createWriteStream(logFile);
     child.stderr.on('data', (d) => {
+      if (onLoad && /warm-up|measuring/.test(d)) {
+        onLoad();
+        onLoad = null;
+      }
       lf.write(d);
       process.stderr.write(d);
     });
@@ -145,11 +151,14 @@ async function runScenario(stack, sc) {
   const recs = profiled
     ? [['forum-api', stack.procs.forum_api.pid], ['gateway', stack.procs.gateway1.pid]].map(([n, pid]) => ({ n, pid, file: path.join(outDir, `${n}-c.jfr`) }))
     : [];
-  for (const r of recs) jfr.start(r.pid, r.file);
-  const res = await runLoadgen(`${stack.name}-${sc}`, argv);
-  for (const r of recs) jfr.stop(r.pid);
+  // recorded while posts flow, not while the clients connect
+  const res = await runLoadgen(`${stack.name}-${sc}`, argv, () => recs.forEach((r) => {
+    jfr.start(r.pid, r.file);
+    r.started = true;
+  }));
+  for (const r of recs) if (r.started) jfr.stop(r.pid);
   const line = emit(stack, sc, res);
-  for (const r of recs) {
+  for (const r of recs.filter((x) => x.started)) {
     const s = jfr.summarize(r.file, `${r.n} during scenario c`);
     fs.writeFileSync(r.file.replace(/\.jfr$/, '.txt'), s.text + '\n');
     process.stderr.write(s.text + '\n');
@@ -188,6 +197,8 @@ async function runIdle(stack, sc, spec) {
   }
 }
 
+const ownPg = env.BENCH_PG === 'own' && !running ? new OwnPostgres({ port: BASE + 92, dir: path.join(cacheDir, 'pgdata') }) : null;
+
 let stopping = false;
 async function cleanup() {
   if (stopping) return;
@@ -199,19 +210,55 @@ async function cleanup() {
       log(`stopping ${s.name}: ${e.message}`);
     }
   }
+  if (ownPg) ownPg.stop();
+  if (env.BENCH_NICE && fs.existsSync('/proc/self/autogroup')) {
+    try {
+      fs.writeFileSync('/proc/self/autogroup', '0');
+    } catch {}
+  }
 }
 process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
 process.on('SIGTERM', () => cleanup().then(() => process.exit(143)));
 
+// BENCH_NICE: processes are started under nice (lib/stack.js); where the kernel shares CPU between
+// sessions first (autogroup), nice only ranks processes inside a session, so the session's group
+// gets the same nice value
+function niceSession() {
+  if (!env.BENCH_NICE || !fs.existsSync('/proc/self/autogroup')) return;
+  try {
+    fs.writeFileSync('/proc/self/autogroup', env.BENCH_NICE);
+    log(`session CPU group: ${fs.readFileSync('/proc/self/autogroup', 'utf8').trim()}`);
+  } catch (e) {
+    log(`could not set the session's nice (${e.message})`);
+  }
+}
+
 (async () => {
+  niceSession();
   log(`results in ${outDir}; scenarios ${scenarios.join(' ')}; stacks ${stacks.map((s) => s.name).join(', ')}`);
   const maxThreads = Math.max(...scenarios.map((s) => SPEC[s].threads));
+  if (ownPg) {
+    ownPg.start();
+    process.env.BENCH_PGSS = '1';
+  }
   for (const s of stacks) {
     log(`starting ${s.name}`);
     const t0 = Date.now();
     await s.start();
     await s.setup(maxThreads);
     log(`${s.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // warm: a, b and c measure a system that has served ~10,000 posts since its start (JIT compiled,
+  // pools filled), as in daily use; `cold` is the scenario for the first minute after a start
+  const WARM_POSTS = Number(env.BENCH_WARM_POSTS ?? (QUICK ? 500 : 10000));
+  if (WARM_POSTS > 0 && scenarios.some((sc) => ['a', 'b', 'c'].includes(sc))) {
+    for (const s of stacks) {
+      const rate = 100;
+      const argv = ['--mode', 'fixed', '--clients', '200', '--rate', String(rate), '--duration', String(Math.ceil(WARM_POSTS / rate)),
+        '--warmup', '0', ...s.loadgenArgs(20)];
+      const r = await runLoadgen(`${s.name}-warm`, argv);
+      log(`${s.name} warmed with ${r.posted} posts: p50 ${r.latency_ms.p50} ms, p99 ${r.latency_ms.p99} ms, lost ${r.lost}`);
+    }
   }
   const lines = [];
   for (const sc of scenarios) {

@@ -22,22 +22,25 @@ function print(file, events, depth) {
 
 const frameName = (line) => line.trim().replace(/\s+line:.*$/, '').replace(/^"|"$/g, '');
 
-// jdk.ExecutionSample blocks: "sampledThread = "name" (javaThreadId = N)" and "stackTrace = [ ... ]"
-function samples(file, depth = 48) {
-  const text = print(file, 'jdk.ExecutionSample', depth);
+// events of `jfr print`: "<type> {", "eventThread/sampledThread = "name" (...)", "duration = 12.3 ms",
+// "stackTrace = [ frames ]", "}"
+function events(file, types, depth = 48) {
+  const text = print(file, types, depth);
   const out = [];
   let cur = null;
   let inStack = false;
   for (const line of text.split('\n')) {
-    if (line.startsWith('jdk.ExecutionSample')) {
-      cur = { thread: '?', frames: [] };
+    let m;
+    if ((m = /^(jdk\.\w+) \{/.exec(line))) {
+      cur = { type: m[1], thread: '?', frames: [], ms: 0 };
       out.push(cur);
       inStack = false;
     } else if (!cur) {
       continue;
-    } else if (/^\s*sampledThread = /.test(line)) {
-      const m = /sampledThread = "(.*)" \(/.exec(line);
-      cur.thread = m ? m[1] : line.trim();
+    } else if ((m = /^\s*(?:sampledThread|eventThread) = "(.*)" \(/.exec(line))) {
+      cur.thread = m[1];
+    } else if ((m = /^\s*duration = ([\d.]+) (ns|us|ms|s|min)\b/.exec(line))) {
+      cur.ms = Number(m[1]) * { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3, min: 6e4 }[m[2]];
     } else if (/^\s*stackTrace = \[/.test(line)) {
       inStack = true;
     } else if (inStack && /^\s*\]/.test(line)) {
@@ -48,6 +51,9 @@ function samples(file, depth = 48) {
   }
   return out;
 }
+
+const samples = (file) => events(file, 'jdk.ExecutionSample');
+const isLibraryFrame = (f) => /^(java|jdk|sun)\./.test(f);
 
 // group thread names that differ only by a number: "executor-thread-12" -> "executor-thread-#"
 const threadGroup = (name) => name.replace(/\d+/g, '#');
@@ -106,6 +112,24 @@ function summarize(file, title, n = 20) {
   for (const [k, v] of top(incl, n)) lines.push(`${pc(v)}  ${k}`);
   lines.push(`-- innermost project method (dev.forum.*) on the stack, top ${n}:`);
   for (const [k, v] of top(pkgs, n)) lines.push(`${pc(v)}  ${k}`);
+  // where threads wait (the profile settings record parks, monitor waits and socket reads over 10-20 ms)
+  const waits = events(file, 'jdk.ThreadPark,jdk.JavaMonitorEnter,jdk.JavaMonitorWait,jdk.SocketRead', 32)
+    .filter((e) => !/^(JFR|Attach|Signal|Finalizer|Reference|Common-Cleaner|process reaper)/.test(e.thread));
+  if (waits.length) {
+    const byType = new Map();
+    const bySite = new Map();
+    for (const e of waits) {
+      const g = `${e.type} in ${threadGroup(e.thread)}`;
+      byType.set(g, (byType.get(g) || 0) + e.ms);
+      const own = e.frames.find((x) => x.startsWith('dev.forum.')) || e.frames.find((x) => !isLibraryFrame(x)) || e.frames[0] || '?';
+      const k = `${e.type.slice(4)} ${threadGroup(e.thread)} @ ${own}`;
+      bySite.set(k, (bySite.get(k) || 0) + e.ms);
+    }
+    lines.push('-- waiting (blocking events over the threshold): total seconds by event and thread group:');
+    for (const [k, v] of top(byType, 10)) lines.push(`${(v / 1000).toFixed(1).padStart(7)} s  ${k}`);
+    lines.push(`-- waiting: top ${n} sites (innermost project frame, else first non-JDK frame):`);
+    for (const [k, v] of top(bySite, n)) lines.push(`${(v / 1000).toFixed(1).padStart(7)} s  ${k}`);
+  }
   const tc = threadCpu(file);
   if (tc.size) {
     lines.push('-- CPU by thread group (jdk.ThreadCPULoad: mean % of the whole machine per thread, summed per group):');
@@ -115,3 +139,8 @@ function summarize(file, title, n = 20) {
 }
 
 module.exports = { start, stop, summarize };
+
+// node bench/lib/jfr.js <recording.jfr> [title]: the same summary for any recording
+if (require.main === module) {
+  process.stdout.write(summarize(process.argv[2], process.argv[3] || process.argv[2]).text + '\n');
+}

@@ -63,8 +63,23 @@ function parseStat(out) {
   return o;
 }
 const runPsql = (sql) => execFileSync('psql', psqlArgs(sql), { encoding: 'utf8' });
-const runPsqlAsync = (sql) =>
-  new Promise((resolve) => execFile('psql', psqlArgs(sql), { encoding: 'utf8' }, (e, out) => resolve(e ? '' : out)));
+const runPsqlAsync = (sql, sep = '|') =>
+  new Promise((resolve) => execFile('psql', ['-F', sep, ...psqlArgs(sql)], { encoding: 'utf8' }, (e, out) => resolve(e ? '' : out)));
+
+// pg_stat_statements, when the server has it loaded (BENCH_PG=own): statements of the window
+const PGSS = process.env.BENCH_PGSS === '1';
+const US = '\x1f';
+function pgssSql(dbs) {
+  return `select s.calls, s.rows, round(s.total_exec_time::numeric, 2), regexp_replace(s.query, '\\s+', ' ', 'g') ` +
+    `from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname in (${quoteList(dbs)}) ` +
+    `order by s.total_exec_time desc limit 30`;
+}
+function parsePgss(out) {
+  return out.split('\n').filter(Boolean).map((l) => {
+    const [calls, rows, ms, query] = l.split(US);
+    return { calls: Number(calls), rows: Number(rows), ms: Number(ms), query: query.slice(0, 240) };
+  });
+}
 
 /**
  * Watches named processes ({name: pid}) and, when pgDbs is non-empty, the PostgreSQL backends of
@@ -83,6 +98,7 @@ class Meter {
     if (this.pgDbs.length) {
       s.pg = new Map(parsePids(runPsql(pgPidsSql(this.pgDbs))).map((p) => [p, cpuTicks(p)]));
       s.pgStat = parseStat(runPsql(pgStatSql(this.pgDbs)));
+      if (PGSS) runPsql('select pg_stat_statements_reset()');
     }
     this.s = s;
   }
@@ -122,6 +138,7 @@ class Meter {
         pg = {};
         for (const c of PG_COLS) pg[c] = s1[c] - a.pgStat[c];
         pg.xacts = pg.xact_commit + pg.xact_rollback;
+        if (PGSS) pg.statements = parsePgss(await runPsqlAsync(pgssSql(this.pgDbs), US));
       }
     }
     const mt = b.machine.total - a.machine.total;

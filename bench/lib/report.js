@@ -14,6 +14,15 @@ const measured = (l) => (l.mode === 'max' ? l.best : l);
 
 const SERVER_PROCS = ['gateway1', 'gateway2', 'replica1', 'replica2', 'forum_api', 'notify', 'postgres', 'redis'];
 
+// CPU and SQL of a window are divided by what was done inside it: deliveries received and posts
+// answered (equal to what was offered unless the system fell behind)
+function perUnit(m) {
+  return {
+    deliveries: Math.max(1, m.deliveries_in_window ?? m.expected_deliveries),
+    posts: Math.max(1, m.posts_done_in_window ?? m.posted),
+  };
+}
+
 function cpuRows(l) {
   const m = measured(l);
   if (!m || !m.cpu_pct) return [];
@@ -27,8 +36,9 @@ function cpuRows(l) {
     rows.push([k, pct]);
   }
   rows.push(['servers (sum)', total]);
+  const { deliveries, posts } = perUnit(m);
   return rows.map(([k, pct]) => [
-    l.scenario, l.stack, k, f(pct), f(us(pct) / Math.max(1, m.expected_deliveries), 2), f(us(pct) / Math.max(1, m.posted), 0),
+    l.scenario, l.stack, k, f(pct), f(us(pct) / deliveries, 2), f(us(pct) / posts, 0),
     m.rss_mb && m.rss_mb[k] != null ? f(m.rss_mb[k], 0) : '',
   ]);
 }
@@ -37,7 +47,7 @@ function serverUsPerDelivery(l) {
   const m = measured(l);
   if (!m || !m.cpu_pct) return null;
   const pct = Object.entries(m.cpu_pct).filter(([k]) => SERVER_PROCS.includes(k)).reduce((a, [, v]) => a + (v || 0), 0);
-  return (pct * (m.window_s || m.duration) * 1e4) / Math.max(1, m.expected_deliveries);
+  return (pct * (m.window_s || m.duration) * 1e4) / perUnit(m).deliveries;
 }
 
 function tables(lines) {
@@ -56,7 +66,7 @@ function tables(lines) {
       })
     ));
     out.push('');
-    out.push('CPU (% of one core over the measured window; CPU-us per delivery and per post) and RSS');
+    out.push('CPU (% of one core over the measured window; CPU-us per delivery and per post done in it) and RSS');
     out.push(table(['scenario', 'stack', 'process', '% core', 'us/delivery', 'us/post', 'RSS MB'], load.flatMap(cpuRows)));
     const sql = load.filter((l) => measured(l) && measured(l).pg);
     if (sql.length) {
@@ -65,9 +75,17 @@ function tables(lines) {
       out.push(table(['scenario', 'stack', 'xacts/post', 'rows returned/post', 'fetched/post', 'inserted/post', 'updated/post', 'deleted/post'],
         sql.map((l) => {
           const m = measured(l);
-          const p = (v) => f(v / Math.max(1, m.posted), 2);
+          const p = (v) => f(v / perUnit(m).posts, 2);
           return [l.scenario, l.stack, p(m.pg.xacts), p(m.pg.tup_returned), p(m.pg.tup_fetched), p(m.pg.tup_inserted), p(m.pg.tup_updated), p(m.pg.tup_deleted)];
         })));
+    }
+    for (const l of sql.filter((x) => measured(x).pg.statements)) {
+      const m = measured(l);
+      const per = (v) => f(v / perUnit(m).posts, 3);
+      out.push('');
+      out.push(`Statements per post, scenario ${l.scenario}, ${l.stack} (pg_stat_statements, top 15 by time)`);
+      out.push(table(['calls/post', 'rows/post', 'ms/post', 'statement'],
+        m.pg.statements.slice(0, 15).map((q) => [per(q.calls), per(q.rows), per(q.ms), q.query.slice(0, 110)])));
     }
     const steps = load.filter((l) => l.mode === 'max');
     for (const l of steps) {
