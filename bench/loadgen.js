@@ -12,6 +12,7 @@
 //                 x --step-factor per step, until p99 > --max-p99-ms or anything is lost (or a
 //                 post fails, or the generator cannot hold the rate); then a finer climb
 //                 (x (1 + (factor-1)/3)) from the best passing rate. Reports the best passing step.
+//                 When the first step fails, it steps down (/ factor, to --min-rate 5) until one passes.
 //   --mode idle   open --clients subscribed clients to the first --sub-urls entry and report the
 //                 RSS growth of --idle-pid (KB per connection), after running --gc-cmd (if any)
 //                 before each reading. --source-ips spreads the connections over local addresses.
@@ -74,6 +75,7 @@ const opt = {
   stepDuration: num('step-duration', 10),
   maxP99: num('max-p99-ms', 1000),
   maxSteps: num('max-steps', 30),
+  minRate: num('min-rate', 5),
   refine: A.refine !== 'false',
   idlePid: num('idle-pid', 0),
   gcCmd: A['gc-cmd'],
@@ -390,7 +392,13 @@ async function modeMax() {
       `lost ${res.lost}, cpu ${JSON.stringify(res.cpu_pct)} ${res.pass ? 'PASS' : 'FAIL: ' + why.join('; ')}`);
     if (!res.pass) {
       stopReason = `at ${rate} posts/s: ` + why.join('; ');
-      if (!firstFail) firstFail = res;
+      if (!firstFail || rate < firstFail.rate) firstFail = res;
+      if (!best && rate > opt.minRate) {
+        // nothing has passed yet: step down (÷ factor) until a step passes
+        await sleep(2000);
+        rate = Math.max(opt.minRate, Math.floor(rate / opt.stepFactor));
+        continue;
+      }
       if (!opt.refine || refining || !best) break;
       refining = true;
       factor = 1 + (opt.stepFactor - 1) / 3;
