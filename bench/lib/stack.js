@@ -10,12 +10,10 @@ const path = require('path');
 const { spawn, execFileSync, spawnSync } = require('child_process');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// Health and metrics are on each service's management port: its HTTP port + this (as in scripts/run-local).
+// Health and metrics are on each service's management port: its HTTP port + this (as in
+// scripts/run-local); builds from before the management interface serve them on the HTTP port.
 const MANAGEMENT_PORT_OFFSET = 1000;
-const readyUrl = (httpBase) => {
-  const u = new URL(httpBase);
-  return `http://${u.hostname}:${Number(u.port) + MANAGEMENT_PORT_OFFSET}/q/health/ready`;
-};
+const readyUrls = (port) => [`http://127.0.0.1:${port + MANAGEMENT_PORT_OFFSET}/q/health/ready`, `http://127.0.0.1:${port}/q/health/ready`];
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 
 const pgPort = () => process.env.PGPORT || '5432';
@@ -79,17 +77,21 @@ class Proc {
   }
 }
 
-async function waitHttp(url, what, seconds = 180, proc = null) {
+// the first of the URLs that answers 2xx (anyStatus: any HTTP answer)
+async function waitHttp(urls, what, seconds = 180, proc = null, anyStatus = false) {
+  urls = [].concat(urls);
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     if (proc && !proc.running) throw new Error(`${what} exited; see ${proc.logFile}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {}
+    for (const url of urls) {
+      try {
+        const r = await fetch(url);
+        if (r.ok || anyStatus) return;
+      } catch {}
+    }
     await sleep(300);
   }
-  throw new Error(`${what} not ready at ${url} after ${seconds} s` + (proc ? `; see ${proc.logFile}` : ''));
+  throw new Error(`${what} not ready at ${urls.join(' or ')} after ${seconds} s` + (proc ? `; see ${proc.logFile}` : ''));
 }
 
 function redisServer(port, dir, logDir) {
@@ -220,7 +222,7 @@ class ForumStack {
       FORUM_REDIS_NAMESPACE: this.namespace,
       FORUM_RATE_LIMIT_POSTS: '1000000',
     }).start();
-    await waitHttp(readyUrl(api), 'forum-api', 180, this.procs.forum_api);
+    await waitHttp(readyUrls(ports.api), 'forum-api', 180, this.procs.forum_api);
     this.procs.notify = this.javaProc('notification-service', 'notification-service', ports.notify, {
       NOTIFY_DB_URL: jdbcUrl(this.notifyDb),
       NOTIFY_REDIS_URL: redisUrl,
@@ -230,9 +232,9 @@ class ForumStack {
     ports.gateways.forEach((p, i) => {
       this.procs[`gateway${i + 1}`] = this.startGateway(`gateway-${p}`, p);
     });
-    await waitHttp(readyUrl(`http://127.0.0.1:${ports.notify}`), 'notification-service', 180, this.procs.notify);
+    await waitHttp(readyUrls(ports.notify), 'notification-service', 180, this.procs.notify);
     for (const [i, p] of ports.gateways.entries()) {
-      await waitHttp(readyUrl(`http://127.0.0.1:${p}`), `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
+      await waitHttp(readyUrls(p), `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
     }
   }
 
@@ -250,7 +252,7 @@ class ForumStack {
   // a running stack (not started here): its processes are found by port
   async attach() {
     const r = this.o.running;
-    await waitHttp(readyUrl(r.api), 'forum-api', 10);
+    await waitHttp(`${r.api}/api/auth/me`, 'forum-api', 10, null, true);
     const port = (u) => Number(new URL(u).port);
     const pids = { forum_api: pidOnPort(port(r.api)) };
     r.gateways.forEach((g, i) => (pids[`gateway${i + 1}`] = pidOnPort(port(g))));
@@ -301,7 +303,7 @@ class ForumStack {
   // a fresh gateway alone for the idle scenario: {url, pid, gcCmd, stop()}
   async idleServer(port) {
     const p = this.startGateway(`gateway-idle-${port}`, port);
-    await waitHttp(readyUrl(`http://127.0.0.1:${port}`), `gateway :${port}`, 180, p);
+    await waitHttp(readyUrls(port), `gateway :${port}`, 180, p);
     await sleep(3000);
     return { url: this.wsUrl(`http://127.0.0.1:${port}`), pid: p.pid, gcCmd: `jcmd ${p.pid} GC.run`, stop: () => p.stop() };
   }
