@@ -9,6 +9,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 
 import java.net.URI;
@@ -46,13 +47,19 @@ public class ForumApi {
     private final ConcurrentHashMap<String, Long> refusedTokens = new ConcurrentHashMap<>();
     private final long refusedTtlNanos;
 
+    @Inject
     public ForumApi(GatewayConfig config) {
-        this.timeout = config.forumApi().timeout();
-        this.client = QuarkusRestClientBuilder.newBuilder()
+        this(config, QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(config.forumApi().url()))
-                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .build(ForumApiClient.class);
+                .connectTimeout(config.forumApi().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.forumApi().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build(ForumApiClient.class));
+    }
+
+    /** With a given client (tests: a forum-api stand-in that counts calls or holds answers back). */
+    public ForumApi(GatewayConfig config, ForumApiClient client) {
+        this.timeout = config.forumApi().timeout();
+        this.client = client;
         this.internalToken = config.forumApi().internalToken();
         this.accessTtlNanos = config.access().cacheTtl().toNanos();
         this.refusedTtlNanos = config.auth().negativeCacheTtl().toNanos();
