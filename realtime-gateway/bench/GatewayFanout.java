@@ -52,7 +52,8 @@ public final class GatewayFanout {
     static final String INTERNAL = arg("internal.token", "dev-internal-token");
     static final int CLIENTS = Integer.parseInt(arg("clients", "2000"));
     static final int THREADS = Integer.parseInt(arg("threads", "20"));
-    static final int USERS = Integer.parseInt(arg("users", "20"));
+    /** Enough accounts to stay under the gateway's sockets-per-user limit (20 by default). */
+    static final int USERS = Integer.parseInt(arg("users", Integer.toString(Math.max(20, (CLIENTS + 19) / 20))));
     static final String MODE = arg("mode", "fanout");
     static final int STEP_SECONDS = Integer.parseInt(arg("step.seconds", "10"));
     static final int WARMUP_SECONDS = Integer.parseInt(arg("warmup.seconds", "20"));
