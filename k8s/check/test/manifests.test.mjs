@@ -173,6 +173,26 @@ for (const overlay of OVERLAYS) {
         }
       }
     });
+
+    test("the Ingress routes only public paths (never /api/internal/* or /q/*)", () => {
+      // ingress-nginx with use-regex: each path is a case-insensitive location regex anchored at the start.
+      const paths = objects.filter((o) => o.kind === "Ingress").flatMap((i) => i.spec.rules.flatMap((r) => r.http.paths));
+      const route = (uri) => paths.find((p) => new RegExp(`^${p.path}`, "i").test(uri))?.backend.service.name;
+      const expected = {
+        "/": "forum-api", "/index.html": "forum-api", "/favicon.svg": "forum-api", "/css/app.css": "forum-api",
+        "/js/views/thread.js": "forum-api", "/api/auth/login": "forum-api", "/api/forum/threads/7": "forum-api",
+        "/api/admin/users/3/suspend": "forum-api", "/api/forum/ws/thread/7": "realtime-gateway",
+        "/api/forum/notifications/unread-count": "notification-service",
+        "/api/forum/threads/7/notifications/mute": "notification-service",
+      };
+      for (const [uri, service] of Object.entries(expected)) {
+        assert.equal(route(uri), service, uri);
+      }
+      for (const uri of ["/api/internal/events?after_seq=0", "/api/internal/threads/7", "/API/Internal/events",
+        "/q/metrics", "/q/openapi", "/q/health/ready", "/index.html.bak", "/api/forumx/threads"]) {
+        assert.equal(route(uri), undefined, `${uri} is not routed`);
+      }
+    });
   });
 }
 
