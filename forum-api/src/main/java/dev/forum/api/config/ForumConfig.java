@@ -38,6 +38,10 @@ public interface ForumConfig {
 
         @WithDefault("false")
         boolean cookieSecure();
+
+        /** How long a resolved session is served from memory (0 turns the cache off); see SessionCache. */
+        @WithDefault("30s")
+        Duration sessionCacheTtl();
     }
 
     interface Redis {

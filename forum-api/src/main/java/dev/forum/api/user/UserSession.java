@@ -40,8 +40,11 @@ public class UserSession extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
+    /** The live session of this token hash, with its user (one query). */
     public static Optional<UserSession> findActiveByTokenHash(String tokenHash, Instant now) {
-        return find("tokenHash = ?1 and revokedAt is null and expiresAt > ?2", tokenHash, now).firstResultOptional();
+        return find("select s from UserSession s join fetch s.user"
+                + " where s.tokenHash = ?1 and s.revokedAt is null and s.expiresAt > ?2", tokenHash, now)
+                .firstResultOptional();
     }
 
     @Override

@@ -18,7 +18,12 @@ public record MessageView(long id, long threadId, long userId, String username, 
 
     /** The view for one reader: {@code is_liked} says whether they liked it. */
     public static MessageView of(Message m, Boolean likedByReader) {
-        return new MessageView(m.id, m.thread.id, m.author.id, m.author.username, m.content, m.contentHtml,
+        return of(m, m.author.id, m.author.username, likedByReader);
+    }
+
+    /** The view with the author given (the message's author entity may be an unloaded reference). */
+    public static MessageView of(Message m, long authorId, String authorUsername, Boolean likedByReader) {
+        return new MessageView(m.id, m.thread.id, authorId, authorUsername, m.content, m.contentHtml,
                 m.replyToId, m.likeCount, m.spawnedThreadCount, m.editedAt != null, m.editedAt, m.createdAt,
                 likedByReader);
     }

@@ -59,16 +59,18 @@ public class MessageService {
         ForumThread thread = found.get();
         guard.requirePostable(caller, thread);
         rateLimiter.acquire(caller.id());
-        User author = User.findById(caller.id());
+        // The caller is who the session says: a reference, not a read of forum_user.
+        User author = em.getReference(User.class, caller.id());
         Message message = addMessage(thread, author, content, replyToId);
-        outbox.write(events.newMessage(message));
-        followOnPost(thread, author);
-        return Optional.of(MessageView.of(message));
+        MessageView view = MessageView.of(message, caller.id(), caller.username(), null);
+        outbox.write(events.newMessage(view, thread));
+        followOnPost(thread, caller.id());
+        return Optional.of(view);
     }
 
     /**
-     * Adds a message to a thread and bumps the thread's counters atomically; writes no event (callers order their
-     * events). The thread entity is refreshed.
+     * Adds a message to a thread and bumps the thread's counters atomically in the database; writes no event
+     * (callers order their events). The thread entity's counters are not re-read: callers that show them refresh it.
      */
     public Message addMessage(ForumThread thread, User author, String content, Long replyToId) {
         if (replyToId != null) {
@@ -90,14 +92,13 @@ public class MessageService {
         em.createNativeQuery("UPDATE forum_thread SET message_count = message_count + 1,"
                         + " last_activity_at = greatest(last_activity_at, ?1) WHERE id = ?2")
                 .setParameter(1, message.createdAt).setParameter(2, thread.id).executeUpdate();
-        em.refresh(thread);
         return message;
     }
 
     /** Posting follows the thread (idempotent); a new follow is announced internally. */
-    public void followOnPost(ForumThread thread, User user) {
-        if (ThreadFollow.follow(thread.id, user.id)) {
-            outbox.write(events.threadFollowed(thread, user.id, true));
+    public void followOnPost(ForumThread thread, long userId) {
+        if (ThreadFollow.follow(thread.id, userId)) {
+            outbox.write(events.threadFollowed(thread, userId, true));
         }
     }
 

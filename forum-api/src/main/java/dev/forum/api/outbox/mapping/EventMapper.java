@@ -36,8 +36,12 @@ public class EventMapper {
     // ---- thread events
 
     public NewEvent newMessage(Message m) {
-        return threadEvent(EventType.NEW_MESSAGE, m.thread, Audience.THREAD,
-                obj().set("message", json.valueToTree(MessageView.of(m))));
+        return newMessage(MessageView.of(m), m.thread);
+    }
+
+    public NewEvent newMessage(MessageView message, ForumThread thread) {
+        return threadEvent(EventType.NEW_MESSAGE, thread, Audience.THREAD,
+                obj().set("message", json.valueToTree(message)));
     }
 
     public NewEvent messageEdited(Message m) {

@@ -3,6 +3,7 @@ package dev.forum.api.outbox.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.api.outbox.NewEvent;
+import dev.forum.api.user.service.SessionCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -16,7 +17,8 @@ import java.util.UUID;
 /**
  * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
  * change, or a change without its event, cannot happen), and queues a NOTIFY that PostgreSQL delivers to the relay
- * only when that transaction commits.
+ * only when that transaction commits. Events that change a user's sessions or standing ({@link
+ * SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
  */
 @ApplicationScoped
 public class OutboxWriter {
@@ -30,10 +32,12 @@ public class OutboxWriter {
 
     private final EntityManager em;
     private final ObjectMapper json;
+    private final SessionCache sessions;
 
-    public OutboxWriter(EntityManager em, ObjectMapper json) {
+    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions) {
         this.em = em;
         this.json = json;
+        this.sessions = sessions;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -67,6 +71,9 @@ public class OutboxWriter {
                 notify.execute("NOTIFY " + NOTIFY_CHANNEL);
             }
         });
+        if (SessionCache.SESSION_EVENTS.contains(event.type()) && event.userId() != null) {
+            sessions.evictUser(event.userId());
+        }
         return id;
     }
 

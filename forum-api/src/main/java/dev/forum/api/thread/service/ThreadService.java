@@ -60,9 +60,10 @@ public class ThreadService {
         User author = User.findById(caller.id());
         ForumThread thread = newThread(author, title, minTierCents == null ? 0 : minTierCents, null, null);
         Message first = messages.addMessage(thread, author, content, null);
+        em.refresh(thread);
         outbox.write(events.newThreadCreated(thread, author));
         outbox.write(events.newMessage(first));
-        messages.followOnPost(thread, author);
+        messages.followOnPost(thread, author.id);
         return ThreadView.of(thread);
     }
 
@@ -79,6 +80,9 @@ public class ThreadService {
         User author = User.findById(caller.id());
         ForumThread sub = newThread(author, title, parent.minTierCents, parent.id, parentMessage.id);
         Message first = content == null || content.isBlank() ? null : messages.addMessage(sub, author, content, null);
+        if (first != null) {
+            em.refresh(sub);
+        }
         em.createNativeQuery("UPDATE forum_message SET spawned_thread_count = spawned_thread_count + 1 WHERE id = ?1")
                 .setParameter(1, parentMessage.id).executeUpdate();
         em.refresh(parentMessage);
@@ -87,7 +91,7 @@ public class ThreadService {
         if (first != null) {
             outbox.write(events.newMessage(first));
         }
-        messages.followOnPost(sub, author);
+        messages.followOnPost(sub, author.id);
         return Optional.of(ThreadView.of(sub));
     }
 

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -34,13 +35,15 @@ public class AuthService {
     private final ForumConfig config;
     private final OutboxWriter outbox;
     private final EventMapper events;
+    private final SessionCache sessions;
     /** Compared against when the username is unknown, so that a miss costs as much as a hit. */
     private final String dummyHash;
 
-    public AuthService(ForumConfig config, OutboxWriter outbox, EventMapper events) {
+    public AuthService(ForumConfig config, OutboxWriter outbox, EventMapper events, SessionCache sessions) {
         this.config = config;
         this.outbox = outbox;
         this.events = events;
+        this.sessions = sessions;
         this.dummyHash = BcryptUtil.bcryptHash("not-a-password", config.auth().bcryptCost());
     }
 
@@ -79,7 +82,10 @@ public class AuthService {
         return Optional.of(new NewSession(token, user.get()));
     }
 
-    /** Revokes the session everywhere; gateways learn it from {@code session_revoked}. */
+    /**
+     * Revokes the session everywhere; gateways learn it from {@code session_revoked}, and writing that event evicts
+     * the user's cached sessions on every replica ({@link SessionCache}).
+     */
     public void logout(Caller caller) {
         UserSession session = UserSession.findById(caller.sessionId());
         if (session != null && session.revokedAt == null) {
@@ -88,16 +94,20 @@ public class AuthService {
         }
     }
 
+    /** The caller of a live session; served from {@link SessionCache} when it can be. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Caller> resolveToken(String token) {
-        return UserSession.findActiveByTokenHash(hash(token), Times.now())
-                .map(session -> new Caller(session.id, session.user.toCurrentUser(), session.expiresAt));
+        Instant now = Times.now();
+        String tokenHash = hash(token);
+        return sessions.resolve(tokenHash, now, () -> UserSession.findActiveByTokenHash(tokenHash, now)
+                .map(s -> new SessionCache.CachedSession(
+                        new Caller(s.id, s.user.toCurrentUser(), s.expiresAt), s.expiresAt)));
     }
 
     /** Deletes sessions that expired or were revoked more than a day ago. */
     @Scheduled(every = "1h", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeEndedSessions() {
-        java.time.Instant cutoff = Times.now().minus(Duration.ofDays(1));
+        Instant cutoff = Times.now().minus(Duration.ofDays(1));
         long deleted = UserSession.delete("expiresAt < ?1 or revokedAt < ?1", cutoff);
         if (deleted > 0) {
             Log.infof("Purged %d ended sessions", deleted);
