@@ -47,13 +47,13 @@ public class EventFeedService {
             try {
                 long head;
                 long oldest;
+                // Every seq up to purged_seq was purged, every seq after it up to last_seq is kept.
                 try (PreparedStatement st = c.prepareStatement(
-                        "SELECT s.last_seq, (SELECT min(seq) FROM outbox_event) FROM outbox_relay_state s WHERE s.id = 1");
+                        "SELECT last_seq, purged_seq FROM outbox_relay_state WHERE id = 1");
                      ResultSet rs = st.executeQuery()) {
                     rs.next();
                     head = rs.getLong(1);
-                    Object min = rs.getObject(2);
-                    oldest = min == null ? head + 1 : ((Number) min).longValue();
+                    oldest = rs.getLong(2) + 1;
                 }
                 List<EventEnvelope> events = new ArrayList<>();
                 try (PreparedStatement st = c.prepareStatement(sql)) {

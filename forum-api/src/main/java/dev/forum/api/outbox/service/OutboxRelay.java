@@ -3,38 +3,37 @@ package dev.forum.api.outbox.service;
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.contract.Channels;
-import dev.forum.contract.EventEnvelope;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,19 +41,23 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>One relay per cluster</h2>
  * Every replica runs this bean; the one that holds the session-level advisory lock {@link #LEADER_LOCK_KEY} on its
- * own dedicated JDBC connection is the leader. The others retry the lock every second. If the leader dies, its
- * connection closes, PostgreSQL releases the lock, and a stand-by takes over. The dedicated connection also
- * LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY is delivered only when it commits,
- * so the relay wakes on every commit without polling; {@link #sweep()} runs every second as a safety net.
+ * own dedicated JDBC connection is the leader. The others wait for that lock ({@code pg_advisory_lock}, which costs
+ * nothing while it waits): when the leader dies, its connection closes, PostgreSQL releases the lock and grants it
+ * to a stand-by at once. The leader's connection also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing
+ * transaction's NOTIFY is delivered only when it commits, so the relay wakes on every commit without polling.
+ * {@link #sweep()} is the safety net: it retries a failed publish and marks publishing progress, and drains once per
+ * {@link #SAFETY_DRAIN_MILLIS} anyway; at rest it touches the database only for that.
  *
  * <h2>Seq assignment (why it is gap-free and given once)</h2>
  * Rows are inserted with {@code seq = NULL}. Writers' transactions commit in any order, so insert order means
  * nothing; the relay only ever sees committed rows. A drain step runs one transaction that
  * <ol>
- *   <li>locks the single {@code outbox_relay_state} row ({@code SELECT ... FOR UPDATE}): even a second relay
- *       during a fail-over (split brain) waits here, so seq assignment is strictly serial;</li>
+ *   <li>locks the single {@code outbox_relay_state} row: even a second relay during a fail-over (split brain)
+ *       waits here, so seq assignment is strictly serial; the next statement takes its snapshot after the lock,
+ *       so it sees every row the other relay numbered;</li>
  *   <li>numbers the visible rows with {@code seq IS NULL} as {@code last_seq + 1 ...}, in (committed_at,
- *       write_order) order, in one UPDATE, and stores the new {@code last_seq}; then commits.</li>
+ *       write_order) order, in one UPDATE that also stores the new {@code last_seq} and RETURNs the rows to
+ *       publish ({@link #NUMBER}); then commits.</li>
  * </ol>
  * A row that commits late (its committed_at is earlier than rows already numbered) simply gets the next seq in a
  * later step: seq order is publish order, not clock order. Because numbering and {@code last_seq} change in one
@@ -62,41 +65,79 @@ import java.util.concurrent.locks.ReentrantLock;
  * feed sees seq N only once N-1 is visible too. {@code last_seq} lives in its own row so that purging old events
  * never resets the sequence.
  *
+ * <p>Finding the unnumbered rows costs the same with a million rows of history, with or without VACUUM: each row
+ * carries its writer's transaction id ({@code xid}), and the state row keeps {@code numbered_xmin}, the oldest
+ * transaction that was still running when a step last numbered every row it could see. A transaction older than
+ * that had finished, so all its rows were visible to that step and were numbered; the next step therefore only
+ * looks at rows with {@code xid >= numbered_xmin} (index {@code outbox_event_unnumbered}), never at the entries of
+ * rows numbered long ago. The watermark is taken from the numbering statement's own snapshot.
+ *
  * <p>Per aggregate, seq order is also commit order: a write updates its row (the thread's counters, the message)
  * before it inserts its event, so two writers of the same row are serialised by that row lock, and the second
  * one's event row is inserted (and stamped) only after the first one committed.
  *
  * <h2>Publishing (nothing lost, duplicates possible)</h2>
- * Only after that commit are the numbered rows published to Redis, in seq order, and then marked
- * {@code published_at}. If Redis fails, publishing stops at the first failure; the rows keep their seq, are already
- * readable in the event feed (gateways fill gaps from it), and are published again, still in seq order, on the
- * next step. After a crash between the seq commit and the mark, the next leader republishes the rows with a seq
- * and no {@code published_at}: consumers deduplicate by {@code event_id}/{@code seq}. Redis delivery is therefore
- * at-least-once and ordered per publisher; the feed is exactly-once by seq.
+ * Only after that commit are the numbered rows published to Redis, pipelined on one connection in seq order, as
+ * the stored payload text wrapped in the envelope (no JSON tree is built). Progress is one number,
+ * {@code published_seq} in the state row: every seq up to it was published at least once. The relay writes it
+ * with its next numbering step, or from the sweep when nothing else happens, and before it gives up the lock. If
+ * Redis fails, the batch is kept (the rows have their seq and are readable in the event feed, which gateways fill
+ * gaps from) and published again, whole and in seq order, on the next step. After a crash, the next leader
+ * republishes from {@code published_seq + 1}: consumers deduplicate by {@code event_id}/{@code seq}. Redis delivery
+ * is therefore at-least-once and ordered per publisher; the feed is exactly-once by seq.
  *
  * <h2>Shutdown</h2>
- * {@link #stop()} lets the running step finish its batch, then releases the lock and closes the connection.
+ * {@link #stop()} lets the running step finish its batch, records progress, then releases the lock and closes the
+ * connection.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
-    /** {@code pg_try_advisory_lock} key of the leader: "forumrly" as a long. Advisory locks are per database. */
+    /** {@code pg_advisory_lock} key of the leader: "forumrly" as a long. Advisory locks are per database. */
     static final long LEADER_LOCK_KEY = 0x666f72756d726c79L;
-    private static final long STANDBY_RETRY_MILLIS = 1000;
+    private static final long RECONNECT_MILLIS = 1000;
     private static final int LISTEN_WAIT_MILLIS = 500;
+    private static final long SAFETY_DRAIN_MILLIS = 30_000;
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final String ASSIGN_SEQ = """
-            WITH picked AS (
+    private static final String LOCK_STATE =
+            "SELECT last_seq, published_seq FROM outbox_relay_state WHERE id = 1 FOR UPDATE";
+    private static final String MARK_AND_LOCK_STATE = "UPDATE outbox_relay_state SET published_seq ="
+            + " greatest(published_seq, ?) WHERE id = 1 RETURNING last_seq, published_seq";
+    private static final String MARK = "UPDATE outbox_relay_state SET published_seq = greatest(published_seq, ?)"
+            + " WHERE id = 1 AND published_seq < ?";
+
+    /**
+     * Numbers up to ? (batch) unnumbered rows after ? (last_seq) and returns them; moves last_seq and, when the step
+     * saw every unnumbered row (fewer than a batch), the watermark. Parameters: batch, last_seq, batch.
+     */
+    private static final String NUMBER = """
+            WITH state AS (
+                SELECT numbered_xmin FROM outbox_relay_state WHERE id = 1),
+            picked AS (
                 SELECT id, row_number() OVER (ORDER BY committed_at, write_order) AS n
                 FROM outbox_event
-                WHERE seq IS NULL AND published_at IS NULL
+                WHERE seq IS NULL AND xid >= (SELECT numbered_xmin FROM state)
                 ORDER BY committed_at, write_order
-                LIMIT ?)
-            UPDATE outbox_event e SET seq = ? + picked.n FROM picked WHERE e.id = picked.id""";
+                LIMIT ?),
+            numbered AS (
+                UPDATE outbox_event e SET seq = ? + picked.n FROM picked WHERE e.id = picked.id
+                RETURNING %s),
+            moved AS (
+                UPDATE outbox_relay_state SET
+                    last_seq = last_seq + (SELECT count(*) FROM numbered),
+                    numbered_xmin = CASE WHEN (SELECT count(*) FROM numbered) < ?
+                        THEN greatest(numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
+                        ELSE numbered_xmin END
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered))
+            SELECT * FROM numbered ORDER BY seq""".formatted(OutboxRows.returning("e"));
+
+    private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS
+            + " FROM outbox_event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
 
     private final AgroalDataSource dataSource;
     private final OutboxRows rows;
-    private final PubSubCommands<String> pubsub;
+    private final Redis redis;
     private final Channels channels;
     private final int batchSize;
     private final String jdbcUrl;
@@ -104,7 +145,6 @@ public class OutboxRelay {
     private final Optional<String> jdbcPassword;
     private final Counter published;
     private final Counter publishFailures;
-    private final AtomicReference<Double> oldestUnpublishedAge = new AtomicReference<>(0.0);
 
     private final ReentrantLock drainLock = new ReentrantLock();
     private final AtomicBoolean drainRequested = new AtomicBoolean();
@@ -112,6 +152,15 @@ public class OutboxRelay {
     private volatile boolean leader;
     private volatile boolean standingBy;
     private volatile boolean lastPublishOk = true;
+    /** Set when a step failed (Redis or database): the sweep drains again. */
+    private volatile boolean retryPending;
+    /** Highest seq this relay published, and the highest it recorded as {@code published_seq}. */
+    private volatile long publishedUpTo;
+    private volatile long markedUpTo;
+    /** committed_at of the oldest event waiting for a publish retry (null when none). */
+    private volatile Instant oldestUnpublished;
+    private volatile long lastDrainMillis;
+    private volatile Statement waitingForLock;
     private Connection leaderConnection;
     private Thread loop;
 
@@ -122,7 +171,7 @@ public class OutboxRelay {
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> jdbcPassword) {
         this.dataSource = dataSource;
         this.rows = rows;
-        this.pubsub = redis.pubsub(String.class);
+        this.redis = redis.getReactive().getRedis();
         this.channels = new Channels(config.redis().namespace(), config.redis().shardCount());
         this.batchSize = config.outbox().batchSize();
         this.jdbcUrl = jdbcUrl;
@@ -132,11 +181,11 @@ public class OutboxRelay {
                 .description("Outbox events published to Redis").register(registry);
         this.publishFailures = Counter.builder("forum.outbox.publish.failures")
                 .description("Failed Redis publishes of outbox events (retried)").register(registry);
-        Gauge.builder("forum.outbox.oldest.unpublished.age", oldestUnpublishedAge, AtomicReference::get)
-                .description("Age of the oldest outbox event not yet published to Redis")
+        Gauge.builder("forum.outbox.oldest.unpublished.age", this, OutboxRelay::oldestUnpublishedAgeSeconds)
+                .description("Age of the oldest numbered outbox event this leader has not yet published to Redis")
                 .baseUnit("seconds").register(registry);
-        Gauge.builder("forum.outbox.relay.leader", this, relay -> relay.leader ? 1 : 0)
-                .description("1 on the replica that holds the relay's leader lock, else 0").register(registry);
+        Gauge.builder("forum.outbox.relay.leader", this, r -> r.leader ? 1 : 0)
+                .description("1 on the replica whose outbox relay holds the leader lock").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -157,7 +206,7 @@ public class OutboxRelay {
         loop.start();
     }
 
-    /** Stops relaying on this replica: the current batch completes, then the leader lock is released. */
+    /** Stops relaying on this replica: the current batch completes, progress is recorded, the lock released. */
     public synchronized void stop() {
         if (!running) {
             return;
@@ -165,12 +214,17 @@ public class OutboxRelay {
         running = false;
         standingBy = false;
         try {
-            loop.join(TimeUnit.SECONDS.toMillis(10));
+            // Cancel a stand-by's lock wait; again if the cancel came just before the wait began.
+            for (int i = 0; i < 10 && loop.isAlive(); i++) {
+                cancelLockWait();
+                loop.join(TimeUnit.SECONDS.toMillis(1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         drainLock.lock();
         try {
+            markPublished();
             releaseLeadership();
         } finally {
             drainLock.unlock();
@@ -201,19 +255,31 @@ public class OutboxRelay {
     @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
-        if (running && leader) {
+        if (!running || !leader) {
+            return;
+        }
+        if (retryPending || System.currentTimeMillis() - lastDrainMillis >= SAFETY_DRAIN_MILLIS) {
             requestDrain();
         }
-        oldestUnpublishedAge.set(readOldestUnpublishedAge());
+        if (drainLock.tryLock()) {
+            try {
+                markPublished();
+            } finally {
+                drainLock.unlock();
+            }
+            // A wake-up that came while this held the lock found it taken: drain for it now.
+            if (drainRequested.get()) {
+                requestDrain();
+            }
+        }
     }
 
     private void listenLoop() {
         while (running) {
             try {
                 if (!leader) {
-                    if (!tryBecomeLeader()) {
-                        standingBy = true;
-                        pause(STANDBY_RETRY_MILLIS);
+                    becomeLeader();
+                    if (!leader) {
                         continue;
                     }
                     requestDrain();
@@ -224,39 +290,66 @@ public class OutboxRelay {
                     requestDrain();
                 }
             } catch (SQLException | RuntimeException e) {
-                Log.warnf("Outbox relay lost its connection, standing by: %s", e.getMessage());
+                if (running) {
+                    Log.warnf("Outbox relay lost its connection, standing by: %s", e.getMessage());
+                }
                 drainLock.lock();
                 try {
                     releaseLeadership();
                 } finally {
                     drainLock.unlock();
                 }
-                pause(STANDBY_RETRY_MILLIS);
+                pause(RECONNECT_MILLIS);
             }
         }
     }
 
-    private boolean tryBecomeLeader() throws SQLException {
+    /** Takes the leader lock, waiting for it (at no cost) while another replica holds it. */
+    private void becomeLeader() throws SQLException {
         if (leaderConnection == null || leaderConnection.isClosed()) {
             leaderConnection = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse(""));
             leaderConnection.setAutoCommit(true);
         }
-        try (PreparedStatement st = leaderConnection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            st.setLong(1, LEADER_LOCK_KEY);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return false;
-                }
+        if (!lockQuery("SELECT pg_try_advisory_lock(?)")) {
+            standingBy = true;
+            lockQuery("SELECT true FROM pg_advisory_lock(?)");
+            if (!running) {
+                throw new SQLException("stopped while standing by");
             }
         }
         try (Statement st = leaderConnection.createStatement()) {
             st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
         }
+        // A new leader starts from the recorded progress: what this process published before is not trusted.
+        publishedUpTo = 0;
+        markedUpTo = 0;
         leader = true;
         standingBy = false;
         Log.infof("Outbox relay is the leader (namespace %s)", channels.namespace());
-        return true;
+    }
+
+    private boolean lockQuery(String sql) throws SQLException {
+        try (PreparedStatement st = leaderConnection.prepareStatement(sql)) {
+            st.setLong(1, LEADER_LOCK_KEY);
+            waitingForLock = st;
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            } finally {
+                waitingForLock = null;
+            }
+        }
+    }
+
+    private void cancelLockWait() {
+        Statement waiting = waitingForLock;
+        if (waiting != null) {
+            try {
+                waiting.cancel();
+            } catch (SQLException e) {
+                Log.debugf("cancelling the relay's lock wait: %s", e.getMessage());
+            }
+        }
     }
 
     private void releaseLeadership() {
@@ -288,43 +381,63 @@ public class OutboxRelay {
     }
 
     private void drainAll() {
+        lastDrainMillis = System.currentTimeMillis();
         try {
             boolean more = true;
             while (more && running && leader) {
-                int numbered = assignSeqs();
-                int sent = publishNumbered();
-                more = numbered == batchSize || sent == batchSize;
+                more = drainStep();
             }
         } catch (SQLException e) {
+            retryPending = true;
             Log.warnf("Outbox drain failed, will retry: %s", e.getMessage());
         }
     }
 
-    /** Gives the next batch of committed, unnumbered rows their seq, in one transaction. */
-    private int assignSeqs() throws SQLException {
+    /** Numbers the next batch and publishes what is numbered and not yet published; true when more is waiting. */
+    private boolean drainStep() throws SQLException {
+        List<OutboxRows.Publishable> batch = new ArrayList<>();
+        boolean more;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 long last;
-                try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT last_seq FROM outbox_relay_state WHERE id = 1 FOR UPDATE")) {
-                    rs.next();
-                    last = rs.getLong(1);
-                }
-                int numbered;
-                try (PreparedStatement st = c.prepareStatement(ASSIGN_SEQ)) {
-                    st.setInt(1, batchSize);
-                    st.setLong(2, last);
-                    numbered = st.executeUpdate();
-                }
-                if (numbered > 0) {
-                    try (PreparedStatement st = c.prepareStatement("UPDATE outbox_relay_state SET last_seq = ? WHERE id = 1")) {
-                        st.setLong(1, last + numbered);
-                        st.executeUpdate();
+                long publishedInDb;
+                boolean mark = publishedUpTo > markedUpTo;
+                try (PreparedStatement st = c.prepareStatement(mark ? MARK_AND_LOCK_STATE : LOCK_STATE)) {
+                    if (mark) {
+                        st.setLong(1, publishedUpTo);
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        rs.next();
+                        last = rs.getLong(1);
+                        publishedInDb = rs.getLong(2);
                     }
                 }
+                long from = Math.max(publishedInDb, publishedUpTo);
+                if (from < last) {
+                    try (PreparedStatement st = c.prepareStatement(BACKLOG)) {
+                        st.setLong(1, from);
+                        st.setLong(2, last);
+                        st.setInt(3, batchSize);
+                        readInto(st, batch);
+                    }
+                }
+                boolean backlogDone = from + batch.size() >= last;
+                List<OutboxRows.Publishable> numbered = new ArrayList<>();
+                try (PreparedStatement st = c.prepareStatement(NUMBER)) {
+                    st.setInt(1, batchSize);
+                    st.setLong(2, last);
+                    st.setInt(3, batchSize);
+                    readInto(st, numbered);
+                }
                 c.commit();
-                return numbered;
+                if (mark) {
+                    markedUpTo = Math.max(markedUpTo, publishedUpTo);
+                }
+                if (backlogDone) {
+                    batch.addAll(numbered);
+                }
+                more = !backlogDone || numbered.size() == batchSize;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -332,68 +445,76 @@ public class OutboxRelay {
                 c.setAutoCommit(true);
             }
         }
+        return publish(batch) && more;
     }
 
-    /** Publishes numbered, unpublished rows in seq order; stops at the first Redis failure. */
-    private int publishNumbered() throws SQLException {
-        List<EventEnvelope> batch = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT " + OutboxRows.COLUMNS
-                     + " FROM outbox_event WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY seq LIMIT ?")) {
-            st.setInt(1, batchSize);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    batch.add(rows.envelope(rs));
-                }
+    private void readInto(PreparedStatement st, List<OutboxRows.Publishable> into) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                into.add(rows.publishable(rs));
             }
         }
-        List<UUID> sent = new ArrayList<>(batch.size());
-        for (EventEnvelope event : batch) {
-            try {
-                pubsub.publish(channels.eventsChannelFor(event.threadId()), rows.toJson(event));
-                sent.add(event.eventId());
-                if (!lastPublishOk) {
-                    Log.infof("Redis publish works again from seq %d", event.seq());
-                }
-                lastPublishOk = true;
-            } catch (RuntimeException e) {
-                publishFailures.increment();
-                if (lastPublishOk) {
-                    Log.warnf("Redis publish of seq %d failed; retrying every sweep, the feed still serves it: %s",
-                            event.seq(), e.getMessage());
-                } else {
-                    Log.debugf("Redis publish of seq %d failed again: %s", event.seq(), e.getMessage());
-                }
-                lastPublishOk = false;
-                break;
-            }
-        }
-        if (!sent.isEmpty()) {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement st = c.prepareStatement(
-                         "UPDATE outbox_event SET published_at = now() WHERE id = ANY(?)")) {
-                Array ids = c.createArrayOf("uuid", sent.toArray());
-                st.setArray(1, ids);
-                st.executeUpdate();
-            }
-            published.increment(sent.size());
-        }
-        return sent.size();
     }
 
-    private double readOldestUnpublishedAge() {
-        try (Connection c = dataSource.getConnection();
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(
-                     "SELECT min(committed_at) FROM outbox_event WHERE published_at IS NULL")) {
-            rs.next();
-            java.sql.Timestamp oldest = rs.getTimestamp(1);
-            return oldest == null ? 0.0
-                    : Math.max(0, (Instant.now().toEpochMilli() - oldest.toInstant().toEpochMilli()) / 1000.0);
+    /** Publishes the batch pipelined, in seq order; true when Redis accepted all of it. */
+    private boolean publish(List<OutboxRows.Publishable> batch) {
+        if (batch.isEmpty()) {
+            retryPending = false;
+            oldestUnpublished = null;
+            return true;
+        }
+        List<Request> publishes = new ArrayList<>(batch.size());
+        for (OutboxRows.Publishable event : batch) {
+            publishes.add(Request.cmd(Command.PUBLISH).arg(channels.eventsChannelFor(event.threadId())).arg(event.json()));
+        }
+        OutboxRows.Publishable first = batch.get(0);
+        try {
+            redis.batch(publishes).await().atMost(PUBLISH_TIMEOUT);
+        } catch (RuntimeException e) {
+            publishFailures.increment(batch.size());
+            if (lastPublishOk) {
+                Log.warnf("Redis publish of seq %d-%d failed; retrying every sweep, the feed still serves them: %s",
+                        first.seq(), batch.get(batch.size() - 1).seq(), e.getMessage());
+            } else {
+                Log.debugf("Redis publish from seq %d failed again: %s", first.seq(), e.getMessage());
+            }
+            lastPublishOk = false;
+            retryPending = true;
+            if (oldestUnpublished == null) {
+                oldestUnpublished = first.committedAt();
+            }
+            return false;
+        }
+        if (!lastPublishOk) {
+            Log.infof("Redis publish works again from seq %d", first.seq());
+        }
+        lastPublishOk = true;
+        retryPending = false;
+        oldestUnpublished = null;
+        publishedUpTo = Math.max(publishedUpTo, batch.get(batch.size() - 1).seq());
+        published.increment(batch.size());
+        return true;
+    }
+
+    /** Records {@code published_seq} if this relay published more than it recorded (one small update). */
+    private void markPublished() {
+        long upTo = publishedUpTo;
+        if (upTo <= markedUpTo) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(MARK)) {
+            st.setLong(1, upTo);
+            st.setLong(2, upTo);
+            st.executeUpdate();
+            markedUpTo = upTo;
         } catch (SQLException e) {
-            Log.debugf("oldest unpublished age unavailable: %s", e.getMessage());
-            return oldestUnpublishedAge.get();
+            Log.debugf("recording publish progress failed, will retry: %s", e.getMessage());
         }
+    }
+
+    private double oldestUnpublishedAgeSeconds() {
+        Instant oldest = oldestUnpublished;
+        return oldest == null ? 0.0 : Math.max(0, (System.currentTimeMillis() - oldest.toEpochMilli()) / 1000.0);
     }
 
     private void pause(long millis) {

@@ -10,7 +10,6 @@ import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.UUID;
 
@@ -25,10 +24,14 @@ public class OutboxWriter {
 
     public static final String NOTIFY_CHANNEL = "forum_outbox";
 
+    /** The row and the NOTIFY in one statement (one round trip); the NOTIFY is delivered on commit. */
     private static final String INSERT = """
-            INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                      min_tier_cents, payload, committed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), clock_timestamp())""";
+            WITH inserted AS (
+                INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
+                                          min_tier_cents, payload, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), clock_timestamp())
+                RETURNING id)
+            SELECT pg_notify('%s', '') FROM inserted""".formatted(NOTIFY_CHANNEL);
 
     private final EntityManager em;
     private final ObjectMapper json;
@@ -65,10 +68,7 @@ public class OutboxWriter {
                     insert.setInt(8, event.minTierCents());
                 }
                 insert.setString(9, payload);
-                insert.executeUpdate();
-            }
-            try (Statement notify = connection.createStatement()) {
-                notify.execute("NOTIFY " + NOTIFY_CHANNEL);
+                insert.executeQuery().close();
             }
         });
         if (SessionCache.SESSION_EVENTS.contains(event.type()) && event.userId() != null) {
