@@ -281,8 +281,10 @@ describe('forum client in two browsers on two gateways', () => {
   });
 
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
-    // There is no API to create the first admin: promote alice in the test's own database.
-    await stack.sql(`UPDATE forum_user SET role = 'admin' WHERE username = '${ALICE.username}'`);
+    // There is no API to create the first admin: promote alice in the test's own database, and tell
+    // forum-api's session cache, as forum-api itself does on commit (NOTIFY forum_session <user id>).
+    await stack.sql(`WITH promoted AS (UPDATE forum_user SET role = 'admin' WHERE username = '${ALICE.username}' RETURNING id)
+      SELECT pg_notify('forum_session', id::text) FROM promoted`);
     await a.page.reload();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
     const controls = a.page.getByRole('form', { name: 'Moderator controls' });
