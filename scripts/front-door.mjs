@@ -10,6 +10,8 @@
 //                                                        a gateway that refuses is skipped)
 //   /api/forum/notifications, /api/forum/notifications/*,
 //   /api/forum/threads/<id>/notifications/*           -> notification-service
+//   /api/internal/*                                   -> 404 (service-to-service endpoints are not
+//                                                        published; docs/security.md)
 //   everything else                                   -> forum-api
 import http from 'node:http';
 import net from 'node:net';
@@ -22,9 +24,11 @@ const HOP_BY_HOP = new Set([
 
 const WS_PATH = /^\/api\/forum\/ws(\/|$)/;
 const NOTIFY_PATH = /^\/api\/forum\/(notifications(\/|$|\?)|threads\/\d+\/notifications(\/|$|\?))/;
+const HIDDEN_PATH = /^\/api\/internal(\/|$|\?)/;
 
-/** Which upstream group serves this request path: 'gateway', 'notify' or 'api'. */
+/** Which upstream group serves this request path: 'gateway', 'notify', 'api', or 'hidden' (not published). */
 export function routeFor(path) {
+  if (HIDDEN_PATH.test(path)) return 'hidden';
   if (WS_PATH.test(path)) return 'gateway';
   if (NOTIFY_PATH.test(path)) return 'notify';
   return 'api';
@@ -77,6 +81,10 @@ export function startFrontDoor({ port, host = '0.0.0.0', api, gateways, notify }
 
   const server = http.createServer((req, res) => {
     const group = routeFor(req.url);
+    if (group === 'hidden') {
+      sendError(res, 404, 'not_found', 'Not found');
+      return;
+    }
     const [target] = candidates(group);
     const upstream = http.request({
       host: target.host, port: target.port, method: req.method, path: req.url,
@@ -96,6 +104,10 @@ export function startFrontDoor({ port, host = '0.0.0.0', api, gateways, notify }
 
   server.on('upgrade', (req, socket, head) => {
     const group = routeFor(req.url);
+    if (group === 'hidden') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const list = candidates(group);
     socket.on('error', () => socket.destroy());
     const tryConnect = (i) => {

@@ -191,6 +191,11 @@ export async function startStack() {
       'forum.redis.namespace': namespace,
       'forum.internal.token': token,
       'forum.rate-limit.posts': 1000,
+      'forum.rate-limit.reactions': 1000,
+      // Every browser logs in from 127.0.0.1; plain http, so no Secure cookie.
+      'forum.rate-limit.login.per-address': 100000,
+      'forum.rate-limit.login.registers-per-address': 100000,
+      'forum.auth.cookie-secure': false,
       'forum.demo-data.enabled': false,
     }, { FORUM_DB_URL: jdbc(apiDb), FORUM_INTERNAL_TOKEN: token, FORUM_REDIS_NAMESPACE: namespace });
     services.push(api.start());

@@ -89,6 +89,16 @@ describe('front door', () => {
     assert.equal(routeFor('/api/auth/me'), 'api');
   });
 
+  it('does not publish the internal endpoints, as the Ingress does not', async () => {
+    for (const path of ['/api/internal/events', '/api/internal/threads/1', '/api/internal', '/api/internal?x=1']) {
+      const { status, body } = await request(port, path);
+      assert.equal(status, 404, path);
+      assert.equal(body.error.code, 'not_found');
+    }
+    assert.equal((await request(port, '/api/internalx')).body.name, 'api');
+    assert.equal(routeFor('/api/internal/events?after_seq=0'), 'hidden');
+  });
+
   it('passes cookies and Authorization through and adds X-Forwarded-For/Proto', async () => {
     const { body, headers } = await request(port, '/api/auth/me', { Cookie: 'forum_session=s1', Authorization: 'Bearer t1' });
     assert.equal(body.cookie, 'forum_session=s1');

@@ -1,5 +1,8 @@
 package dev.forum.contract;
 
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * How every service recognises a caller. forum-api issues one opaque session token; the browser
  * holds it in an HttpOnly cookie, API and WebSocket clients send it as a bearer token. Other
@@ -15,7 +18,24 @@ public final class AuthContract {
     public static final String SESSION_EXPIRES_HEADER = "X-Session-Expires-At";
     public static final String INTERNAL_EVENTS_PATH = "/api/internal/events";
     public static final String INTERNAL_THREADS_PATH = "/api/internal/threads";
+    /**
+     * The header a browser client sends on every request (any non-empty value; ours sends {@code forum}). Another
+     * site cannot make a browser send a custom header to us without a CORS pre-flight we never grant, so a
+     * cookie-authenticated write without it is refused (CSRF defence, docs/security.md).
+     */
+    public static final String CSRF_HEADER = "X-Requested-With";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private AuthContract() {
+    }
+
+    /**
+     * The CSRF rule of every service: safe methods pass, requests that authenticate with {@code Authorization}
+     * (not the cookie) pass, and any other request needs a non-blank {@link #CSRF_HEADER}.
+     */
+    public static boolean passesCsrfCheck(String method, String authorization, String csrfHeader) {
+        return SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT))
+                || (authorization != null && !authorization.isBlank())
+                || (csrfHeader != null && !csrfHeader.isBlank());
     }
 }

@@ -1,5 +1,6 @@
 // REST client for forum-api and notification-service (same origin; the session is the
-// HttpOnly `forum_session` cookie, so no token is kept in JavaScript).
+// HttpOnly `forum_session` cookie, so no token is kept in JavaScript). Every request carries
+// `X-Requested-With: forum`: the servers refuse cookie-authenticated writes without it (CSRF).
 
 export class ApiError extends Error {
   constructor(status, code, message, field) {
@@ -12,7 +13,7 @@ export class ApiError extends Error {
 
 /** Calls the API; resolves to the parsed JSON body (or null), rejects with ApiError. */
 export async function api(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Requested-With': 'forum' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

@@ -124,4 +124,14 @@ public final class Events {
         return envelope(EventType.THREAD_DELETED, Audience.THREAD, "thread", Long.toString(threadId), threadId,
                 null, 0, object().put("thread_id", threadId));
     }
+
+    /** thread_updated with the thread's values after the change (forum-api always sends all four). */
+    public static EventEnvelope threadUpdated(long threadId, String title, int minTierCents) {
+        ObjectNode updates = object().put("title", title).put("is_pinned", false).put("is_locked", false)
+                .put("min_tier_cents", minTierCents);
+        ObjectNode payload = object();
+        payload.set("updates", updates);
+        return envelope(EventType.THREAD_UPDATED, Audience.THREAD, "thread", Long.toString(threadId), threadId,
+                null, minTierCents, payload);
+    }
 }

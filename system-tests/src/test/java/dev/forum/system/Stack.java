@@ -105,6 +105,10 @@ public final class Stack implements AutoCloseable {
                 .property("forum.redis.namespace", namespace)
                 .property("forum.internal.token", internalToken)
                 .property("forum.rate-limit.posts", "100000")
+                .property("forum.rate-limit.reactions", "100000")
+                .property("forum.rate-limit.login.per-account", "100000")
+                .property("forum.rate-limit.login.per-address", "100000")
+                .property("forum.rate-limit.login.registers-per-address", "100000")
                 .property("forum.auth.bcrypt-cost", "4")
                 .property("forum.demo-data.enabled", "true");
         builder.forumApiProperties.forEach(process::property);

@@ -1,6 +1,6 @@
 package dev.forum.api.auth;
 
-import dev.forum.api.common.ApiError;
+import dev.forum.api.common.rest.ErrorResponses;
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.user.service.AuthService;
 import dev.forum.contract.AuthContract;
@@ -8,7 +8,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -20,7 +19,8 @@ import java.util.Optional;
 /**
  * The one authentication check of the API. It runs after matching, on the endpoint's worker thread, for every
  * JAX-RS endpoint: {@link Public} endpoints pass, {@link InternalApi} resources need the internal token, every other
- * endpoint needs a live session (cookie {@code forum_session} or {@code Authorization: Bearer}). Static files and
+ * endpoint needs a live session (cookie {@code forum_session} or {@code Authorization: Bearer}); a write authenticated
+ * by the cookie also needs the CSRF header ({@link AuthContract#passesCsrfCheck}). Static files and
  * {@code /q/*} are not JAX-RS and never reach it.
  */
 public class AuthFilter {
@@ -56,6 +56,11 @@ public class AuthFilter {
         if (token == null) {
             return Optional.of(unauthorized("Authentication required"));
         }
+        if (!AuthContract.passesCsrfCheck(request.getMethod(), request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                request.getHeaderString(AuthContract.CSRF_HEADER))) {
+            return Optional.of(error(403, "csrf_check_failed",
+                    "Cookie-authenticated writes need the " + AuthContract.CSRF_HEADER + " header"));
+        }
         Optional<Caller> caller = authService.resolveToken(token);
         if (caller.isEmpty()) {
             return Optional.of(unauthorized("Invalid or expired session"));
@@ -75,9 +80,10 @@ public class AuthFilter {
     }
 
     private static Response unauthorized(String message) {
-        return Response.status(401)
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ApiError.of("unauthorized", message, null))
-                .build();
+        return error(401, "unauthorized", message);
+    }
+
+    private static Response error(int status, String code, String message) {
+        return ErrorResponses.of(status, code, message, null).build();
     }
 }

@@ -9,17 +9,17 @@ final class LocalPostWindow {
 
     private final int limit;
     private final long windowMillis;
-    private final ConcurrentHashMap<Long, Deque<Long>> postsByUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Deque<Long>> postsByKey = new ConcurrentHashMap<>();
 
     LocalPostWindow(int limit, long windowMillis) {
         this.limit = limit;
         this.windowMillis = windowMillis;
     }
 
-    /** Counts one post and returns 0, or returns the milliseconds until the next post is allowed. */
-    long tryAcquire(long userId) {
+    /** Counts one attempt for the key and returns 0, or returns the milliseconds until the next one is allowed. */
+    long tryAcquire(String key) {
         long now = System.currentTimeMillis();
-        Deque<Long> posts = postsByUser.computeIfAbsent(userId, id -> new ArrayDeque<>());
+        Deque<Long> posts = postsByKey.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (posts) {
             while (!posts.isEmpty() && posts.peekFirst() <= now - windowMillis) {
                 posts.pollFirst();

@@ -13,13 +13,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Per-user sliding-window limit on posting (messages, threads, sub-threads): {@code forum.rate-limit.posts} per
- * {@code forum.rate-limit.window}, shared by every replica through Redis. Each user has one sorted set of post
- * times, {@code <namespace>:ratelimit:posts:<user id>}; {@link #SLIDING_WINDOW} trims, counts and adds in one
- * atomic step on Redis's clock, so replicas' clocks do not matter.
+ * Sliding-window limits, shared by every replica through Redis. The bean is the per-user limit on posting
+ * (messages, threads, sub-threads, edits): {@code forum.rate-limit.posts} per {@code forum.rate-limit.window};
+ * other limits (likes and follows, login and register attempts) are instances with their own bucket name, built
+ * by {@link RateLimits}. Each key has one sorted set of attempt times, {@code <namespace>:ratelimit:<bucket>:<key>};
+ * {@link #SLIDING_WINDOW} trims, counts and adds in one atomic step on Redis's clock, so replicas' clocks do not
+ * matter.
  *
  * <p>While Redis is unreachable the limit falls back to a window in this replica's memory (the limit then holds per
- * replica): a post never fails because Redis is down. The switch is logged once at warn; Redis is tried again
+ * replica): a request never fails because Redis is down. The switch is logged once at warn; Redis is tried again
  * after {@link #REDIS_RETRY_MILLIS}.
  */
 @ApplicationScoped
@@ -40,6 +42,7 @@ public class PostRateLimiter {
             return 0""";
     static final long REDIS_RETRY_MILLIS = 5000;
 
+    private final String bucket;
     private final int limit;
     private final long windowMillis;
     private final String keyPrefix;
@@ -59,10 +62,11 @@ public class PostRateLimiter {
     }
 
     /**
-     * The same sliding window for another action: keys {@code <namespace>:ratelimit:<name>:<user id>}, and a 429 whose
+     * The same sliding window for another action: keys {@code <namespace>:ratelimit:<name>:<key>}, and a 429 whose
      * message starts with {@code refusal}.
      */
     public PostRateLimiter(int limit, Duration window, String namespace, String name, String refusal, RedisDataSource redis) {
+        this.bucket = name;
         this.limit = limit;
         this.windowMillis = window.toMillis();
         this.keyPrefix = namespace + ":ratelimit:" + name + ":";
@@ -73,35 +77,49 @@ public class PostRateLimiter {
 
     /** Counts one post, or throws 429 {@code rate_limited} with the seconds until the next one is allowed. */
     public void acquire(long userId) {
-        long waitMillis = acquireInRedis(userId).orElseGet(() -> local.tryAcquire(userId));
+        acquire(Long.toString(userId));
+    }
+
+    /** Counts one attempt for {@code key}, or throws 429 {@code rate_limited} with the seconds to wait. */
+    public void acquire(String key) {
+        long waitMillis = tryAcquire(key);
         if (waitMillis > 0) {
             throw ApiException.tooManyRequests(refusal, (waitMillis + 999) / 1000);
         }
     }
 
-    String keyFor(long userId) {
-        return keyPrefix + userId;
+    /** Counts one attempt for {@code key} and returns 0, or returns the milliseconds until one is allowed. */
+    public long tryAcquire(String key) {
+        return acquireInRedis(key).orElseGet(() -> local.tryAcquire(key));
     }
 
-    private OptionalLong acquireInRedis(long userId) {
+    String keyFor(long userId) {
+        return keyFor(Long.toString(userId));
+    }
+
+    String keyFor(String key) {
+        return keyPrefix + key;
+    }
+
+    private OptionalLong acquireInRedis(String key) {
         long now = System.currentTimeMillis();
         if (now < retryRedisAt) {
             return OptionalLong.empty();
         }
         try {
-            long waitMillis = redis.execute(Command.EVAL, SLIDING_WINDOW, "1", keyFor(userId),
+            long waitMillis = redis.execute(Command.EVAL, SLIDING_WINDOW, "1", keyFor(key),
                     Integer.toString(limit), Long.toString(windowMillis), UUID.randomUUID().toString()).toLong();
             if (onFallback.compareAndSet(true, false)) {
-                Log.info("Post rate limit is shared through Redis again");
+                Log.infof("Rate limit %s is shared through Redis again", bucket);
             }
             return OptionalLong.of(waitMillis);
         } catch (RuntimeException e) {
             retryRedisAt = now + REDIS_RETRY_MILLIS;
             if (onFallback.compareAndSet(false, true)) {
-                Log.warnf("Redis unreachable for the %s rate limit; limiting per replica in memory: %s",
-                        keyPrefix, e.getMessage());
+                Log.warnf("Redis unreachable for rate limit %s; limiting per replica in memory: %s", bucket,
+                        e.getMessage());
             } else {
-                Log.debugf("Redis still unreachable for the post rate limit: %s", e.getMessage());
+                Log.debugf("Redis still unreachable for rate limit %s: %s", bucket, e.getMessage());
             }
             return OptionalLong.empty();
         }

@@ -63,6 +63,29 @@ public interface ForumConfig {
         /** Username lookups (mention autocomplete) one user may make per window. */
         @WithDefault("60")
         int lookups();
+
+        /** Likes, unlikes, follows and unfollows one user may do per {@link #window()}. */
+        @WithDefault("30")
+        int reactions();
+
+        Login login();
+
+        interface Login {
+            /** Login attempts per username per {@link #window()}, from any address. */
+            @WithDefault("10")
+            int perAccount();
+
+            /** Login attempts per client address per {@link #window()}, for any username. */
+            @WithDefault("50")
+            int perAddress();
+
+            /** Registrations per client address per {@link #window()}. */
+            @WithDefault("20")
+            int registersPerAddress();
+
+            @WithDefault("15m")
+            Duration window();
+        }
     }
 
     interface Outbox {

@@ -40,6 +40,10 @@ public class User extends PanacheEntityBase {
     @Column(name = "tier_cents")
     public int tierCents;
 
+    /** Set while an admin has suspended the account: no login, no session resolves. */
+    @Column(name = "suspended_at")
+    public Instant suspendedAt;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 
@@ -57,6 +61,10 @@ public class User extends PanacheEntityBase {
                 .createNativeQuery("SELECT username FROM forum_user WHERE lower(username) IN (:names)")
                 .setParameter("names", lowerNames).getResultList();
         return found.stream().collect(Collectors.toMap(u -> u.toLowerCase(Locale.ROOT), u -> u, (a, b) -> a));
+    }
+
+    public boolean isSuspended() {
+        return suspendedAt != null;
     }
 
     public Role roleEnum() {

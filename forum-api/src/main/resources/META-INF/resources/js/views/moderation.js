@@ -1,4 +1,5 @@
-// Moderator tools: the @everyone kill switch and per-user @everyone restrictions.
+// Moderator tools: the @everyone kill switch and per-user @everyone restrictions; for admins,
+// suspending a user and ending all their sessions.
 import { del, get, post, put, query } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { busy, errorBox, field, restrictionBody } from './form.js';
@@ -96,14 +97,38 @@ export function renderModeration(ctx, main) {
     });
   });
 
+  const accounts = ctx.me?.role === 'admin' ? renderAccounts() : null;
+
   const offEvent = ctx.conn?.on('event', (f) => {
     if (f.type === 'everyone_mention_disabled') { enabled = false; drawSwitch(); }
     if (f.type === 'everyone_mention_enabled') { enabled = true; drawSwitch(); }
   });
 
-  replaceChildren(main, h('h1', {}, 'Moderation'), killSwitch, restrict,
+  replaceChildren(main, h('h1', {}, 'Moderation'), killSwitch, restrict, ...(accounts ? [accounts] : []),
     h('section', { class: 'card', 'aria-labelledby': 'restrictions-h' }, h('h2', { id: 'restrictions-h' }, 'Active restrictions'), restrictions));
   loadSwitch();
   loadRestrictions();
   return () => offEvent?.();
+}
+
+/** Admins: suspend / unsuspend a user, or end all their sessions (their sockets close at once). */
+function renderAccounts() {
+  const userId = h('input', { name: 'account_user_id', type: 'number', min: 1, required: true, inputmode: 'numeric' });
+  const box = errorBox();
+  const done = h('p', { role: 'status' });
+  const form = h('form', { class: 'card', 'aria-labelledby': 'accounts-h' },
+    h('h2', { id: 'accounts-h' }, 'Accounts (admin)'), box, done, field('User id', userId));
+  const action = (label, cls, path, report) => h('button', {
+    type: 'button', class: cls, onclick: () => busy(form, box, async () => {
+      if (!userId.value) throw new Error('Enter a user id.');
+      const body = await post(`/api/admin/users/${Number(userId.value)}/${path}`);
+      done.textContent = report(body);
+    }),
+  }, label);
+  form.append(
+    action('Suspend user', 'danger', 'suspend', (u) => `${u.username} (id ${u.id}) is suspended; their sessions ended.`),
+    action('Lift suspension', '', 'unsuspend', (u) => `${u.username} (id ${u.id}) may log in again.`),
+    action('End all sessions', 'danger', 'end-sessions', (r) => `Ended ${r.ended_sessions} session(s) of user ${r.user_id}.`));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  return form;
 }

@@ -64,4 +64,37 @@ class PostRateLimitTests {
                 .body("error.message", org.hamcrest.Matchers.startsWith("Too many name lookups"));
         ForumApi.createThread(typist, "posting is a separate budget");
     }
+
+    @Test
+    void shouldNotLetEditsSkipThePostLimit() {
+        TestUsers.TestUser editor = users.member();
+        long threadId = ForumApi.createThread(editor, "edit flood");
+        long messageId = editor.req().get("/api/forum/threads/" + threadId).then().statusCode(200)
+                .extract().jsonPath().getLong("messages[0].id");
+        for (int i = 0; i < 2; i++) {
+            editor.req().body(Map.of("content", "edit " + i)).patch("/api/forum/messages/" + messageId)
+                    .then().statusCode(200);
+        }
+
+        editor.req().body(Map.of("content", "@everyone one more")).patch("/api/forum/messages/" + messageId)
+                .then().statusCode(429)
+                .header("Retry-After", Integer::parseInt, greaterThan(0))
+                .body("error.code", equalTo("rate_limited"));
+    }
+
+    @Test
+    void shouldNotLetLikesAndFollowsSkipTheReactionLimit() {
+        TestUsers.TestUser author = users.member();
+        TestUsers.TestUser liker = users.member();
+        long threadId = ForumApi.createThread(author, "like flood");
+        long messageId = ForumApi.postMessage(author, threadId, "like me");
+        liker.req().post("/api/forum/messages/" + messageId + "/like").then().statusCode(200);
+        liker.req().delete("/api/forum/messages/" + messageId + "/like").then().statusCode(200);
+        liker.req().post("/api/forum/threads/" + threadId + "/follow").then().statusCode(200);
+
+        liker.req().delete("/api/forum/threads/" + threadId + "/follow").then().statusCode(429)
+                .header("Retry-After", Integer::parseInt, greaterThan(0))
+                .body("error.code", equalTo("rate_limited"));
+        liker.req().post("/api/forum/messages/" + messageId + "/like").then().statusCode(429);
+    }
 }

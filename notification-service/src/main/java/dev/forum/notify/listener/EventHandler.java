@@ -143,7 +143,12 @@ public class EventHandler {
                     payload.get("user_id").asLong());
             case NEW_THREAD_CREATED -> onNewThread(payload, plan);
             case NEW_SUB_THREAD_CREATED -> onNewSubThread(payload, plan);
-            case THREAD_UPDATED -> projections.updateThread(event);
+            case THREAD_UPDATED -> {
+                projections.updateThread(event);
+                if (payload.path("updates").hasNonNull("min_tier_cents")) {
+                    unread.withdrawThreadBelowTier(event.threadId());
+                }
+            }
             case THREAD_DELETED -> {
                 long threadId = longField(event, payload, "thread_id");
                 projections.deleteThread(threadId);

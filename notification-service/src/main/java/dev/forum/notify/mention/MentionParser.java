@@ -1,5 +1,7 @@
 package dev.forum.notify.mention;
 
+import dev.forum.contract.ReservedUsernames;
+
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -24,8 +26,8 @@ import java.util.regex.Pattern;
 public final class MentionParser {
 
     public static final int MAX_USERNAME = 50;
-    public static final String TEAM = "team";
-    public static final String EVERYONE = "everyone";
+    public static final String TEAM = ReservedUsernames.TEAM;
+    public static final String EVERYONE = ReservedUsernames.EVERYONE;
 
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
     private static final Pattern INDENTED = Pattern.compile("^(?: {4}|\\t)");

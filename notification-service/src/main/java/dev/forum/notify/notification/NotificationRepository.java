@@ -57,9 +57,17 @@ public class NotificationRepository {
                 concat(draftParams(draft), params));
     }
 
+    /**
+     * A notification whose thread its recipient can no longer read (deleted, or its tier raised above theirs) is not
+     * listed: notifications follow their thread's readability (docs/security.md, 3).
+     */
+    static final String READABLE_BY_RECIPIENT = " AND NOT EXISTS (SELECT 1 FROM threads t"
+            + " JOIN users u ON u.id = notifications.user_id WHERE t.id = notifications.thread_id"
+            + " AND (t.deleted OR (u.role = 'member' AND u.tier_cents < t.min_tier_cents)))";
+
     public List<Notification> findPage(long userId, int limit, Long beforeId, boolean unreadOnly) {
         return sql.list("SELECT " + COLUMNS + " FROM notifications WHERE user_id = ? AND id < ?"
-                        + (unreadOnly ? " AND NOT is_read" : "") + " ORDER BY id DESC LIMIT ?",
+                        + (unreadOnly ? " AND NOT is_read" : "") + READABLE_BY_RECIPIENT + " ORDER BY id DESC LIMIT ?",
                 NotificationRepository::notification, userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit);
     }
 
@@ -89,6 +97,16 @@ public class NotificationRepository {
     public static final String MARK_THREAD_READ_FOR_ALL = """
             UPDATE notifications SET is_read = true WHERE thread_id = ? AND NOT is_read
             RETURNING user_id, thread_id, true""";
+
+    /**
+     * A thread's tier was raised: marks read the unread notifications of members now below it; one row
+     * {@code (user_id, thread_id, was_unread)} per notification changed.
+     */
+    public static final String MARK_THREAD_READ_FOR_READERS_BELOW_TIER = """
+            UPDATE notifications n SET is_read = true FROM users u, threads t
+            WHERE n.thread_id = ? AND NOT n.is_read AND u.id = n.user_id AND t.id = n.thread_id
+              AND u.role = 'member' AND u.tier_cents < t.min_tier_cents
+            RETURNING n.user_id, n.thread_id, true""";
 
     /** Deletes the notifications of (deleted) messages; one row {@code (user_id, thread_id, was_unread)} each. */
     public static final String DELETE_FOR_MESSAGES = """

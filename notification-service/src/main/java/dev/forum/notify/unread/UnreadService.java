@@ -75,6 +75,15 @@ public class UnreadService {
         return outbox.appendCountUpdatesAfter(NotificationRepository.MARK_THREAD_READ_FOR_ALL, threadId);
     }
 
+    /**
+     * A thread's tier was raised: members now below it no longer count its notifications (they are marked read and
+     * no longer listed), with the same pushes as {@link #withdrawThread}. Returns how many users.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int withdrawThreadBelowTier(long threadId) {
+        return outbox.appendCountUpdatesAfter(NotificationRepository.MARK_THREAD_READ_FOR_READERS_BELOW_TIER, threadId);
+    }
+
     /** Messages were deleted: their notifications go, with the same pushes to users who had them unread. */
     @Transactional(Transactional.TxType.MANDATORY)
     public int withdrawMessages(long[] messageIds) {

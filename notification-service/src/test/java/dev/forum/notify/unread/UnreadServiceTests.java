@@ -180,6 +180,31 @@ class UnreadServiceTests {
     }
 
     @Test
+    void threadTierRaisedAboveAReaderHidesItsNotificationsFromListAndCounts() {
+        User author = forum.member(500);
+        long raised = forum.thread(0, author);
+        long open = forum.thread(0, author);
+        User member = forum.member(0);
+        User supporter = forum.member(500);
+        forum.post(author, raised, "@" + member.username() + " @" + supporter.username() + " see this");
+        forum.post(author, open, "@" + member.username() + " elsewhere");
+        assertThat(unread.findUnreadCounts(member.id()).total()).isEqualTo(2);
+
+        forum.deliver(Events.threadUpdated(raised, "now gated", 500));
+
+        assertThat(unread.findUnreadCounts(member.id())).isEqualTo(new UnreadCounts(1, Map.of(Long.toString(open), 1L)));
+        assertThat(notifications.findNotificationPage(member.id(), 100, null, false).notifications())
+                .extracting(dev.forum.notify.notification.Notification::threadId).containsOnly(open);
+        assertThat(notifications.findNotificationPage(member.id(), 100, null, false).unreadCount()).isEqualTo(1);
+        assertThat(unread.findUnreadCounts(supporter.id()).total()).isEqualTo(1);
+        assertThat(notifications.findNotificationPage(supporter.id(), 100, null, false).notifications()).hasSize(1);
+        JsonNode update = awaitLast(member, "unread_count_updated");
+        assertThat(update.path("thread_id").asLong()).isEqualTo(raised);
+        assertThat(update.path("total_forum_unread").asLong()).isEqualTo(1);
+        assertThat(lastCount(member)).isEqualTo(1);
+    }
+
+    @Test
     void markNotificationReadOfAnotherUserFindsNothing() {
         User author = forum.member(0);
         long thread = forum.thread(0, author);

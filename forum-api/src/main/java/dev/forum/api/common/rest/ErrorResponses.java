@@ -5,12 +5,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Builds the JSON error response every mapper returns. */
-final class ErrorResponses {
+public final class ErrorResponses {
 
     private ErrorResponses() {
     }
 
-    static Response.ResponseBuilder of(int status, String code, String message, String field) {
+    public static Response.ResponseBuilder of(int status, String code, String message, String field) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(ApiError.of(code, message, field));

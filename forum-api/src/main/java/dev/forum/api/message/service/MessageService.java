@@ -3,6 +3,7 @@ package dev.forum.api.message.service;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
 import dev.forum.api.message.Message;
 import dev.forum.api.message.mapping.MarkdownRenderer;
@@ -20,7 +21,11 @@ import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Optional;
 
-/** Messages: post, edit, delete (with replies), like. Every change writes its event in the same transaction. */
+/**
+ * Messages: post, edit, delete (with replies), like. Every change writes its event in the same transaction. Posts
+ * and edits count against the post limit, likes against the reaction limit; a locked thread refuses posts, edits
+ * and likes from members (423).
+ */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRED)
 public class MessageService {
@@ -33,15 +38,17 @@ public class MessageService {
     private final OutboxWriter outbox;
     private final EventMapper events;
     private final PostRateLimiter rateLimiter;
+    private final RateLimits rateLimits;
 
     public MessageService(EntityManager em, ThreadGuard guard, MarkdownRenderer markdown, OutboxWriter outbox,
-                          EventMapper events, PostRateLimiter rateLimiter) {
+                          EventMapper events, PostRateLimiter rateLimiter, RateLimits rateLimits) {
         this.em = em;
         this.guard = guard;
         this.markdown = markdown;
         this.outbox = outbox;
         this.events = events;
         this.rateLimiter = rateLimiter;
+        this.rateLimits = rateLimits;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -109,6 +116,8 @@ public class MessageService {
         }
         Message message = found.get();
         guard.requireAuthorOrStaff(caller, message.author.id);
+        guard.requirePostable(caller, message.thread);
+        rateLimiter.acquire(caller.id());
         message.content = content;
         message.contentHtml = markdown.toSafeHtml(content, User::usernamesByLowerName);
         message.editedAt = Times.now();
@@ -144,13 +153,15 @@ public class MessageService {
         return Optional.of(ids);
     }
 
-    /** Idempotent like/unlike; an event only when the state changed. */
+    /** Idempotent like/unlike (423 in a locked thread for members; counted as a reaction); an event only when the state changed. */
     public Optional<MessageView> likeMessage(Caller caller, long messageId, boolean like) {
         Optional<Message> found = findReadableMessage(caller, messageId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         Message message = found.get();
+        guard.requirePostable(caller, message.thread);
+        rateLimits.acquireReaction(caller.id());
         String change = like
                 ? "INSERT INTO message_like (message_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
                 : "DELETE FROM message_like WHERE message_id = ?1 AND user_id = ?2";

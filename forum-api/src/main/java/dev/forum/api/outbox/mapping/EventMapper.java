@@ -138,9 +138,17 @@ public class EventMapper {
         return userInternal(EventType.USER_UPDATED, u);
     }
 
+    /** One session logged out: gateways re-check the user's sockets. */
     public NewEvent sessionRevoked(long userId, long sessionId) {
         return new NewEvent(EventType.SESSION_REVOKED, USER, Long.toString(userId), Audience.INTERNAL, null, userId,
-                null, obj().put("user_id", userId).put("session_id", sessionId));
+                null, obj().put("user_id", userId).put("session_id", sessionId).put("all_sessions", false)
+                        .put("reason", "logout"));
+    }
+
+    /** Every session of the user ended by an admin ({@code reason}: suspended, sessions_ended): close all sockets. */
+    public NewEvent allSessionsRevoked(long userId, String reason) {
+        return new NewEvent(EventType.SESSION_REVOKED, USER, Long.toString(userId), Audience.INTERNAL, null, userId,
+                null, obj().put("user_id", userId).put("all_sessions", true).put("reason", reason));
     }
 
     public NewEvent threadFollowed(ForumThread t, long userId, boolean followed) {

@@ -35,7 +35,7 @@ public class ThreadGuard {
         return Optional.of(thread);
     }
 
-    /** Locked threads refuse posts, except from staff. */
+    /** Locked threads refuse posts, edits and likes, except from staff (423). */
     public void requirePostable(Caller caller, ForumThread thread) {
         if (thread.locked && !caller.isStaff()) {
             throw ApiException.locked("Thread is locked");

@@ -3,10 +3,12 @@ package dev.forum.api.thread.service;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
+import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
 import dev.forum.api.message.Message;
 import dev.forum.api.message.mapping.MessageView;
 import dev.forum.api.message.service.MessageService;
+import dev.forum.api.outbox.NewEvent;
 import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
 import dev.forum.api.thread.ForumThread;
@@ -20,13 +22,16 @@ import dev.forum.api.user.User;
 import dev.forum.contract.ThreadAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Threads and sub-threads: create, list, read, update, delete, follow. */
 @ApplicationScoped
@@ -41,15 +46,17 @@ public class ThreadService {
     private final OutboxWriter outbox;
     private final EventMapper events;
     private final PostRateLimiter rateLimiter;
+    private final RateLimits rateLimits;
 
     public ThreadService(EntityManager em, ThreadGuard guard, MessageService messages, OutboxWriter outbox,
-                         EventMapper events, PostRateLimiter rateLimiter) {
+                         EventMapper events, PostRateLimiter rateLimiter, RateLimits rateLimits) {
         this.em = em;
         this.guard = guard;
         this.messages = messages;
         this.outbox = outbox;
         this.events = events;
         this.rateLimiter = rateLimiter;
+        this.rateLimits = rateLimits;
     }
 
     public record ThreadPatch(String title, Boolean isPinned, Boolean isLocked, Integer minTierCents) {
@@ -75,6 +82,9 @@ public class ThreadService {
         }
         Message parentMessage = found.get();
         ForumThread parent = parentMessage.thread;
+        if (!lockChain(parent)) {
+            return Optional.empty();
+        }
         guard.requirePostable(caller, parent);
         rateLimiter.acquire(caller.id());
         User author = User.findById(caller.id());
@@ -93,6 +103,60 @@ public class ThreadService {
         }
         messages.followOnPost(sub, author.id);
         return Optional.of(ThreadView.of(sub));
+    }
+
+    /**
+     * Locks the thread and its ancestors (FOR SHARE) and refreshes the thread, so that a tier change or delete of any
+     * of them waits for this transaction, and this one sees their committed state (a new sub-thread inherits the
+     * parent's current tier). False when the thread or an ancestor is deleted.
+     */
+    private boolean lockChain(ForumThread thread) {
+        @SuppressWarnings("unchecked")
+        List<Object> deleted = em.createNativeQuery("""
+                        SELECT deleted_at FROM forum_thread WHERE id IN (
+                            WITH RECURSIVE chain AS (
+                                SELECT id, parent_thread_id FROM forum_thread WHERE id = ?1
+                                UNION ALL
+                                SELECT t.id, t.parent_thread_id FROM forum_thread t JOIN chain ON t.id = chain.parent_thread_id)
+                            SELECT id FROM chain)
+                        ORDER BY id FOR SHARE""")
+                .setParameter(1, thread.id).getResultList();
+        em.refresh(thread);
+        return deleted.stream().allMatch(Objects::isNull);
+    }
+
+    /**
+     * Raises every descendant below {@code minTierCents} to it (a sub-thread is never less restricted than its
+     * parent), with a {@code thread_updated} event each, so readers, gateways and notifications follow at once.
+     */
+    private void raiseDescendants(ForumThread thread) {
+        updateLiveDescendants(thread, "min_tier_cents = ?2", "min_tier_cents < ?2", thread.minTierCents,
+                events::threadUpdated);
+    }
+
+    /** Soft-deletes every live descendant with the thread, each with its {@code thread_deleted} event. */
+    private void deleteDescendants(ForumThread thread) {
+        updateLiveDescendants(thread, "deleted_at = ?2", "TRUE", thread.deletedAt, events::threadDeleted);
+    }
+
+    /** {@code UPDATE ... SET <set>} on every live descendant matching {@code condition} (?2 = value), then its event. */
+    private void updateLiveDescendants(ForumThread thread, String set, String condition, Object value,
+                                       Function<ForumThread, NewEvent> event) {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = em.createNativeQuery("""
+                        WITH RECURSIVE descendants AS (
+                            SELECT id FROM forum_thread WHERE parent_thread_id = ?1
+                            UNION ALL
+                            SELECT t.id FROM forum_thread t JOIN descendants d ON t.parent_thread_id = d.id)
+                        UPDATE forum_thread SET %s
+                        WHERE id IN (SELECT id FROM descendants) AND deleted_at IS NULL AND %s
+                        RETURNING id""".formatted(set, condition))
+                .setParameter(1, thread.id).setParameter(2, value).getResultList();
+        for (Number id : ids) {
+            ForumThread descendant = ForumThread.findById(id.longValue());
+            em.refresh(descendant);
+            outbox.write(event.apply(descendant));
+        }
     }
 
     private ForumThread newThread(User author, String title, int minTierCents, Long parentThreadId, Long parentMessageId) {
@@ -200,6 +264,7 @@ public class ThreadService {
         if (patch.title() == null && patch.isPinned() == null && patch.isLocked() == null && patch.minTierCents() == null) {
             return Optional.of(ThreadView.of(thread));
         }
+        em.refresh(thread, LockModeType.PESSIMISTIC_WRITE);
         boolean staffFields = patch.isPinned() != null || patch.isLocked() != null || patch.minTierCents() != null;
         if (staffFields && !caller.isStaff()) {
             throw ApiException.forbidden("Only moderators may pin, lock or change the tier");
@@ -217,14 +282,37 @@ public class ThreadService {
         if (patch.isLocked() != null) {
             thread.locked = patch.isLocked();
         }
+        boolean raised = false;
         if (patch.minTierCents() != null) {
+            requireAtLeastParentTier(thread, patch.minTierCents());
+            raised = patch.minTierCents() > thread.minTierCents;
             thread.minTierCents = patch.minTierCents();
         }
         outbox.write(events.threadUpdated(thread));
+        if (raised) {
+            em.flush();
+            raiseDescendants(thread);
+        }
         return Optional.of(ThreadView.of(thread));
     }
 
-    /** Soft delete: the thread disappears for readers, the feed reports thread_deleted, access says deleted. */
+    /** A sub-thread's tier may not go below its parent's (400). */
+    private static void requireAtLeastParentTier(ForumThread thread, int minTierCents) {
+        if (thread.parentThreadId == null) {
+            return;
+        }
+        ForumThread parent = ForumThread.findById(thread.parentThreadId);
+        if (parent != null && minTierCents < parent.minTierCents) {
+            throw ApiException.badRequest("validation_failed",
+                    "min_tier_cents of a sub-thread must be at least its parent's (" + parent.minTierCents + ")",
+                    "min_tier_cents");
+        }
+    }
+
+    /**
+     * Soft delete: the thread and its sub-threads (recursively) disappear for readers, the feed reports
+     * thread_deleted for each, access says deleted.
+     */
     public boolean deleteThread(Caller caller, long id) {
         Optional<ForumThread> found = guard.findReadableThread(caller, id);
         if (found.isEmpty()) {
@@ -232,18 +320,22 @@ public class ThreadService {
         }
         ForumThread thread = found.get();
         guard.requireAuthorOrStaff(caller, thread.author.id);
+        em.refresh(thread, LockModeType.PESSIMISTIC_WRITE);
         thread.deletedAt = Times.now();
         outbox.write(events.threadDeleted(thread));
+        em.flush();
+        deleteDescendants(thread);
         return true;
     }
 
-    /** Idempotent follow/unfollow; returns the resulting state, empty if the thread is not readable. */
+    /** Idempotent follow/unfollow (counted as a reaction); returns the resulting state, empty if the thread is not readable. */
     public Optional<Boolean> followThread(Caller caller, long id, boolean follow) {
         Optional<ForumThread> found = guard.findReadableThread(caller, id);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         ForumThread thread = found.get();
+        rateLimits.acquireReaction(caller.id());
         boolean changed = follow ? ThreadFollow.follow(id, caller.id()) : ThreadFollow.unfollow(id, caller.id());
         if (changed) {
             outbox.write(events.threadFollowed(thread, caller.id(), follow));

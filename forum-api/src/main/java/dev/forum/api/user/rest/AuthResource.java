@@ -8,14 +8,15 @@ import dev.forum.api.config.ForumConfig;
 import dev.forum.api.user.service.AuthService;
 import dev.forum.contract.AuthContract;
 import dev.forum.contract.CurrentUser;
-import dev.forum.contract.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -41,10 +42,11 @@ public class AuthResource {
     @Operation(summary = "Create a member account")
     @APIResponse(responseCode = "201", description = "The new user (CurrentUser)")
     @APIResponse(responseCode = "400", description = "validation_failed")
-    @APIResponse(responseCode = "409", description = "username_taken")
-    public Response register(@Valid @NotNull AuthRequests.Register body) {
-        CurrentUser user = authService.registerUser(body.username(), body.password(), body.displayName(), Role.MEMBER, 0)
-                .toCurrentUser();
+    @APIResponse(responseCode = "409", description = "username_taken, username_reserved")
+    @APIResponse(responseCode = "429", description = "rate_limited: too many registrations from this address (Retry-After)")
+    public Response register(@Valid @NotNull AuthRequests.Register body, @Context HttpServerRequest request) {
+        CurrentUser user = authService.registerMember(body.username(), body.password(), body.displayName(),
+                clientAddress(request)).toCurrentUser();
         return Response.status(201).entity(user).build();
     }
 
@@ -54,8 +56,10 @@ public class AuthResource {
     @Operation(summary = "Log in: sets the forum_session cookie and returns the bearer token")
     @APIResponse(responseCode = "200", description = "{token, user}")
     @APIResponse(responseCode = "401", description = "invalid_credentials")
-    public Response login(@Valid @NotNull AuthRequests.Login body) {
-        AuthService.NewSession session = authService.login(body.username(), body.password())
+    @APIResponse(responseCode = "403", description = "account_suspended")
+    @APIResponse(responseCode = "429", description = "rate_limited: too many attempts for this account or from this address (Retry-After)")
+    public Response login(@Valid @NotNull AuthRequests.Login body, @Context HttpServerRequest request) {
+        AuthService.NewSession session = authService.login(body.username(), body.password(), clientAddress(request))
                 .orElseThrow(() -> new ApiException(401, "invalid_credentials", "Wrong username or password", null, null));
         NewCookie cookie = new NewCookie.Builder(AuthContract.SESSION_COOKIE)
                 .value(session.token())
@@ -70,6 +74,11 @@ public class AuthResource {
                 .build();
     }
 
+    /** The client's address; behind a proxy, the forwarded one when quarkus.http.proxy.* trusts it. */
+    private static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    }
+
     @POST
     @Path("/logout")
     @Operation(summary = "Revoke the current session everywhere")
@@ -81,6 +90,7 @@ public class AuthResource {
                 .value("")
                 .path("/")
                 .httpOnly(true)
+                .secure(config.auth().cookieSecure())
                 .sameSite(NewCookie.SameSite.LAX)
                 .maxAge(0)
                 .build();

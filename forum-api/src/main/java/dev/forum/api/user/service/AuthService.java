@@ -2,12 +2,14 @@ package dev.forum.api.user.service;
 
 import dev.forum.api.auth.Caller;
 import dev.forum.api.common.ApiException;
+import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
 import dev.forum.api.user.User;
 import dev.forum.api.user.UserSession;
+import dev.forum.contract.ReservedUsernames;
 import dev.forum.contract.Role;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.logging.Log;
@@ -36,15 +38,30 @@ public class AuthService {
     private final OutboxWriter outbox;
     private final EventMapper events;
     private final SessionCache sessions;
+    private final RateLimits rateLimits;
     /** Compared against when the username is unknown, so that a miss costs as much as a hit. */
     private final String dummyHash;
 
-    public AuthService(ForumConfig config, OutboxWriter outbox, EventMapper events, SessionCache sessions) {
+    public AuthService(ForumConfig config, OutboxWriter outbox, EventMapper events, SessionCache sessions,
+                       RateLimits rateLimits) {
         this.config = config;
         this.outbox = outbox;
         this.events = events;
         this.sessions = sessions;
+        this.rateLimits = rateLimits;
         this.dummyHash = BcryptUtil.bcryptHash("not-a-password", config.auth().bcryptCost());
+    }
+
+    /**
+     * Self-service registration of a member: throttled per client address (429), reserved names (mention keywords,
+     * staff-like names) refused with 409 {@code username_reserved}.
+     */
+    public User registerMember(String username, String password, String displayName, String clientAddress) {
+        rateLimits.acquireRegister(clientAddress);
+        if (ReservedUsernames.isReserved(username)) {
+            throw ApiException.conflict("username_reserved", "This username is reserved", "username");
+        }
+        return registerUser(username, password, displayName, Role.MEMBER, 0);
     }
 
     public User registerUser(String username, String password, String displayName, Role role, int tierCents) {
@@ -62,8 +79,13 @@ public class AuthService {
         return user;
     }
 
-    /** A new session for valid credentials, or empty. */
-    public Optional<NewSession> login(String username, String password) {
+    /**
+     * A new session for valid credentials, or empty. Attempts are throttled per username and per client address
+     * before the password is checked (429); a suspended account's correct password gets 403
+     * {@code account_suspended}.
+     */
+    public Optional<NewSession> login(String username, String password, String clientAddress) {
+        rateLimits.acquireLogin(username, clientAddress);
         Optional<User> user = User.findByUsername(username);
         if (user.isEmpty()) {
             BcryptUtil.matches(password, dummyHash);
@@ -71,6 +93,9 @@ public class AuthService {
         }
         if (!BcryptUtil.matches(password, user.get().passwordHash)) {
             return Optional.empty();
+        }
+        if (user.get().isSuspended()) {
+            throw new ApiException(403, "account_suspended", "This account is suspended", null, null);
         }
         String token = newToken();
         UserSession session = new UserSession();
@@ -100,6 +125,7 @@ public class AuthService {
         Instant now = Times.now();
         String tokenHash = hash(token);
         return sessions.resolve(tokenHash, now, () -> UserSession.findActiveByTokenHash(tokenHash, now)
+                .filter(s -> !s.user.isSuspended())
                 .map(s -> new SessionCache.CachedSession(
                         new Caller(s.id, s.user.toCurrentUser(), s.expiresAt), s.expiresAt)));
     }

@@ -145,6 +145,24 @@ class ThreadResourceTests {
     }
 
     @Test
+    void shouldNotLetMembersEditOrLikeInALockedThread() {
+        TestUsers.TestUser alice = users.member();
+        TestUsers.TestUser bob = users.member();
+        TestUsers.TestUser mod = users.moderator();
+        long id = ForumApi.createThread(alice, "locked edits");
+        long messageId = ForumApi.postMessage(alice, id, "before the lock");
+        mod.req().body(Map.of("is_locked", true)).patch("/api/forum/threads/" + id).then().statusCode(200);
+
+        alice.req().body(Map.of("content", "rewritten after the lock")).patch("/api/forum/messages/" + messageId)
+                .then().statusCode(423).body("error.code", equalTo("thread_locked"));
+        bob.req().post("/api/forum/messages/" + messageId + "/like")
+                .then().statusCode(423).body("error.code", equalTo("thread_locked"));
+        mod.req().body(Map.of("content", "moderators may still edit")).patch("/api/forum/messages/" + messageId)
+                .then().statusCode(200);
+        mod.req().post("/api/forum/messages/" + messageId + "/like").then().statusCode(200);
+    }
+
+    @Test
     void shouldLetTheAuthorRenameButNotPin() {
         TestUsers.TestUser alice = users.member();
         long id = ForumApi.createThread(alice, DEFAULT_TITLE);

@@ -191,4 +191,35 @@ class AuthResourceTests {
                 .patch("/api/admin/users/" + grace.id())
                 .then().statusCode(403).body("error.code", equalTo("forbidden"));
     }
+
+    @Test
+    void shouldNotRegisterMentionKeywordsOrStaffNamesAsUsernames() {
+        for (String reserved : new String[] {"team", "Everyone", "admin", "here"}) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("username", reserved, "password", "long-enough-password"))
+                    .post("/api/auth/register")
+                    .then().statusCode(409)
+                    .body("error.code", equalTo("username_reserved"))
+                    .body("error.field", equalTo("username"));
+        }
+    }
+
+    @Test
+    void shouldRefuseCrossSiteCookieWritesWithoutTheCsrfHeader() {
+        TestUsers.TestUser victim = users.member();
+        given().cookie("forum_session", victim.token()).contentType(ContentType.JSON)
+                .body(Map.of("title", "forged", "content", "posted by another site"))
+                .post("/api/forum/threads")
+                .then().statusCode(403).body("error.code", equalTo("csrf_check_failed"));
+        given().cookie("forum_session", victim.token()).post("/api/auth/logout")
+                .then().statusCode(403).body("error.code", equalTo("csrf_check_failed"));
+        victim.req().get("/api/auth/me").then().statusCode(200);
+
+        given().cookie("forum_session", victim.token()).get("/api/forum/threads").then().statusCode(200);
+        given().cookie("forum_session", victim.token()).header("X-Requested-With", "forum")
+                .contentType(ContentType.JSON).body(Map.of("title", "from our client", "content", "ok"))
+                .post("/api/forum/threads").then().statusCode(201);
+        victim.req().body(Map.of("title", "bearer clients are unaffected", "content", "ok"))
+                .post("/api/forum/threads").then().statusCode(201);
+    }
 }

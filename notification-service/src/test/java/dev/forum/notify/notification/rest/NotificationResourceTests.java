@@ -50,8 +50,19 @@ class NotificationResourceTests {
         "GET, /api/forum/notifications",
         "POST, /api/forum/notifications/mark-all-read"})
     void shouldAcceptSessionCookieAsCredential(String method, String path) {
-        given().cookie("forum_session", "cookie-token").when().request(method, path)
+        given().cookie("forum_session", "cookie-token").header("X-Requested-With", "forum").when().request(method, path)
                 .then().statusCode(503).body("error.code", equalTo("auth_unavailable"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "POST, /api/forum/notifications/mark-all-read",
+        "POST, /api/forum/notifications/7/read",
+        "POST, /api/forum/threads/3/notifications/read"})
+    void shouldRefuseCrossSiteCookieWritesWithoutTheCsrfHeader(String method, String path) {
+        given().cookie("forum_session", "cookie-token").when().request(method, path)
+                .then().statusCode(403).contentType(ContentType.JSON)
+                .body("error.code", equalTo("csrf_check_failed"));
     }
 
     @ParameterizedTest
