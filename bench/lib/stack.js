@@ -221,6 +221,11 @@ class ForumStack {
       FORUM_REDIS_URL: redisUrl,
       FORUM_REDIS_NAMESPACE: this.namespace,
       FORUM_RATE_LIMIT_POSTS: '1000000',
+      // Every simulated client registers and logs in from 127.0.0.1 (docs/security.md, 4).
+      FORUM_RATE_LIMIT_REACTIONS: '1000000',
+      FORUM_RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
+      FORUM_RATE_LIMIT_LOGIN_PER_ADDRESS: '1000000',
+      FORUM_RATE_LIMIT_REGISTERS_PER_ADDRESS: '1000000',
     }).start();
     await waitHttp(readyUrls(ports.api), 'forum-api', 180, this.procs.forum_api);
     this.procs.notify = this.javaProc('notification-service', 'notification-service', ports.notify, {

@@ -193,6 +193,7 @@ export async function startStack() {
       'forum.rate-limit.posts': 1000,
       'forum.rate-limit.reactions': 1000,
       // Every browser logs in from 127.0.0.1; plain http, so no Secure cookie.
+      'forum.rate-limit.login.per-account': 100000,
       'forum.rate-limit.login.per-address': 100000,
       'forum.rate-limit.login.registers-per-address': 100000,
       'forum.auth.cookie-secure': false,
