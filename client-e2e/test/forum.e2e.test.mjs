@@ -443,7 +443,7 @@ describe('forum client in two browsers on two gateways', () => {
     const total = PAGE + 10;
     const threadId = await a.page.evaluate(async ({ title, total }) => {
       const send = async (url, body) => {
-        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'forum' }, body: JSON.stringify(body) });
         if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
         return res.json();
       };
@@ -461,7 +461,7 @@ describe('forum client in two browsers on two gateways', () => {
     assert.deepEqual(await bodies(), numbered(total - PAGE + 1, total), 'the newest page only');
 
     const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
-      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'forum' }, body: JSON.stringify({ content }) });
       if (!res.ok) throw new Error(`post: ${res.status}`);
     }, { id: threadId, content });
     await live('new message at the bottom of the newest page', () => postAsAlice('Long tail, posted live'),
@@ -504,7 +504,7 @@ describe('forum client in two browsers on two gateways', () => {
     const mentions = PAGE + 5;
     const threadId = await b.page.evaluate(async ({ title, mention, mentions }) => {
       const send = async (url, body) => {
-        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'forum' }, body: JSON.stringify(body) });
         if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
         return res.json();
       };
@@ -551,7 +551,7 @@ describe('forum client in two browsers on two gateways', () => {
     }, [THREAD_TITLE, `Long thread ${suffix}`]);
     const ids = await a.page.evaluate(async ({ gated, open, word }) => {
       const send = async (id, content) => (await (await fetch(`/api/forum/threads/${id}/messages`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) })).json()).id;
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'forum' }, body: JSON.stringify({ content }) })).json()).id;
       return { hidden: await send(gated, `Hidden ${word} for supporters`), shown: await send(open, `Searchable ${word} notes`) };
     }, { gated, open, word });
 
@@ -600,7 +600,7 @@ describe('forum client in two browsers on two gateways', () => {
     await b.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
 
     const postAsAlice = (content) => a.page.evaluate(async ({ id, content }) => {
-      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      const res = await fetch(`/api/forum/threads/${id}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'forum' }, body: JSON.stringify({ content }) });
       if (!res.ok) throw new Error(`post: ${res.status}`);
     }, { id: threadId, content });
     for (const n of [1, 2, 3]) await postAsAlice(`Unread since bob left #${n}`);
