@@ -106,6 +106,9 @@ def main():
                NOTIFY_DB_URL=f'jdbc:postgresql://127.0.0.1:5432/{notify_db}',
                FORUM_REDIS_NAMESPACE=namespace, NOTIFY_REDIS_NAMESPACE=namespace,
                FORUM_RATE_LIMIT_POSTS='1000000', FORUM_INTERNAL_TOKEN=f'bench-{run}',
+               # every bench user registers and logs in from 127.0.0.1 (docs/security.md, 4)
+               FORUM_RATE_LIMIT_LOGIN_PER_ACCOUNT='1000000', FORUM_RATE_LIMIT_LOGIN_PER_ADDRESS='1000000',
+               FORUM_RATE_LIMIT_REGISTERS_PER_ADDRESS='1000000',
                NOTIFY_FORUM_API_URL=f'http://127.0.0.1:{api_port}')
     procs = {}
     logs = os.path.join(root, 'notification-service', 'target', 'bench')
