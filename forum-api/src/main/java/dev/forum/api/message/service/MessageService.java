@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,10 +69,13 @@ public class MessageService {
         rateLimiter.acquire(caller.id());
         // The caller is who the session says: a reference, not a read of forum_user.
         User author = em.getReference(User.class, caller.id());
-        Message message = addMessage(thread, author, content, replyToId);
+        Message message = insertMessage(thread, author, content, replyToId);
         MessageView view = MessageView.of(message, caller.id(), caller.username(), null);
         outbox.write(events.newMessage(view, thread));
         followOnPost(thread, caller.id());
+        // Last, because it locks the thread's row until commit: every other post to this thread waits on it,
+        // so it must not also wait on the statements above.
+        bumpThreadActivity(thread, message.createdAt);
         return Optional.of(view);
     }
 
@@ -80,6 +84,12 @@ public class MessageService {
      * (callers order their events). The thread entity's counters are not re-read: callers that show them refresh it.
      */
     public Message addMessage(ForumThread thread, User author, String content, Long replyToId) {
+        Message message = insertMessage(thread, author, content, replyToId);
+        bumpThreadActivity(thread, message.createdAt);
+        return message;
+    }
+
+    private Message insertMessage(ForumThread thread, User author, String content, Long replyToId) {
         if (replyToId != null) {
             Message parent = Message.findById(replyToId);
             if (parent == null || !parent.thread.id.equals(thread.id)) {
@@ -96,10 +106,13 @@ public class MessageService {
         message.createdAt = Times.now();
         message.persist();
         em.flush();
+        return message;
+    }
+
+    private void bumpThreadActivity(ForumThread thread, Instant at) {
         em.createNativeQuery("UPDATE forum_thread SET message_count = message_count + 1,"
                         + " last_activity_at = greatest(last_activity_at, ?1) WHERE id = ?2")
-                .setParameter(1, message.createdAt).setParameter(2, thread.id).executeUpdate();
-        return message;
+                .setParameter(1, at).setParameter(2, thread.id).executeUpdate();
     }
 
     /** Posting follows the thread (idempotent); a new follow is announced internally. */
