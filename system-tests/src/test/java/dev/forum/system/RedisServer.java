@@ -33,6 +33,7 @@ public final class RedisServer {
     /** User name to password; empty without ACLs. */
     private final Map<String, String> passwords = new LinkedHashMap<>();
     private Path aclFile;
+    private List<String> clusterArgs = List.of();
     private Process process;
 
     public RedisServer(int port, Path logDir) {
@@ -83,6 +84,18 @@ public final class RedisServer {
         return this;
     }
 
+    /**
+     * Runs as a Redis Cluster node ({@link RedisCluster}): its cluster state file in {@code dir}, a peer
+     * that does not answer for {@code nodeTimeout} counts as failing. A replica's first sync starts at once
+     * (Redis waits 5 s by default for more replicas to share it).
+     */
+    public RedisServer asClusterNode(Path dir, Duration nodeTimeout) {
+        clusterArgs = List.of("--cluster-enabled", "yes", "--dir", dir.toString(), "--cluster-config-file",
+                "nodes-" + port + ".conf", "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                "--repl-diskless-sync-delay", "0");
+        return this;
+    }
+
     public synchronized RedisServer start() {
         if (process != null && process.isAlive()) {
             return this;
@@ -94,6 +107,7 @@ public final class RedisServer {
             if (aclFile != null) {
                 command.addAll(List.of("--aclfile", aclFile.toString()));
             }
+            command.addAll(clusterArgs);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -123,6 +137,15 @@ public final class RedisServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** SIGKILL: no shutdown, its clients' sockets are cut, as when the machine under it dies. */
+    public synchronized void kill() {
+        ServiceProcess.kill(process);
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /**

@@ -160,6 +160,11 @@ public final class ServiceProcess {
 
     /** SIGKILL: no shutdown hook runs, sockets are cut. */
     public synchronized void kill() {
+        kill(process);
+    }
+
+    /** SIGKILL (nothing if never started) and wait until the process is gone. */
+    static void kill(Process process) {
         if (process == null) {
             return;
         }
