@@ -1,8 +1,9 @@
 package dev.forum.api.auth;
 
-import dev.forum.api.common.rest.ErrorResponses;
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.user.service.AuthService;
+import dev.forum.common.auth.SessionCredential;
+import dev.forum.common.error.ErrorResponses;
 import dev.forum.contract.AuthContract;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -24,8 +25,6 @@ import java.util.Optional;
  * {@code /q/*} are not JAX-RS and never reach it.
  */
 public class AuthFilter {
-
-    private static final String BEARER = "Bearer ";
 
     private final AuthService authService;
     private final CallerHolder callerHolder;
@@ -70,13 +69,9 @@ public class AuthFilter {
     }
 
     static String tokenOf(ContainerRequestContext request) {
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String token = header.substring(BEARER.length()).trim();
-            return token.isEmpty() ? null : token;
-        }
         Cookie cookie = request.getCookies().get(AuthContract.SESSION_COOKIE);
-        return cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue();
+        return SessionCredential.tokenOf(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                cookie == null ? null : cookie.getValue());
     }
 
     private static Response unauthorized(String message) {

@@ -1,6 +1,6 @@
 package dev.forum.api.auth;
 
-import dev.forum.api.common.ApiException;
+import dev.forum.common.error.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 
 /** Request-scoped: set by {@link AuthFilter}, read by resources. */

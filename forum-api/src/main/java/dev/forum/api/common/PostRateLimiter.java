@@ -1,6 +1,7 @@
 package dev.forum.api.common;
 
 import dev.forum.api.config.ForumConfig;
+import dev.forum.common.error.ApiException;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.redis.client.Command;

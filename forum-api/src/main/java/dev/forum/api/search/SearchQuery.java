@@ -1,6 +1,6 @@
 package dev.forum.api.search;
 
-import dev.forum.api.common.ApiException;
+import dev.forum.common.error.ApiException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.OwnRedisProfile;
 import dev.forum.api.OwnRedisServer;
 import dev.forum.api.TestUsers;
+import dev.forum.common.error.ApiException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,6 +1,7 @@
 package dev.forum.api.common;
 
 import dev.forum.api.ForumTestDatabase;
+import dev.forum.common.error.ApiException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

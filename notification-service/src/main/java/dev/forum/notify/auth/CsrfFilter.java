@@ -1,7 +1,7 @@
 package dev.forum.notify.auth;
 
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.AuthContract;
-import dev.forum.notify.error.ApiException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;

@@ -108,6 +108,10 @@ public interface NotifyConfig {
         /** How long a resolved session token is trusted without asking forum-api again. */
         @WithDefault("30s")
         Duration cacheTtl();
+
+        /** How long a {@code /api/auth/me} call may take (connect, read, in all); past it the request gets 503. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 
     interface ProcessedEvents {

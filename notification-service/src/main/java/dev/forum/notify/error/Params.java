@@ -1,5 +1,7 @@
 package dev.forum.notify.error;
 
+import dev.forum.common.error.ApiException;
+
 /** Query parameters shared by the resources, validated into the team's 400 error. */
 public final class Params {
 
@@ -19,6 +21,6 @@ public final class Params {
         } catch (NumberFormatException ignored) {
             // falls through to the error
         }
-        throw ApiException.badRequest("limit", "limit must be an integer from 1 to " + max);
+        throw ApiException.invalidParameter("limit", "limit must be an integer from 1 to " + max);
     }
 }

@@ -1,6 +1,8 @@
 package dev.forum.gateway.client;
 
-import dev.forum.contract.AuthContract;
+import dev.forum.common.auth.ResolvedSession;
+import dev.forum.common.auth.SessionCredential;
+import dev.forum.common.auth.SessionLookup;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.ThreadAccess;
@@ -14,8 +16,6 @@ import jakarta.ws.rs.WebApplicationException;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,15 +35,15 @@ public class ForumApi {
     }
 
     private static final Predicate<Throwable> IS_404 = status(404);
-    private static final Predicate<Throwable> IS_401_OR_403 = status(401).or(status(403));
     private static final int MAX_REFUSED_TOKENS = 10_000;
 
     private final ForumApiClient client;
+    private final SessionLookup sessions;
     private final String internalToken;
     private final Duration timeout;
     private final long accessTtlNanos;
     private final ConcurrentHashMap<Long, CachedAccess> accessCache = new ConcurrentHashMap<>();
-    /** Tokens forum-api refused, until when (nanos): a refused token is never valid again. */
+    /** Hashes of tokens forum-api refused, until when (nanos): a refused token is never valid again. */
     private final ConcurrentHashMap<String, Long> refusedTokens = new ConcurrentHashMap<>();
     private final long refusedTtlNanos;
 
@@ -53,32 +53,34 @@ public class ForumApi {
                 .baseUri(URI.create(config.forumApi().url()))
                 .connectTimeout(config.forumApi().timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.forumApi().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .build(ForumApiClient.class));
+                .build(ForumApiClient.class), SessionLookup.connect(config.forumApi().url(), config.forumApi().timeout()));
     }
 
-    /** With a given client (tests: a forum-api stand-in that counts calls or holds answers back). */
-    public ForumApi(GatewayConfig config, ForumApiClient client) {
+    /** With given clients (tests: a forum-api stand-in that counts calls or holds answers back). */
+    public ForumApi(GatewayConfig config, ForumApiClient client, SessionLookup sessions) {
         this.timeout = config.forumApi().timeout();
         this.client = client;
+        this.sessions = sessions;
         this.internalToken = config.forumApi().internalToken();
         this.accessTtlNanos = config.access().cacheTtl().toNanos();
         this.refusedTtlNanos = config.auth().negativeCacheTtl().toNanos();
     }
 
-    /** The user behind a session token, or empty if forum-api does not recognise it (forged, expired, logged out). */
+    /**
+     * The user behind a session token, or empty if forum-api does not recognise it (forged, expired, logged out);
+     * {@link dev.forum.common.auth.AuthUnavailableException} if forum-api cannot tell.
+     */
     public Uni<Optional<ResolvedSession>> resolveSession(String token) {
-        Long refusedUntil = refusedTokens.get(token);
+        String key = SessionCredential.hash(token);
+        Long refusedUntil = refusedTokens.get(key);
         if (refusedUntil != null && refusedUntil - System.nanoTime() > 0) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return client.me("Bearer " + token)
-                .map(response -> Optional.of(new ResolvedSession(response.getEntity(),
-                        instantOrNull(response.getHeaderString(AuthContract.SESSION_EXPIRES_HEADER)))))
-                .onFailure(IS_401_OR_403).recoverWithItem(() -> {
-                    rememberRefused(token);
-                    return Optional.empty();
-                })
-                .onFailure(IS_401_OR_403.negate()).transform(e -> unavailable("auth/me", e));
+        return sessions.resolve(token).invoke(session -> {
+            if (session.isEmpty()) {
+                rememberRefused(key);
+            }
+        });
     }
 
     private void rememberRefused(String token) {
@@ -124,15 +126,6 @@ public class ForumApi {
     /** For callers on worker threads (the sequencer, replays). */
     public Duration timeout() {
         return timeout.plusSeconds(1);
-    }
-
-    private static Instant instantOrNull(String value) {
-        try {
-            return value == null ? null : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            Log.warnf("forum-api sent an unreadable %s: %s", AuthContract.SESSION_EXPIRES_HEADER, value);
-            return null;
-        }
     }
 
     private static Predicate<Throwable> status(int code) {

@@ -1,7 +1,6 @@
 package dev.forum.gateway.client;
 
 import dev.forum.contract.AuthContract;
-import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.ThreadAccess;
@@ -13,16 +12,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.resteasy.reactive.RestResponse;
 
-/** forum-api as the gateway sees it (reactive REST client; built by {@link ForumApi}). */
+/** forum-api's internal endpoints as the gateway sees them (reactive REST client; built by {@link ForumApi}); {@code /api/auth/me} is service-common's {@link dev.forum.common.auth.AuthMeApi}. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public interface ForumApiClient {
-
-    @GET
-    @Path("/auth/me")
-    Uni<RestResponse<CurrentUser>> me(@HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/internal/threads/{id}")

@@ -1,5 +1,6 @@
 package dev.forum.gateway.endpoint;
 
+import dev.forum.common.auth.SessionCredential;
 import dev.forum.contract.AuthContract;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
@@ -37,10 +38,6 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
     private static final String FORWARDED_FOR = "X-Forwarded-For";
     private static final int UNAVAILABLE = 503;
 
-    /** The session token and whether the browser attached it by itself (the cookie). */
-    record Credential(String token, boolean fromCookie) {
-    }
-
     private final ForumApi forumApi;
     private final GatewayMetrics metrics;
     private final OriginPolicy origins;
@@ -71,7 +68,9 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
             return refuse(BAD_REQUEST, "bad_thread_id");
         }
         HttpServerRequest request = context.httpRequest();
-        Credential credential = credential(request);
+        Cookie cookie = request.getCookie(AuthContract.SESSION_COOKIE);
+        SessionCredential credential = SessionCredential.of(request.getHeader(HttpHeaders.AUTHORIZATION),
+                cookie == null ? null : cookie.getValue());
         if (credential == null) {
             return refuse(UNAUTHORIZED, "unauthorized");
         }
@@ -119,20 +118,5 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
             return forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
         }
         return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    }
-
-    static Credential credential(HttpServerRequest request) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = authorization.substring(7).trim();
-            if (!token.isEmpty()) {
-                return new Credential(token, false);
-            }
-        }
-        Cookie cookie = request.getCookie(AuthContract.SESSION_COOKIE);
-        if (cookie != null && !cookie.getValue().isBlank()) {
-            return new Credential(cookie.getValue(), true);
-        }
-        return null;
     }
 }

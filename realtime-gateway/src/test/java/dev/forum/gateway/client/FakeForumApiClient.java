@@ -1,5 +1,6 @@
 package dev.forum.gateway.client;
 
+import dev.forum.common.auth.AuthMeApi;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
@@ -14,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * forum-api as the gateway's REST client sees it, in memory: counts the calls, knows the valid tokens,
+ * forum-api as the gateway's REST clients see it, in memory: counts the calls, knows the valid tokens,
  * and answers event look-ups only when the test completes them (so a replay can be held mid-way).
  */
-public final class FakeForumApiClient implements ForumApiClient {
+public final class FakeForumApiClient implements ForumApiClient, AuthMeApi {
 
     public final AtomicInteger meCalls = new AtomicInteger();
     public final AtomicInteger eventCalls = new AtomicInteger();

@@ -1,5 +1,7 @@
 package dev.forum.gateway.client;
 
+import dev.forum.common.auth.ResolvedSession;
+import dev.forum.common.auth.SessionLookup;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.Role;
 import dev.forum.gateway.config.TestGatewayConfig;
@@ -19,7 +21,8 @@ class ForumApiTest {
     private final FakeForumApiClient forumApiClient = new FakeForumApiClient();
     private final ForumApi forumApi = new ForumApi(TestGatewayConfig.of(Map.of("forumApi.timeout", Duration.ofSeconds(5),
             "forumApi.internalToken", "internal", "access.cacheTtl", Duration.ofSeconds(1),
-            "auth.negativeCacheTtl", Duration.ofMinutes(5))), forumApiClient);
+            "auth.negativeCacheTtl", Duration.ofMinutes(5))), forumApiClient,
+            new SessionLookup(forumApiClient, Duration.ofSeconds(5)));
 
     @Test
     void aRefusedTokenIsRefusedAgainFromTheCacheWithoutAskingForumApi() {

@@ -1,6 +1,7 @@
 package dev.forum.gateway.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.common.auth.SessionLookup;
 import dev.forum.contract.Audience;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
@@ -51,7 +52,7 @@ class ReplayServiceTest {
     private final ReplayService replays = new ReplayService(
             new ForumApi(TestGatewayConfig.of(Map.of("forumApi.timeout", Duration.ofSeconds(5), "forumApi.internalToken", "internal",
                     "access.cacheTtl", Duration.ofSeconds(1), "auth.negativeCacheTtl", Duration.ofSeconds(30))),
-                    forumApiClient),
+                    forumApiClient, new SessionLookup(forumApiClient, Duration.ofSeconds(5))),
             frames, new Hub(registry, frames, null, new GatewayMetrics(meters)), new GatewayMetrics(meters),
             TestGatewayConfig.of(Map.of("feed.pageSize", 100, "replay.threads", 1, "replay.queueCapacity", 1)));
 

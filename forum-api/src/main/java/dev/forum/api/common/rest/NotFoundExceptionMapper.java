@@ -1,5 +1,6 @@
 package dev.forum.api.common.rest;
 
+import dev.forum.common.error.ErrorResponses;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;

@@ -1,5 +1,6 @@
 package dev.forum.api.common.rest;
 
+import dev.forum.common.error.ErrorResponses;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;

@@ -1,7 +1,6 @@
 package dev.forum.api.message.service;
 
 import dev.forum.api.auth.Caller;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
 import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
@@ -14,6 +13,7 @@ import dev.forum.api.thread.ForumThread;
 import dev.forum.api.thread.ThreadFollow;
 import dev.forum.api.thread.service.ThreadGuard;
 import dev.forum.api.user.User;
+import dev.forum.common.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;

@@ -1,8 +1,8 @@
 package dev.forum.api.moderation.rest;
 
 import dev.forum.api.auth.CallerHolder;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.moderation.service.ModerationService;
+import dev.forum.common.error.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,13 +1,13 @@
 package dev.forum.api.moderation.service;
 
 import dev.forum.api.auth.Caller;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.common.Times;
 import dev.forum.api.moderation.EveryoneRestriction;
 import dev.forum.api.moderation.EveryoneSetting;
 import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
 import dev.forum.api.user.User;
+import dev.forum.common.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 

@@ -1,9 +1,9 @@
 package dev.forum.api.outbox.rest;
 
 import dev.forum.api.auth.InternalApi;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.outbox.service.EventFeedService;
 import dev.forum.api.thread.service.ThreadService;
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.ThreadAccess;

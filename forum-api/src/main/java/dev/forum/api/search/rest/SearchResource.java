@@ -1,10 +1,10 @@
 package dev.forum.api.search.rest;
 
 import dev.forum.api.auth.CallerHolder;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.search.SearchQuery;
 import dev.forum.api.search.mapping.SearchPage;
 import dev.forum.api.search.service.SearchService;
+import dev.forum.common.error.ApiException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

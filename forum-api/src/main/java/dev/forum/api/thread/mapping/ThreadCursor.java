@@ -1,7 +1,7 @@
 package dev.forum.api.thread.mapping;
 
-import dev.forum.api.common.ApiException;
 import dev.forum.api.thread.ForumThread;
+import dev.forum.common.error.ApiException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

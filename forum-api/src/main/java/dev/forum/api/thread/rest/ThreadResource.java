@@ -1,11 +1,11 @@
 package dev.forum.api.thread.rest;
 
 import dev.forum.api.auth.CallerHolder;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.thread.mapping.ThreadDetail;
 import dev.forum.api.thread.mapping.ThreadPage;
 import dev.forum.api.thread.mapping.ThreadView;
 import dev.forum.api.thread.service.ThreadService;
+import dev.forum.common.error.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;

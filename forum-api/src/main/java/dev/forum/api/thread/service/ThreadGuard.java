@@ -1,8 +1,8 @@
 package dev.forum.api.thread.service;
 
 import dev.forum.api.auth.Caller;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.thread.ForumThread;
+import dev.forum.common.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package dev.forum.api.thread.service;
 
 import dev.forum.api.auth.Caller;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.common.PostRateLimiter;
 import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
@@ -19,6 +18,7 @@ import dev.forum.api.thread.mapping.ThreadDetail;
 import dev.forum.api.thread.mapping.ThreadPage;
 import dev.forum.api.thread.mapping.ThreadView;
 import dev.forum.api.user.User;
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.ThreadAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

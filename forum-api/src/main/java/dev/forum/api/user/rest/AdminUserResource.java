@@ -1,9 +1,9 @@
 package dev.forum.api.user.rest;
 
 import dev.forum.api.auth.CallerHolder;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.user.mapping.UserView;
 import dev.forum.api.user.service.UserService;
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;

@@ -1,10 +1,10 @@
 package dev.forum.api.user.rest;
 
 import dev.forum.api.auth.CallerHolder;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.user.mapping.MentionCandidate;
 import dev.forum.api.user.mapping.UserProfile;
 import dev.forum.api.user.service.UserDirectoryService;
+import dev.forum.common.error.ApiException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

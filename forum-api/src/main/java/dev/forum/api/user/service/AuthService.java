@@ -1,7 +1,6 @@
 package dev.forum.api.user.service;
 
 import dev.forum.api.auth.Caller;
-import dev.forum.api.common.ApiException;
 import dev.forum.api.common.RateLimits;
 import dev.forum.api.common.Times;
 import dev.forum.api.config.ForumConfig;
@@ -9,6 +8,8 @@ import dev.forum.api.outbox.mapping.EventMapper;
 import dev.forum.api.outbox.service.OutboxWriter;
 import dev.forum.api.user.User;
 import dev.forum.api.user.UserSession;
+import dev.forum.common.auth.SessionCredential;
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.ReservedUsernames;
 import dev.forum.contract.Role;
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -17,14 +18,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /** Accounts and sessions: register, login, logout, and resolving a token to its caller. */
@@ -100,7 +97,7 @@ public class AuthService {
         String token = newToken();
         UserSession session = new UserSession();
         session.user = user.get();
-        session.tokenHash = hash(token);
+        session.tokenHash = SessionCredential.hash(token);
         session.createdAt = Times.now();
         session.expiresAt = session.createdAt.plus(config.auth().sessionTtl());
         session.persist();
@@ -123,7 +120,7 @@ public class AuthService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Caller> resolveToken(String token) {
         Instant now = Times.now();
-        String tokenHash = hash(token);
+        String tokenHash = SessionCredential.hash(token);
         return sessions.resolve(tokenHash, now, () -> UserSession.findActiveByTokenHash(tokenHash, now)
                 .filter(s -> !s.user.isSuspended())
                 .map(s -> new SessionCache.CachedSession(
@@ -147,14 +144,5 @@ public class AuthService {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    static String hash(String token) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

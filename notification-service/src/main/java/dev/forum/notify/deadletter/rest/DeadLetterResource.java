@@ -1,10 +1,10 @@
 package dev.forum.notify.deadletter.rest;
 
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.AuthContract;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.deadletter.DeadLetterPage;
 import dev.forum.notify.deadletter.DeadLetterService;
-import dev.forum.notify.error.ApiException;
 import dev.forum.notify.error.Params;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,9 +1,9 @@
 package dev.forum.notify.notification.rest;
 
+import dev.forum.common.error.ApiException;
 import dev.forum.contract.AuthContract;
 import dev.forum.contract.CurrentUser;
 import dev.forum.notify.auth.SessionResolver;
-import dev.forum.notify.error.ApiException;
 import dev.forum.notify.error.Params;
 import dev.forum.notify.notification.NotificationPage;
 import dev.forum.notify.notification.NotificationService;
@@ -113,7 +113,7 @@ public class NotificationResource {
         return switch (value.trim().toLowerCase()) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw ApiException.badRequest("unread_only", "unread_only must be true or false");
+            default -> throw ApiException.invalidParameter("unread_only", "unread_only must be true or false");
         };
     }
 
@@ -126,6 +126,6 @@ public class NotificationResource {
         } catch (NumberFormatException ignored) {
             // falls through to the error
         }
-        throw ApiException.badRequest(field, field + " must be a positive integer");
+        throw ApiException.invalidParameter(field, field + " must be a positive integer");
     }
 }

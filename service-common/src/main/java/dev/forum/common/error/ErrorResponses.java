@@ -1,10 +1,9 @@
-package dev.forum.api.common.rest;
+package dev.forum.common.error;
 
-import dev.forum.api.common.ApiError;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Builds the JSON error response every mapper returns. */
+/** Builds the JSON error response every mapper and filter returns. */
 public final class ErrorResponses {
 
     private ErrorResponses() {
@@ -13,10 +12,11 @@ public final class ErrorResponses {
     public static Response.ResponseBuilder of(int status, String code, String message, String field) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ApiError.of(code, message, field));
+                .entity(ErrorBody.of(code, message, field));
     }
 
-    static String codeFor(int status) {
+    /** The code of an HTTP failure that no service code named (a framework 404, 405, 415, ...). */
+    public static String codeFor(int status) {
         return switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";

@@ -1,17 +1,19 @@
-package dev.forum.api.common.rest;
+package dev.forum.common.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Malformed JSON, framework HTTP errors and anything unexpected: the JSON error body, never a stack trace. */
 public class FallbackExceptionMapper {
+
+    private static final Logger LOG = Logger.getLogger(FallbackExceptionMapper.class);
 
     @ServerExceptionMapper
     public Response mapJson(JsonProcessingException e) {
@@ -52,7 +54,7 @@ public class FallbackExceptionMapper {
 
     @ServerExceptionMapper
     public Response mapUnexpected(Exception e) {
-        Log.errorf(e, "Unhandled error");
+        LOG.errorf(e, "Unhandled error");
         return ErrorResponses.of(500, "internal_error", "Internal error", null).build();
     }
 }

@@ -1,11 +1,14 @@
-package dev.forum.notify.error;
+package dev.forum.common.error;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The team's error format: {@code {"error": {"code": "...", "message": "...", "field": ...}}}. */
+/**
+ * The one error body of every service: {@code {"error":{"code":"...","message":"...","field":"..."}}}; {@code field}
+ * names the offending input and is omitted when there is none (docs/http-api.md, "Errors").
+ */
 public record ErrorBody(Detail error) {
 
-    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Detail(String code, String message, String field) {
     }
 

@@ -1,6 +1,6 @@
-package dev.forum.api.common;
+package dev.forum.common.error;
 
-/** A refusal with its HTTP status and stable error code; {@link dev.forum.api.common.rest.ApiExceptionMapper} renders it. */
+/** A refusal with its HTTP status and stable error code; {@link ApiExceptionMapper} renders it. */
 public class ApiException extends RuntimeException {
 
     private final int status;
@@ -16,20 +16,29 @@ public class ApiException extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, null, null);
+    }
+
     public static ApiException badRequest(String code, String message, String field) {
         return new ApiException(400, code, message, field, null);
     }
 
+    /** A path or query parameter that does not parse or is out of range. */
+    public static ApiException invalidParameter(String field, String message) {
+        return badRequest("invalid_parameter", message, field);
+    }
+
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message, null, null);
+        return new ApiException(401, "unauthorized", message);
     }
 
     public static ApiException forbidden(String message) {
-        return new ApiException(403, "forbidden", message, null, null);
+        return new ApiException(403, "forbidden", message);
     }
 
     public static ApiException notFound(String what) {
-        return new ApiException(404, "not_found", what + " not found", null, null);
+        return new ApiException(404, "not_found", what + " not found");
     }
 
     public static ApiException conflict(String code, String message, String field) {
@@ -37,7 +46,7 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException locked(String message) {
-        return new ApiException(423, "thread_locked", message, null, null);
+        return new ApiException(423, "thread_locked", message);
     }
 
     public static ApiException tooManyRequests(long retryAfterSeconds) {

@@ -1,4 +1,4 @@
-package dev.forum.gateway.client;
+package dev.forum.common.auth;
 
 import dev.forum.contract.CurrentUser;
 

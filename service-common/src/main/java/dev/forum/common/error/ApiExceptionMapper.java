@@ -1,11 +1,10 @@
-package dev.forum.api.common.rest;
+package dev.forum.common.error;
 
-import dev.forum.api.common.ApiException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Renders the service's refusals. */
+/** Renders the services' refusals. */
 public class ApiExceptionMapper {
 
     @ServerExceptionMapper
