@@ -1,0 +1,165 @@
+package dev.forum.gateway.shard;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link ShardedSubscriber} against a real 3-master, 3-replica Redis Cluster, through the Vert.x cluster client
+ * as a gateway would use it. The last two tests move slots (a failover, a killed master), so they run last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ShardedSubscriberTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static LocalRedisCluster cluster;
+    private static Vertx vertx;
+    private static Redis publisher;
+
+    private final List<String> heard = new CopyOnWriteArrayList<>();
+    private ShardedSubscriber subscriber;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = new LocalRedisCluster();
+        vertx = Vertx.vertx();
+        publisher = Redis.createClient(vertx, cluster.options());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        publisher.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cluster.close();
+    }
+
+    @BeforeEach
+    void startSubscriber() {
+        subscriber = new ShardedSubscriber(vertx, cluster.options(), Duration.ofMillis(200),
+                new ShardedSubscriber.Listener() {
+                    @Override
+                    public void onMessage(String channel, String message) {
+                        heard.add("message " + channel + " " + message);
+                    }
+
+                    @Override
+                    public void onSubscribed(String channel) {
+                        heard.add("subscribed " + channel);
+                    }
+
+                    @Override
+                    public void onLost(String channel) {
+                        heard.add("lost " + channel);
+                    }
+                });
+        subscriber.start();
+    }
+
+    @AfterEach
+    void stopSubscriber() {
+        subscriber.stop();
+    }
+
+    @Test
+    @Order(1)
+    void eachSubscriptionSitsOnlyOnTheMasterThatOwnsItsSlot() {
+        List<String> channels = IntStream.range(0, 6).mapToObj(i -> channel()).toList();
+        channels.forEach(subscriber::subscribe);
+        channels.forEach(this::awaitSubscribed);
+
+        for (String channel : channels) {
+            List<Integer> holders = cluster.ports().stream()
+                    .filter(port -> cluster.cli(port, "PUBSUB", "SHARDNUMSUB", channel).endsWith("\n1")).toList();
+            assertThat(holders).hasSize(1);
+            assertThat(cluster.cli(holders.get(0), "ROLE")).startsWith("master");
+            assertThat(cluster.cli(holders.get(0), "SPUBLISH", channel, "direct")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void receivesWhatTheClusterClientPublishesOnTheChannel() throws Exception {
+        String channel = channel();
+        subscriber.subscribe(channel);
+        awaitSubscribed(channel);
+
+        assertThat(publish(channel, "hello")).isEqualTo(1);
+        await().atMost(WAIT).until(() -> heard.contains("message " + channel + " hello"));
+    }
+
+    @Test
+    @Order(3)
+    void subscribesAgainWhenAFailoverMovesTheSlotToTheReplica() {
+        String channel = channel();
+        subscriber.subscribe(channel);
+        awaitSubscribed(channel);
+        int replica = cluster.replicaOf(ownerOf(channel));
+
+        assertThat(cluster.cli(replica, "CLUSTER", "FAILOVER")).isEqualTo("OK");
+
+        await().atMost(WAIT).until(() -> heard.indexOf("lost " + channel) >= 0
+                && heard.lastIndexOf("subscribed " + channel) > heard.indexOf("lost " + channel));
+        publishUntilHeard(channel, "after failover");
+    }
+
+    @Test
+    @Order(4)
+    void reconnectsAndSubscribesAgainWhenTheMasterIsKilled() throws Exception {
+        String channel = channel();
+        subscriber.subscribe(channel);
+        awaitSubscribed(channel);
+
+        cluster.kill(ownerOf(channel));
+
+        await().atMost(WAIT).until(() -> heard.indexOf("lost " + channel) >= 0
+                && heard.lastIndexOf("subscribed " + channel) > heard.indexOf("lost " + channel));
+        publishUntilHeard(channel, "after kill");
+    }
+
+    private void awaitSubscribed(String channel) {
+        await().atMost(WAIT).until(() -> heard.contains("subscribed " + channel));
+    }
+
+    /** The node holding our subscription: the slot's master (see the first test). */
+    private int ownerOf(String channel) {
+        return cluster.ports().stream()
+                .filter(port -> cluster.cli(port, "PUBSUB", "SHARDNUMSUB", channel).endsWith("\n1"))
+                .findFirst().orElseThrow();
+    }
+
+    /** The publisher's slot map may still name the old owner for a second: publish until it arrives. */
+    private void publishUntilHeard(String channel, String message) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            publish(channel, message);
+            return heard.contains("message " + channel + " " + message);
+        });
+    }
+
+    private long publish(String channel, String message) throws Exception {
+        return publisher.send(Request.cmd(Command.SPUBLISH).arg(channel).arg(message))
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toLong();
+    }
+
+    private static String channel() {
+        return "gateway-test:events:" + UUID.randomUUID();
+    }
+}
