@@ -94,8 +94,14 @@ public final class ShardedSubscriber {
     }
 
     public void unsubscribe(String channel) {
+        if (wanted.remove(channel) && live.remove(channel)) {
+            leave(channel);
+        }
+    }
+
+    private void leave(String channel) {
         RedisConnection current = connection;
-        if (wanted.remove(channel) && current != null && live.contains(channel)) {
+        if (current != null) {
             leaving.add(channel);
             current.send(Request.cmd(Command.SUNSUBSCRIBE).arg(channel));
         }
@@ -157,7 +163,9 @@ public final class ShardedSubscriber {
         switch (response.get(0).toString()) {
             case "smessage" -> listener.onMessage(channel, response.get(2).toString());
             case "ssubscribe" -> {
-                if (live.add(channel)) {
+                if (!wanted.contains(channel)) {
+                    leave(channel); // unsubscribed while the SSUBSCRIBE was on its way
+                } else if (live.add(channel)) {
                     listener.onSubscribed(channel);
                 }
             }

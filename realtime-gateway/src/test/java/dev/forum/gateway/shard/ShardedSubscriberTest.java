@@ -1,12 +1,8 @@
 package dev.forum.gateway.shard;
 
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,29 +24,12 @@ import static org.awaitility.Awaitility.await;
  * as a gateway would use it. The last two tests move slots (a failover, a killed master), so they run last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ShardedSubscriberTest {
+class ShardedSubscriberTest extends ClusterTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static LocalRedisCluster cluster;
-    private static Vertx vertx;
-    private static Redis publisher;
 
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private ShardedSubscriber subscriber;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new LocalRedisCluster();
-        vertx = Vertx.vertx();
-        publisher = Redis.createClient(vertx, cluster.options());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        publisher.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cluster.close();
-    }
 
     @BeforeEach
     void startSubscriber() {
@@ -108,6 +87,23 @@ class ShardedSubscriberTest {
 
     @Test
     @Order(3)
+    void unsubscribeLeavesTheChannelOnItsNodeWithoutReportingItLost() {
+        String channel = channel();
+        subscriber.subscribe(channel);
+        awaitSubscribed(channel);
+        int owner = ownerOf(channel);
+
+        subscriber.unsubscribe(channel);
+        await().atMost(WAIT).until(() -> cluster.cli(owner, "PUBSUB", "SHARDNUMSUB", channel).endsWith("\n0"));
+        // Subscribing again on the same node connection: its confirmation comes after the sunsubscribe push.
+        subscriber.subscribe(channel);
+        await().atMost(WAIT).until(() -> heard.stream().filter(("subscribed " + channel)::equals).count() == 2);
+
+        assertThat(heard).doesNotContain("lost " + channel);
+    }
+
+    @Test
+    @Order(4)
     void subscribesAgainWhenAFailoverMovesTheSlotToTheReplica() {
         String channel = channel();
         subscriber.subscribe(channel);
@@ -122,7 +118,7 @@ class ShardedSubscriberTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void reconnectsAndSubscribesAgainWhenTheMasterIsKilled() throws Exception {
         String channel = channel();
         subscriber.subscribe(channel);
@@ -155,7 +151,7 @@ class ShardedSubscriberTest {
     }
 
     private long publish(String channel, String message) throws Exception {
-        return publisher.send(Request.cmd(Command.SPUBLISH).arg(channel).arg(message))
+        return client.send(Request.cmd(Command.SPUBLISH).arg(channel).arg(message))
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toLong();
     }
 
