@@ -60,15 +60,13 @@ public class MessageService {
     }
 
     public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId) {
-        // Before the first statement: the JDBC connection is taken lazily, so the Redis round trip of the limit
-        // does not hold one of the pool's connections. A refused post (missing or locked thread) counts too.
-        rateLimiter.acquire(caller.id());
         Optional<ForumThread> found = guard.findReadableThread(caller, threadId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         ForumThread thread = found.get();
         guard.requirePostable(caller, thread);
+        rateLimiter.acquire(caller.id());
         // The caller is who the session says: a reference, not a read of forum_user.
         User author = em.getReference(User.class, caller.id());
         Message message = insertMessage(thread, author, content, replyToId);
