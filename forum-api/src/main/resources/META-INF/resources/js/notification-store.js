@@ -65,7 +65,16 @@ export class NotificationStore extends EventTarget {
   }
 
   add(notification) {
-    if (!notification?.id || this.items.some((n) => n.id === notification.id)) return;
+    if (!notification?.id) return;
+    const known = this.items.findIndex((n) => n.id === notification.id);
+    if (known >= 0) {
+      // A followed thread's group ("3 new messages in …") updated by one more message: replaced in place and
+      // moved to the top (the list is newest activity first). It was unread already, so no count changes.
+      this.items.splice(known, 1);
+      this.items.unshift(notification);
+      this.changed();
+      return;
+    }
     this.items.unshift(notification);
     if (!notification.is_read) {
       this.count += 1;

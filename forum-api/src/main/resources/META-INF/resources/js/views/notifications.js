@@ -26,12 +26,16 @@ export function renderNotifications(ctx, main) {
     const link = n.thread_id
       ? h('a', { href: n.message_id ? `#/threads/${n.thread_id}/messages/${n.message_id}` : `#/threads/${n.thread_id}` }, n.title || 'Notification')
       : h('strong', {}, n.title || 'Notification');
-    return h('li', { class: `notification${n.is_read ? '' : ' unread'}`, dataset: { notificationId: n.id } },
+    // A followed thread's new messages are one group: its count, who wrote, and when the latest arrived.
+    const grouped = n.message_count > 1;
+    return h('li', { class: `notification${n.is_read ? '' : ' unread'}${grouped ? ' grouped' : ''}`, dataset: { notificationId: n.id } },
       h('div', { class: 'notification-main' },
         n.is_read ? null : h('span', { class: 'dot', 'aria-label': 'unread' }),
         link,
+        grouped ? h('span', { class: 'badge notification-count', 'aria-label': `${n.message_count} messages` }, String(n.message_count)) : null,
         n.content ? h('p', { class: 'notification-content' }, n.content) : null,
-        h('p', { class: 'muted' }, n.actor?.username ? `${n.actor.username} · ` : '', time(n.created_at))),
+        h('p', { class: 'muted' }, n.actor?.username ? `${grouped ? 'latest by ' : ''}${n.actor.username} · ` : '',
+          time(n.updated_at ?? n.created_at))),
       n.is_read ? null : h('button', {
         type: 'button', 'aria-label': `Mark “${n.title || 'notification'}” as read`,
         onclick: () => store.markRead(n.id).catch((err) => ctx.toast(err.message, { kind: 'error' })),

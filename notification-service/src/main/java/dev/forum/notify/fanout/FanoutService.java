@@ -2,6 +2,7 @@ package dev.forum.notify.fanout;
 
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
+import dev.forum.notify.notification.Actor;
 import dev.forum.notify.notification.Notification;
 import dev.forum.notify.notification.NotificationDraft;
 import dev.forum.notify.notification.NotificationRepository;
@@ -29,6 +30,14 @@ public class FanoutService {
     static final String NOT_YET_NOTIFIED = "NOT EXISTS (SELECT 1 FROM notifications n "
             + "WHERE n.message_id = ?::bigint AND n.user_id = u.id)";
 
+    /** Skips users whose group already holds the message (a redelivered event counts once). Binds the message id. */
+    static final String NOT_IN_A_GROUP = "NOT EXISTS (SELECT 1 FROM notification_group_messages g "
+            + "JOIN notifications n ON n.id = g.notification_id WHERE g.message_id = ?::bigint AND n.user_id = u.id)";
+
+    /** A thread's followers who may read it, except one user. Binds the thread, the user and the tier. */
+    private static final String FOLLOWERS = "FROM thread_followers f JOIN users u ON u.id = f.user_id "
+            + "WHERE f.thread_id = ? AND u.id <> ? AND " + READABLE;
+
     private final NotificationRepository notifications;
     private final Sql sql;
     private final int batchSize;
@@ -43,19 +52,27 @@ public class FanoutService {
     }
 
     /**
-     * The thread's followers who may read it, except {@code excludeUserId}; when
-     * {@code skipNotifiedForMessage}, also except users the draft's message already notified.
+     * A new message for the thread's followers who may read it, except its author and users it already notified
+     * (a mention or reply beats a follow): added to each follower's group of the thread
+     * ({@link NotificationRepository#collectInGroups}). Returns the groups as stored.
      */
-    public List<Notification> notifyFollowers(long threadId, int minTierCents, long excludeUserId,
-            NotificationDraft draft, boolean skipNotifiedForMessage) {
+    public List<Notification> notifyFollowersOfMessage(long threadId, int minTierCents, String threadText,
+            long messageId, Actor author) {
         Timer.Sample sample = Timer.start(registry);
-        String where = "FROM thread_followers f JOIN users u ON u.id = f.user_id "
-                + "WHERE f.thread_id = ? AND u.id <> ? AND " + READABLE
-                + (skipNotifiedForMessage ? " AND " + NOT_YET_NOTIFIED : "");
-        List<Notification> stored = skipNotifiedForMessage
-                ? notifications.insertSelect("u.id", where, draft, threadId, excludeUserId, minTierCents,
-                        draft.messageId())
-                : notifications.insertSelect("u.id", where, draft, threadId, excludeUserId, minTierCents);
+        List<Notification> groups = notifications.collectInGroups(
+                "SELECT u.id " + FOLLOWERS + " AND " + NOT_YET_NOTIFIED + " AND " + NOT_IN_A_GROUP,
+                new Object[] {threadId, author.id(), minTierCents, messageId, messageId}, threadId, threadText,
+                messageId, author);
+        sample.stop(timer("followers"));
+        return groups;
+    }
+
+    /** One notification for each of the thread's followers who may read it, except {@code excludeUserId}. */
+    public List<Notification> notifyFollowers(long threadId, int minTierCents, long excludeUserId,
+            NotificationDraft draft) {
+        Timer.Sample sample = Timer.start(registry);
+        List<Notification> stored = notifications.insertSelect("u.id", FOLLOWERS, draft, threadId, excludeUserId,
+                minTierCents);
         sample.stop(timer("followers"));
         return stored;
     }

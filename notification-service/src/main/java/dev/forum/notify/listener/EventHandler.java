@@ -188,10 +188,8 @@ public class EventHandler {
         if (message.hasNonNull("reply_to_id")) {
             notifyReplied(message.get("reply_to_id").asLong(), messageId, thread, author, plan);
         }
-        plan.notifications(fanout.notifyFollowers(threadId, thread.minTierCents(), authorId,
-                new NotificationDraft(NotificationType.NEW_MESSAGE, "New message",
-                        "@" + author.username() + " wrote in " + quoted(thread), threadId, messageId, author),
-                true));
+        plan.notifications(fanout.notifyFollowersOfMessage(threadId, thread.minTierCents(), quoted(thread), messageId,
+                author));
     }
 
     private void notifyReplied(long repliedToId, long messageId, ThreadRow thread, Actor author, PushPlan plan) {
@@ -253,8 +251,7 @@ public class EventHandler {
                 new NotificationDraft(NotificationType.NEW_SUB_THREAD, "New sub-thread",
                         "@" + creator.username() + " started \u201c" + thread.path("title").asText("")
                                 + "\u201d from a thread you follow",
-                        thread.get("id").asLong(), parentMessageId, creator),
-                false));
+                        thread.get("id").asLong(), parentMessageId, creator)));
     }
 
     private Actor creator(JsonNode payload) {

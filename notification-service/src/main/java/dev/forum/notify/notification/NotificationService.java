@@ -18,12 +18,12 @@ public class NotificationService {
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    public NotificationPage findNotificationPage(long userId, int limit, Long beforeId, boolean unreadOnly) {
-        List<Notification> rows = notifications.findPage(userId, limit + 1, beforeId, unreadOnly);
+    public NotificationPage findNotificationPage(long userId, int limit, Long before, boolean unreadOnly) {
+        List<Notification> rows = notifications.findPage(userId, limit + 1, before, unreadOnly);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            next = Long.toString(rows.get(limit - 1).id());
+            next = Long.toString(rows.get(limit - 1).activity());
         }
         return new NotificationPage(List.copyOf(rows), next, notifications.unreadTotal(userId));
     }

@@ -84,11 +84,17 @@ public class UnreadService {
         return outbox.appendCountUpdatesAfter(NotificationRepository.MARK_THREAD_READ_FOR_READERS_BELOW_TIER, threadId);
     }
 
-    /** Messages were deleted: their notifications go, with the same pushes to users who had them unread. */
+    /**
+     * Messages were deleted: they leave their groups, and their notifications (and groups left empty) go, with the
+     * same pushes to users who had them unread.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public int withdrawMessages(long[] messageIds) {
-        return messageIds.length == 0 ? 0
-                : outbox.appendCountUpdatesAfter(NotificationRepository.DELETE_FOR_MESSAGES, (Object) messageIds);
+        if (messageIds.length == 0) {
+            return 0;
+        }
+        notifications.shrinkGroups(messageIds);
+        return outbox.appendCountUpdatesAfter(NotificationRepository.DELETE_FOR_MESSAGES, (Object) messageIds);
     }
 
     /** Reads the counts under the push order lock (after the row updates) and queues their pushes. */
