@@ -38,19 +38,30 @@ public class SearchService {
     private static final String TITLE_HEADLINE = MARKS + ", HighlightAll=true";
 
     private static final String QUERY = "websearch_to_tsquery('" + CONFIG + "', :web) && to_tsquery('" + CONFIG + "', :prefix)";
+    /**
+     * The query with its phrase operators ({@code <->}, {@code <N>}) turned into AND: the words of a phrase anywhere in
+     * the message. PostgreSQL estimates a phrase as often as its words together, so it would walk the primary key back
+     * through hundreds of thousands of messages to find the newest matches of a phrase of two common words; the window
+     * is taken over this query instead (estimated right), and the phrase is checked on the window's messages. Not for
+     * a query with a negation: AND under NOT would exclude more than the phrase does. Every function here is
+     * immutable, so PostgreSQL folds this into the constant query it plans with.
+     */
+    private static final String WORDS = "CASE WHEN strpos((" + QUERY + ")::text, '!') > 0 THEN (" + QUERY + ") "
+            + "ELSE regexp_replace((" + QUERY + ")::text, '<(-|[0-9]+)>', '&', 'g')::tsquery END";
 
     /**
-     * Messages are ranked among the newest {@link #RANK_WINDOW} matches, then filtered to what the caller may read:
-     * found newest first, for a rare word through the GIN index, for a common word by walking the primary key
-     * backwards and stopping early instead of ranking every match; older matches of a very common query are not
-     * reached. The query text is inlined (not a CTE) and the window query joins nothing, so the planner sees the
-     * words and their frequency when it picks between those two plans.
+     * Messages are ranked among the newest {@link #RANK_WINDOW} messages that contain the query's words (a phrase's
+     * words anywhere, see {@link #WORDS}) and match the query, then filtered to what the caller may read: found
+     * newest first, for a rare word through the GIN index, for a common word by walking the primary key backwards and
+     * stopping early instead of ranking every match; older matches of a very common query are not reached. The query
+     * text is inlined (not a CTE) and the window query joins nothing, so the planner sees the words and their
+     * frequency when it picks between those two plans.
      */
     private static final String SEARCH = ThreadGuard.READABLE_THREADS + """
             , recent AS (
                 SELECT m.id, m.thread_id, m.created_at, m.search_vector
                 FROM forum_message m
-                WHERE m.search_vector @@ (%1$s)
+                WHERE m.search_vector @@ (%5$s)
                 ORDER BY m.id DESC LIMIT :window
             ),
             hits AS (
@@ -60,6 +71,7 @@ public class SearchService {
               UNION ALL
                 SELECT m.thread_id, m.id, m.created_at, ts_rank(m.search_vector, %1$s, 1)
                 FROM recent m JOIN readable r ON r.id = m.thread_id
+                WHERE m.search_vector @@ (%1$s)
             ),
             page AS (SELECT * FROM hits ORDER BY %2$s LIMIT :limit OFFSET :offset)
             SELECT p.thread_id, t.title, p.message_id, u.id AS user_id, u.username, u.display_name, p.created_at,
@@ -93,14 +105,17 @@ public class SearchService {
      * One page of what the caller may read that matches; 400 when the query has nothing to search for. Runs in its own
      * transaction with {@code plan_cache_mode = force_custom_plan}: the JDBC driver turns the repeated statement into
      * a server-side prepared one, and PostgreSQL's generic plan for it cannot see the words, so it would scan every
-     * match of a common word instead of walking the primary key backwards (see docs/benchmarks.md, Search).
+     * match of a common word instead of walking the primary key backwards. And with {@code jit = off}: the plan's
+     * estimated cost (the recursive read filter over every thread) passes the JIT threshold, and compiling it took
+     * longer than running it (a rare word: 480 ms with JIT, 70 ms without; see docs/benchmarks.md, Search).
      */
     @Transactional(Transactional.TxType.REQUIRED)
     public SearchPage findAllMatches(Caller caller, SearchQuery query, Sort sort, int limit, int offset) {
-        em.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate();
+        em.createNativeQuery("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                + "set_config('jit', 'off', true)").getSingleResult();
         requireSearchableWords(query);
         int size = Math.max(1, Math.min(limit, MAX_PAGE));
-        String sql = SEARCH.formatted(QUERY, sort.orderBy, CONFIG, "p." + sort.orderBy.replace(", ", ", p."));
+        String sql = SEARCH.formatted(QUERY, sort.orderBy, CONFIG, "p." + sort.orderBy.replace(", ", ", p."), WORDS);
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(sql)
                 .setParameter("web", query.websearch())

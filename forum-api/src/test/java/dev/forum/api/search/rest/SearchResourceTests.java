@@ -37,6 +37,12 @@ class SearchResourceTests {
         return user.req().queryParam("q", q).get("/api/forum/search").then().statusCode(200).extract().jsonPath();
     }
 
+    /** A new thread of {@code user}'s with these messages after its first; returns their ids. */
+    private static long[] thread(TestUsers.TestUser user, String title, String... contents) {
+        long thread = ForumApi.createThread(user, title);
+        return java.util.Arrays.stream(contents).mapToLong(c -> ForumApi.postMessage(user, thread, c)).toArray();
+    }
+
     private static List<Long> messageIds(TestUsers.TestUser user, String q) {
         return search(user, q).getList("results.findAll { it.kind == 'message' }.message_id", Long.class);
     }
@@ -45,9 +51,10 @@ class SearchResourceTests {
     void shouldFindMessagesByWordPhraseAndPrefixWithHighlightedSnippets() {
         TestUsers.TestUser alice = users.member();
         String w = word();
-        long thread = ForumApi.createThread(alice, "Gardening");
-        long tomatoes = ForumApi.postMessage(alice, thread, "My " + w + " tomatoes ripen early this year");
-        long peppers = ForumApi.postMessage(alice, thread, "Early peppers and " + w + " beans");
+        long[] posted = thread(alice, "Gardening", "My " + w + " tomatoes ripen early this year",
+                "Early peppers and " + w + " beans");
+        long tomatoes = posted[0];
+        long peppers = posted[1];
 
         JsonPath found = search(alice, w);
         assertThat(found.getList("results.message_id", Long.class)).containsExactlyInAnyOrder(tomatoes, peppers);
@@ -58,6 +65,16 @@ class SearchResourceTests {
         assertThat(messageIds(alice, "\"" + w + " tomatoes\"")).containsExactly(tomatoes);
         assertThat(messageIds(alice, w + " -peppers")).containsExactly(tomatoes);
         assertThat(messageIds(alice, w.substring(0, 6) + "* ripening")).containsExactly(tomatoes);
+    }
+
+    @Test
+    void shouldMatchAPhraseOnlyWhereItsWordsAreAdjacent() {
+        TestUsers.TestUser alice = users.member();
+        String w = word();
+        long[] posted = thread(alice, "Phrases", "The " + w + " tomatoes are red", "Tomatoes, and " + w + " later");
+
+        assertThat(messageIds(alice, "\"" + w + " tomatoes\"")).containsExactly(posted[0]);
+        assertThat(messageIds(alice, w + " -\"" + w + " tomatoes\"")).containsExactly(posted[1]);
     }
 
     @Test
