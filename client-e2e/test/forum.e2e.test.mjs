@@ -16,12 +16,31 @@ const LIVE_MS = Number(process.env.E2E_LIVE_TIMEOUT_MS ?? 5000);
 /** A restarted gateway plus the client's backoff (max 10 s between attempts). */
 const RECONNECT_MS = 45000;
 
-const suffix = Date.now().toString(36).slice(-5);
+// Every run starts on fresh databases (lib/stack.mjs), so names can be the same each run: the screenshots then
+// differ between runs only where times are shown.
+const suffix = 'e2e01';
 const ALICE = { username: `alice_${suffix}`, password: 'alice-password-1', display: 'Alice' };
 const BOB = { username: `bob_${suffix}`, password: 'bob-password-1', display: 'Bob' };
 const THREAD_TITLE = `Release plan ${suffix}`;
 
 const latencies = [];
+
+const DESKTOP = { width: 1000, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Screenshots of the viewport (not the full page: small files) at desktop and phone size, as
+ * client-e2e/screenshots/<name>.png and <name>-phone.png, without animations or the text caret. `prepare` runs
+ * after each resize (e.g. scrolls what the picture is about into view). Leaves the page at desktop size.
+ */
+async function shots(page, name, prepare = async () => {}) {
+  for (const [size, file] of [[DESKTOP, `${name}.png`], [PHONE, `${name}-phone.png`]]) {
+    await page.setViewportSize(size);
+    await prepare();
+    await page.screenshot({ path: path.join(SHOTS, file), animations: 'disabled', caret: 'hide' });
+  }
+  await page.setViewportSize(DESKTOP);
+}
 
 /** Runs `act` in one browser and measures how long `seen` takes to hold in the other. */
 async function live(label, act, seen) {
@@ -181,7 +200,7 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.reload();
     await a.page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
     assert.equal(await a.page.getByLabel('Title').inputValue(), 'Half-written thread title', 'new-thread draft restored');
-    await a.page.screenshot({ path: path.join(SHOTS, 'draft-new-thread.png') });
+    await shots(a.page, 'draft-new-thread');
     await a.page.getByLabel('Title').fill('');
     await a.page.getByRole('link', { name: THREAD_TITLE }).click();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
@@ -189,10 +208,7 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.reload();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
     assert.equal(await reply.inputValue(), 'A draft that survives', 'reply draft restored after a reload');
-    await a.page.setViewportSize({ width: 390, height: 844 });
-    await reply.scrollIntoViewIfNeeded();
-    await a.page.screenshot({ path: path.join(SHOTS, 'draft-reply-phone.png') });
-    await a.page.setViewportSize({ width: 1000, height: 900 });
+    await shots(a.page, 'draft-reply', () => reply.scrollIntoViewIfNeeded());
     await a.page.getByRole('button', { name: 'Send', exact: true }).click();
     await message(b.page, 'A draft that survives').waitFor({ timeout: LIVE_MS });
     assert.equal(await reply.inputValue(), '');
@@ -229,7 +245,7 @@ describe('forum client in two browsers on two gateways', () => {
     await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     const mention = a.page.locator('.notification-list li.notification', { hasText: 'You were mentioned' }).first();
     await mention.waitFor();
-    await a.page.screenshot({ path: path.join(SHOTS, 'notifications.png'), fullPage: true });
+    await shots(a.page, 'notifications');
     await a.page.getByRole('button', { name: 'Mark all as read' }).click();
     await a.page.locator('#bell-count[hidden]').waitFor({ state: 'attached' });
     // The notification's link (like the toast's) opens the thread focused on the message.
@@ -245,11 +261,7 @@ describe('forum client in two browsers on two gateways', () => {
     const option = b.page.getByRole('option', { name: new RegExp(`^@${ALICE.username}`) });
     await option.waitFor({ timeout: LIVE_MS });
     assert.equal(await compose.getAttribute('aria-expanded'), 'true');
-    await b.page.screenshot({ path: path.join(SHOTS, 'mention-autocomplete.png') });
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await option.scrollIntoViewIfNeeded();
-    await b.page.screenshot({ path: path.join(SHOTS, 'mention-autocomplete-phone.png') });
-    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await shots(b.page, 'mention-autocomplete', () => option.scrollIntoViewIfNeeded());
     await compose.press('Enter');
     assert.equal(await compose.inputValue(), `Ping @${ALICE.username} `, 'Enter completes the name');
     await compose.pressSequentially('please review');
@@ -264,20 +276,42 @@ describe('forum client in two browsers on two gateways', () => {
     assert.match(await mine.locator('article').getAttribute('class'), /mentions-me/);
     const theirs = message(b.page, 'please review').locator('a.mention');
     assert.doesNotMatch(await theirs.getAttribute('class'), /mention-me/, 'not highlighted for the author');
-    await mine.scrollIntoViewIfNeeded();
-    await a.page.screenshot({ path: path.join(SHOTS, 'mention-highlight.png') });
+    await shots(a.page, 'mention-highlight', () => mine.scrollIntoViewIfNeeded());
 
     // The mention (like an author's name) opens the user's profile card.
     await link.click();
     await a.page.getByRole('heading', { name: new RegExp(`^@${ALICE.username}`), level: 1 }).waitFor();
     await a.page.locator('.profile .tag-role', { hasText: 'Member' }).waitFor();
     await a.page.locator('.recent-posts a', { hasText: THREAD_TITLE }).first().waitFor();
-    await a.page.screenshot({ path: path.join(SHOTS, 'profile.png') });
-    await a.page.setViewportSize({ width: 390, height: 844 });
-    await a.page.screenshot({ path: path.join(SHOTS, 'profile-phone.png') });
-    await a.page.setViewportSize({ width: 1000, height: 900 });
+    await shots(a.page, 'profile');
     await a.page.goBack();
     await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+  });
+
+  it('collects bob\'s new messages in alice\'s followed thread into one notification that grows live', async (t) => {
+    if (!stack.notify) {
+      t.skip('notification-service jar not packaged');
+      return;
+    }
+    // Alice created the thread, so she follows it; she watches her notifications while bob writes.
+    await a.page.getByRole('link', { name: /^Notifications/ }).click();
+    await a.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const group = a.page.locator('.notification-list li.notification.unread', { hasText: `new messages in “${THREAD_TITLE}”` });
+    for (const n of [1, 2, 3]) await post(b.page, `Followed news #${n}`);
+
+    await group.locator('.notification-count', { hasText: '3' }).waitFor({ timeout: 15000 });
+    assert.equal(await group.count(), 1, 'one entry for the thread');
+    assert.equal(await group.locator('.notification-content').textContent(), `3 new messages in “${THREAD_TITLE}” from ${BOB.username}`);
+    assert.equal(await a.page.locator('.notification-list li.notification').first().getAttribute('data-notification-id'),
+      await group.getAttribute('data-notification-id'), 'the group is on top');
+    await shots(a.page, 'notifications-grouped');
+    // The group links to its first message: the thread opens there, which reads the group.
+    const first = await message(b.page, 'Followed news #1').getAttribute('data-message-id');
+    await group.getByRole('link', { name: 'New messages' }).click();
+    await a.page.getByRole('heading', { name: THREAD_TITLE, level: 1 }).waitFor();
+    await a.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, first);
+    await a.page.waitForFunction(async () => (await (await fetch('/api/forum/notifications?unread_only=true&limit=100')).json())
+      .notifications.every((n) => n.type !== 'new_message'), null, { polling: 200, timeout: LIVE_MS });
   });
 
   it('lets an admin pin and lock the thread and switch @everyone off, and bob sees each change live', async () => {
@@ -301,7 +335,7 @@ describe('forum client in two browsers on two gateways', () => {
     await live('@everyone switched off (notice)', () => a.page.getByRole('button', { name: 'Disable @everyone' }).click(),
       () => b.page.locator('.toast', { hasText: '@everyone' }).first().waitFor({ timeout: LIVE_MS }));
     await a.page.getByText('@everyone is disabled for everybody.').waitFor();
-    await a.page.screenshot({ path: path.join(SHOTS, 'moderation.png'), fullPage: true });
+    await shots(a.page, 'moderation');
     await a.page.getByRole('button', { name: 'Enable @everyone' }).click();
     await a.page.getByText('@everyone is enabled.').waitFor();
 
@@ -337,9 +371,8 @@ describe('forum client in two browsers on two gateways', () => {
     const ids = await b.page.locator('ol.messages > li[data-message-id]').evaluateAll((lis) => lis.map((li) => li.dataset.messageId));
     assert.equal(new Set(ids).size, ids.length, 'no message id twice');
     assert.equal(await b.page.evaluate(() => window.e2eNotReloaded), true, 'bob\'s page was not reloaded');
-    await b.page.screenshot({ path: path.join(SHOTS, 'thread-view.png'), fullPage: true });
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await b.page.screenshot({ path: path.join(SHOTS, 'thread-view-phone.png'), fullPage: true });
+    await shots(b.page, 'thread-view', () => b.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight)));
+    await b.page.setViewportSize(PHONE);
   });
 
   it('reloads bob\'s thread view when the gateway cannot resume from his resume point (resync_required), showing every message once', async () => {
@@ -568,7 +601,7 @@ describe('forum client in two browsers on two gateways', () => {
     assert.equal(await results.first().getAttribute('data-message-id'), String(ids.shown));
     assert.equal(await results.first().locator('mark').textContent(), word);
     assert.equal(await b.page.getByText('Hidden').count(), 0, 'the gated thread\'s message is never found');
-    await b.page.screenshot({ path: path.join(SHOTS, 'search.png'), fullPage: true });
+    await shots(b.page, 'search');
 
     // Alice is an admin: she reads every tier, so she finds both.
     await a.page.evaluate((w) => { location.hash = `#/search?q=${encodeURIComponent(w)}`; }, word);
@@ -576,11 +609,6 @@ describe('forum client in two browsers on two gateways', () => {
 
     await results.first().getByRole('link').click();
     await b.page.waitForFunction((id) => document.activeElement?.closest('li')?.dataset.messageId === id, String(ids.shown));
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await b.page.evaluate((w) => { location.hash = `#/search?q=${encodeURIComponent(w)}`; }, word);
-    await results.first().waitFor();
-    await b.page.screenshot({ path: path.join(SHOTS, 'search-phone.png'), fullPage: true });
-    await b.page.setViewportSize({ width: 1000, height: 900 });
   });
 
   it('reopens a thread at bob\'s first unread message, and shows "new messages below" and a title count when he is scrolled up', async () => {
@@ -612,11 +640,7 @@ describe('forum client in two browsers on two gateways', () => {
     assert.match(await divider.evaluate((el) => el.nextElementSibling.textContent), /Unread since bob left #1/, 'the divider sits on the first unread');
     const onScreen = await divider.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; });
     assert.ok(onScreen, 'the thread opens at the divider');
-    await b.page.screenshot({ path: path.join(SHOTS, 'read-position.png') });
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await divider.scrollIntoViewIfNeeded();
-    await b.page.screenshot({ path: path.join(SHOTS, 'read-position-phone.png') });
-    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await shots(b.page, 'read-position', () => divider.scrollIntoViewIfNeeded());
 
     // Scrolled up, a new message does not pull the view down: a pill says so, and the tab title counts it.
     await b.page.evaluate(() => window.scrollTo(0, 0));
@@ -624,12 +648,10 @@ describe('forum client in two browsers on two gateways', () => {
     const pill = b.page.locator('button.jump-latest', { hasText: '1 new message below' });
     await pill.waitFor({ timeout: LIVE_MS });
     await b.page.waitForFunction(() => document.title.startsWith('(1) '));
-    await b.page.screenshot({ path: path.join(SHOTS, 'new-messages-pill.png') });
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await b.page.evaluate(() => window.scrollTo(0, 0));
-    await pill.waitFor();
-    await b.page.screenshot({ path: path.join(SHOTS, 'new-messages-pill-phone.png') });
-    await b.page.setViewportSize({ width: 1000, height: 900 });
+    await shots(b.page, 'new-messages-pill', async () => {
+      await b.page.evaluate(() => window.scrollTo(0, 0));
+      await pill.waitFor();
+    });
     await pill.click();
     await b.page.waitForFunction(() => !document.title.startsWith('('));
     const seen = await message(b.page, 'Arrived while bob was scrolled up').evaluate((el) => { const r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; });
