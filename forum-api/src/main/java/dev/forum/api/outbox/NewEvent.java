@@ -1,13 +1,17 @@
 package dev.forum.api.outbox;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.Audience;
 import dev.forum.contract.EventType;
+import dev.forum.contract.payload.EventPayload;
 
 /**
  * An event about to be written to the outbox, in the same transaction as the change it describes. Its seq is
- * given later by the relay.
+ * given later by the relay; its type is the one of its payload record.
  */
-public record NewEvent(EventType type, String aggregateType, String aggregateId, Audience audience, Long threadId,
-                       Long userId, Integer minTierCents, ObjectNode payload) {
+public record NewEvent(String aggregateType, String aggregateId, Audience audience, Long threadId, Long userId,
+                       Integer minTierCents, EventPayload payload) {
+
+    public EventType type() {
+        return EventType.of(payload.getClass());
+    }
 }

@@ -71,7 +71,7 @@ public class MessageService {
         User author = em.getReference(User.class, caller.id());
         Message message = insertMessage(thread, author, content, replyToId);
         MessageView view = MessageView.of(message, caller.id(), caller.username(), null);
-        outbox.write(events.newMessage(view, thread));
+        outbox.write(events.newMessage(message, caller.id(), caller.username()));
         followOnPost(thread, caller.id());
         // Last, because it locks the thread's row until commit: every other post to this thread waits on it,
         // so it must not also wait on the statements above.

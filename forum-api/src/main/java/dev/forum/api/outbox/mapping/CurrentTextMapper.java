@@ -1,16 +1,21 @@
 package dev.forum.api.outbox.mapping;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPayloads;
 import dev.forum.contract.EventType;
+import dev.forum.contract.payload.EditedMessage;
+import dev.forum.contract.payload.EventPayload;
+import dev.forum.contract.payload.MessageEdited;
+import dev.forum.contract.payload.MessageView;
+import dev.forum.contract.payload.NewMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,36 +38,53 @@ public class CurrentTextMapper {
         this.json = json;
     }
 
-    private record CurrentText(String content, String contentHtml, Timestamp editedAt) {
+    private record CurrentText(String content, String contentHtml, Instant editedAt) {
     }
 
-    /** Rewrites the message payloads of {@code events} in place, reading on {@code connection}. */
-    public void withCurrentText(Connection connection, List<EventEnvelope> events) throws SQLException {
-        List<ObjectNode> messages = new ArrayList<>();
+    /** {@code events} with the current text in their message payloads, read on {@code connection}. */
+    public List<EventEnvelope> withCurrentText(Connection connection, List<EventEnvelope> events)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
         for (EventEnvelope event : events) {
-            if ((event.type() == EventType.NEW_MESSAGE || event.type() == EventType.MESSAGE_EDITED)
-                    && event.payload() != null && event.payload().get("message") instanceof ObjectNode message
-                    && message.hasNonNull("id")) {
-                messages.add(message);
+            if (event.type() == EventType.NEW_MESSAGE) {
+                ids.add(EventPayloads.read(json, event, NewMessage.class).message().id());
+            } else if (event.type() == EventType.MESSAGE_EDITED) {
+                ids.add(EventPayloads.read(json, event, MessageEdited.class).message().id());
             }
         }
-        if (messages.isEmpty()) {
-            return;
+        if (ids.isEmpty()) {
+            return events;
         }
-        Map<Long, CurrentText> current = findCurrentText(connection,
-                messages.stream().map(m -> m.get("id").asLong()).distinct().toArray(Long[]::new));
-        for (ObjectNode message : messages) {
-            CurrentText text = current.get(message.get("id").asLong());
-            if (text == null) {
-                message.put("content", "").put("content_html", "").put("is_deleted", true);
-            } else {
-                message.put("content", text.content()).put("content_html", text.contentHtml())
-                        .put("is_edited", text.editedAt() != null);
-                if (text.editedAt() != null) {
-                    message.set("edited_at", json.valueToTree(text.editedAt().toInstant()));
-                }
+        Map<Long, CurrentText> current = findCurrentText(connection, ids.stream().distinct().toArray(Long[]::new));
+        List<EventEnvelope> withCurrent = new ArrayList<>(events.size());
+        for (EventEnvelope event : events) {
+            EventPayload payload = null;
+            if (event.type() == EventType.NEW_MESSAGE) {
+                MessageView m = EventPayloads.read(json, event, NewMessage.class).message();
+                CurrentText text = current.get(m.id());
+                payload = new NewMessage(text == null
+                        ? new MessageView(m.id(), m.threadId(), m.userId(), m.username(), "", "", m.replyToId(),
+                                m.likeCount(), m.spawnedThreadCount(), m.isEdited(), m.editedAt(), m.createdAt(), true)
+                        : new MessageView(m.id(), m.threadId(), m.userId(), m.username(), text.content(),
+                                text.contentHtml(), m.replyToId(), m.likeCount(), m.spawnedThreadCount(),
+                                text.editedAt() != null, editedAt(text, m.editedAt()), m.createdAt(), m.isDeleted()));
+            } else if (event.type() == EventType.MESSAGE_EDITED) {
+                EditedMessage m = EventPayloads.read(json, event, MessageEdited.class).message();
+                CurrentText text = current.get(m.id());
+                payload = new MessageEdited(text == null
+                        ? new EditedMessage(m.id(), "", "", m.isEdited(), m.editedAt(), true)
+                        : new EditedMessage(m.id(), text.content(), text.contentHtml(), text.editedAt() != null,
+                                editedAt(text, m.editedAt()), m.isDeleted()));
             }
+            withCurrent.add(payload == null ? event : new EventEnvelope(event.eventId(), event.seq(), event.type(),
+                    event.v(), event.aggregateType(), event.aggregateId(), event.audience(), event.threadId(),
+                    event.userId(), event.minTierCents(), event.committedAt(), EventPayloads.tree(json, payload)));
         }
+        return withCurrent;
+    }
+
+    private static Instant editedAt(CurrentText text, Instant written) {
+        return text.editedAt() != null ? text.editedAt() : written;
     }
 
     private static Map<Long, CurrentText> findCurrentText(Connection connection, Long[] ids) throws SQLException {
@@ -72,7 +94,9 @@ public class CurrentTextMapper {
             st.setArray(1, connection.createArrayOf("bigint", ids));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    current.put(rs.getLong(1), new CurrentText(rs.getString(2), rs.getString(3), rs.getTimestamp(4)));
+                    java.sql.Timestamp editedAt = rs.getTimestamp(4);
+                    current.put(rs.getLong(1), new CurrentText(rs.getString(2), rs.getString(3),
+                            editedAt == null ? null : editedAt.toInstant()));
                 }
             }
         }

@@ -69,9 +69,9 @@ public class EventFeedService {
                         }
                     }
                 }
-                currentText.withCurrentText(c, events);
+                List<EventEnvelope> served = currentText.withCurrentText(c, events);
                 c.commit();
-                return new EventPage(events, head, oldest, afterSeq < oldest - 1);
+                return new EventPage(served, head, oldest, afterSeq < oldest - 1);
             } finally {
                 c.rollback();
                 c.setReadOnly(false);
@@ -93,9 +93,7 @@ public class EventFeedService {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                EventEnvelope event = rows.envelope(rs);
-                currentText.withCurrentText(c, List.of(event));
-                return Optional.of(event);
+                return Optional.of(currentText.withCurrentText(c, List.of(rows.envelope(rs))).get(0));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("event lookup failed", e);

@@ -50,7 +50,7 @@ public class OutboxWriter {
         try {
             payload = json.writeValueAsString(event.payload());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event payload not serialisable", e);
+            throw new IllegalStateException("event payload not serialisable: " + event.type(), e);
         }
         em.flush();
         em.unwrap(Session.class).doWork(connection -> {

@@ -1,0 +1,16 @@
+package dev.forum.contract.payload;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * {@code thread_updated}: the thread's values after the change (the envelope's {@code min_tier_cents} is the new
+ * tier).
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ThreadUpdated(ThreadUpdates updates) implements EventPayload {
+}
