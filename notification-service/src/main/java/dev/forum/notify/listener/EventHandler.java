@@ -1,7 +1,28 @@
 package dev.forum.notify.listener;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPayloads;
+import dev.forum.contract.payload.EditedMessage;
+import dev.forum.contract.payload.EventPayload;
+import dev.forum.contract.payload.EveryoneMentionDisabled;
+import dev.forum.contract.payload.EveryoneMentionEnabled;
+import dev.forum.contract.payload.EveryoneRestricted;
+import dev.forum.contract.payload.MessageEdited;
+import dev.forum.contract.payload.MessageView;
+import dev.forum.contract.payload.MessagesDeleted;
+import dev.forum.contract.payload.NewMessage;
+import dev.forum.contract.payload.NewSubThreadCreated;
+import dev.forum.contract.payload.NewThreadCreated;
+import dev.forum.contract.payload.SessionRevoked;
+import dev.forum.contract.payload.ThreadDeleted;
+import dev.forum.contract.payload.ThreadFollowed;
+import dev.forum.contract.payload.ThreadUnfollowed;
+import dev.forum.contract.payload.ThreadUpdated;
+import dev.forum.contract.payload.ThreadUpdates;
+import dev.forum.contract.payload.ThreadView;
+import dev.forum.contract.payload.UserRegistered;
+import dev.forum.contract.payload.UserUpdated;
 import dev.forum.notify.auth.SessionResolver;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
@@ -28,7 +49,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.StreamSupport;
 
 /**
  * Processes one event, or a run of consecutive events ({@link #handleAll}), in ONE transaction: checks
@@ -54,10 +74,11 @@ public class EventHandler {
     private final SessionResolver sessions;
     private final PushService pushes;
     private final UnreadService unread;
+    private final ObjectMapper json;
 
     public EventHandler(NotifyConfig config, Sql sql, CursorStore cursors, ProjectionService projections,
             MentionService mentions, FanoutService fanout, NotificationRepository notifications,
-            SessionResolver sessions, PushService pushes, UnreadService unread) {
+            SessionResolver sessions, PushService pushes, UnreadService unread, ObjectMapper json) {
         this.consumerId = config.consumer().id();
         this.newThreadNotifications = config.fanout().newThreadNotifications();
         this.sql = sql;
@@ -69,6 +90,7 @@ public class EventHandler {
         this.sessions = sessions;
         this.pushes = pushes;
         this.unread = unread;
+        this.json = json;
     }
 
     @Transactional
@@ -109,15 +131,24 @@ public class EventHandler {
 
     /**
      * Whether the event may fan out to many users (every reader, every unread notification of a
-     * thread): it gets a transaction of its own, so it never holds back or prolongs a batch.
+     * thread): it gets a transaction of its own, so it never holds back or prolongs a batch. An event
+     * whose payload is missing or does not read runs alone too (and fails there, on its own).
      */
-    public static boolean runsAlone(EventEnvelope event) {
-        return switch (event.type()) {
-            case NEW_THREAD_CREATED, THREAD_DELETED, MESSAGES_DELETED -> true;
-            case NEW_MESSAGE, MESSAGE_EDITED -> event.payload() == null || event.payload().path("message")
-                    .path("content").asText("").toLowerCase(Locale.ROOT).contains("@" + MentionParser.EVERYONE);
-            default -> false;
-        };
+    public boolean runsAlone(EventEnvelope event) {
+        try {
+            return switch (event.type()) {
+                case NEW_THREAD_CREATED, THREAD_DELETED, MESSAGES_DELETED -> true;
+                case NEW_MESSAGE -> mentionsEveryone(read(event, NewMessage.class).message().content());
+                case MESSAGE_EDITED -> mentionsEveryone(read(event, MessageEdited.class).message().content());
+                default -> false;
+            };
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static boolean mentionsEveryone(String content) {
+        return content != null && content.toLowerCase(Locale.ROOT).contains("@" + MentionParser.EVERYONE);
     }
 
     private Result applyOnce(EventEnvelope event) {
@@ -133,60 +164,67 @@ public class EventHandler {
     }
 
     private void apply(EventEnvelope event, PushPlan plan) {
-        JsonNode payload = event.payload() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
-                : event.payload();
         switch (event.type()) {
-            case USER_REGISTERED, USER_UPDATED -> projections.upsertUser(payload.get("user"));
-            case THREAD_FOLLOWED -> projections.follow(longField(event, payload, "thread_id"),
-                    payload.get("user_id").asLong());
-            case THREAD_UNFOLLOWED -> projections.unfollow(longField(event, payload, "thread_id"),
-                    payload.get("user_id").asLong());
-            case NEW_THREAD_CREATED -> onNewThread(payload, plan);
-            case NEW_SUB_THREAD_CREATED -> onNewSubThread(payload, plan);
+            case USER_REGISTERED -> projections.upsertUser(read(event, UserRegistered.class).user());
+            case USER_UPDATED -> projections.upsertUser(read(event, UserUpdated.class).user());
+            case THREAD_FOLLOWED -> {
+                ThreadFollowed followed = read(event, ThreadFollowed.class);
+                projections.follow(followed.threadId(), followed.userId());
+            }
+            case THREAD_UNFOLLOWED -> {
+                ThreadUnfollowed unfollowed = read(event, ThreadUnfollowed.class);
+                projections.unfollow(unfollowed.threadId(), unfollowed.userId());
+            }
+            case NEW_THREAD_CREATED -> onNewThread(read(event, NewThreadCreated.class), plan);
+            case NEW_SUB_THREAD_CREATED -> onNewSubThread(read(event, NewSubThreadCreated.class), plan);
             case THREAD_UPDATED -> {
-                projections.updateThread(event);
-                if (payload.path("updates").hasNonNull("min_tier_cents")) {
+                ThreadUpdates updates = read(event, ThreadUpdated.class).updates();
+                projections.updateThread(event.threadId(), event.minTierCents(), updates);
+                if (updates != null && updates.minTierCents() != null) {
                     unread.withdrawThreadBelowTier(event.threadId());
                 }
             }
             case THREAD_DELETED -> {
-                long threadId = longField(event, payload, "thread_id");
+                long threadId = read(event, ThreadDeleted.class).threadId();
                 projections.deleteThread(threadId);
                 unread.withdrawThread(threadId);
             }
-            case NEW_MESSAGE -> onNewMessage(event, payload.get("message"), plan);
-            case MESSAGE_EDITED -> onMessageEdited(event, payload.get("message"), plan);
+            case NEW_MESSAGE -> onNewMessage(event, read(event, NewMessage.class).message(), plan);
+            case MESSAGE_EDITED -> onMessageEdited(event, read(event, MessageEdited.class).message(), plan);
             case MESSAGES_DELETED -> {
-                long[] ids = StreamSupport.stream(payload.path("message_ids").spliterator(), false)
-                        .mapToLong(JsonNode::asLong).toArray();
+                long[] ids = read(event, MessagesDeleted.class).messageIds().stream().mapToLong(Long::longValue)
+                        .toArray();
                 unread.withdrawMessages(ids);
                 projections.deleteMessages(ids);
             }
-            case EVERYONE_MENTION_DISABLED -> projections.setEveryoneDisabled(true, payload.path("message").asText(null));
-            case EVERYONE_MENTION_ENABLED -> projections.setEveryoneDisabled(false, payload.path("message").asText(null));
-            case EVERYONE_RESTRICTED -> projections.restrictEveryone(event.userId(), payload.path("reason").asText(null),
-                    instantOrNull(payload.get("until")));
+            case EVERYONE_MENTION_DISABLED -> projections.setEveryoneDisabled(true,
+                    read(event, EveryoneMentionDisabled.class).message());
+            case EVERYONE_MENTION_ENABLED -> projections.setEveryoneDisabled(false,
+                    read(event, EveryoneMentionEnabled.class).message());
+            case EVERYONE_RESTRICTED -> {
+                EveryoneRestricted restricted = read(event, EveryoneRestricted.class);
+                projections.restrictEveryone(event.userId(), restricted.reason(), restricted.until());
+            }
             case EVERYONE_UNRESTRICTED -> projections.unrestrictEveryone(event.userId());
-            case SESSION_REVOKED -> sessions.evictUser(longField(event, payload, "user_id"));
+            case SESSION_REVOKED -> sessions.evictUser(read(event, SessionRevoked.class).userId());
             default -> Log.debugf("event %s (%s): nothing to do", event.eventId(), event.type());
         }
     }
 
-    private void onNewMessage(EventEnvelope event, JsonNode message, PushPlan plan) {
-        long messageId = message.get("id").asLong();
-        long threadId = message.hasNonNull("thread_id") ? message.get("thread_id").asLong() : event.threadId();
-        long authorId = message.get("user_id").asLong();
+    private void onNewMessage(EventEnvelope event, MessageView message, PushPlan plan) {
+        long messageId = message.id();
+        long threadId = message.threadId();
+        long authorId = message.userId();
         projections.recordMessage(messageId, threadId, authorId);
         projections.ensureThread(threadId, event.minTierCents());
         ThreadRow thread = projections.findThreadById(threadId).orElseThrow();
         if (thread.deleted()) {
             return;
         }
-        Actor author = actor(authorId, message.path("username").asText(null));
-        mentions.notifyMentions(messageId, thread, author, message.path("content").asText(""), committedAt(event),
-                plan);
-        if (message.hasNonNull("reply_to_id")) {
-            notifyReplied(message.get("reply_to_id").asLong(), messageId, thread, author, plan);
+        Actor author = actor(authorId, message.username());
+        mentions.notifyMentions(messageId, thread, author, textOf(message.content()), committedAt(event), plan);
+        if (message.replyToId() != null) {
+            notifyReplied(message.replyToId(), messageId, thread, author, plan);
         }
         plan.notifications(fanout.notifyFollowersOfMessage(threadId, thread.minTierCents(), quoted(thread), messageId,
                 author));
@@ -210,8 +248,8 @@ public class EventHandler {
                         author)));
     }
 
-    private void onMessageEdited(EventEnvelope event, JsonNode message, PushPlan plan) {
-        long messageId = message.get("id").asLong();
+    private void onMessageEdited(EventEnvelope event, EditedMessage message, PushPlan plan) {
+        long messageId = message.id();
         Optional<MessageRow> known = projections.findMessageById(messageId);
         if (known.isEmpty()) {
             Log.warnf("message_edited %s: message %d unknown here, mentions not computed", event.eventId(), messageId);
@@ -222,42 +260,31 @@ public class EventHandler {
             return;
         }
         mentions.notifyMentions(messageId, thread.get(), actor(known.get().userId(), null),
-                message.path("content").asText(""), committedAt(event), plan);
+                textOf(message.content()), committedAt(event), plan);
     }
 
-    private void onNewThread(JsonNode payload, PushPlan plan) {
-        JsonNode thread = payload.get("thread");
+    private void onNewThread(NewThreadCreated created, PushPlan plan) {
+        ThreadView thread = created.thread();
         projections.upsertThread(thread);
         if (!newThreadNotifications) {
             return;
         }
-        Actor creator = creator(payload);
-        long threadId = thread.get("id").asLong();
-        plan.silent(fanout.notifyReaders("new_thread", thread.path("min_tier_cents").asInt(0), creator.id(),
+        Actor creator = actor(created.creator().id(), created.creator().username());
+        plan.silent(fanout.notifyReaders("new_thread", thread.minTierCents(), creator.id(),
                 new NotificationDraft(NotificationType.NEW_THREAD, "New thread",
-                        "@" + creator.username() + " started \u201c" + thread.path("title").asText("") + "\u201d",
-                        threadId, null, creator)));
+                        "@" + creator.username() + " started \u201c" + textOf(thread.title()) + "\u201d",
+                        thread.id(), null, creator)));
     }
 
-    private void onNewSubThread(JsonNode payload, PushPlan plan) {
-        JsonNode thread = payload.get("thread");
+    private void onNewSubThread(NewSubThreadCreated created, PushPlan plan) {
+        ThreadView thread = created.thread();
         projections.upsertThread(thread);
-        long parentId = payload.hasNonNull("parent_thread_id") ? payload.get("parent_thread_id").asLong()
-                : thread.path("parent_thread_id").asLong();
-        Actor creator = creator(payload);
-        Long parentMessageId = payload.hasNonNull("parent_message_id") ? payload.get("parent_message_id").asLong()
-                : null;
-        plan.notifications(fanout.notifyFollowers(parentId, thread.path("min_tier_cents").asInt(0), creator.id(),
+        Actor creator = actor(created.creator().id(), created.creator().username());
+        plan.notifications(fanout.notifyFollowers(created.parentThreadId(), thread.minTierCents(), creator.id(),
                 new NotificationDraft(NotificationType.NEW_SUB_THREAD, "New sub-thread",
-                        "@" + creator.username() + " started \u201c" + thread.path("title").asText("")
+                        "@" + creator.username() + " started \u201c" + textOf(thread.title())
                                 + "\u201d from a thread you follow",
-                        thread.get("id").asLong(), parentMessageId, creator)));
-    }
-
-    private Actor creator(JsonNode payload) {
-        JsonNode creator = payload.path("creator");
-        long id = creator.path("id").asLong(payload.path("thread").path("user_id").asLong());
-        return actor(id, creator.path("username").asText(null));
+                        thread.id(), created.parentMessageId(), creator)));
     }
 
     /** The author as notifications show them: the event's username if given, role from the projection. */
@@ -267,30 +294,12 @@ public class EventHandler {
         return new Actor(userId, name, user.map(u -> u.role().wireName()).orElse("member"));
     }
 
-    private static long longField(EventEnvelope event, JsonNode payload, String field) {
-        if (payload.hasNonNull(field)) {
-            return payload.get(field).asLong();
-        }
-        if ("thread_id".equals(field) && event.threadId() != null) {
-            return event.threadId();
-        }
-        if ("user_id".equals(field) && event.userId() != null) {
-            return event.userId();
-        }
-        throw new IllegalArgumentException(event.type() + " event " + event.eventId() + " has no " + field);
+    private <P extends EventPayload> P read(EventEnvelope event, Class<P> as) {
+        return EventPayloads.read(json, event, as);
     }
 
-    /** ISO-8601 text, or epoch seconds (with fraction) if the producer wrote dates as numbers. */
-    static Instant instantOrNull(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (value.isNumber()) {
-            java.math.BigDecimal seconds = value.decimalValue();
-            return Instant.ofEpochSecond(seconds.longValue(),
-                    seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
-        }
-        return Instant.parse(value.asText());
+    private static String textOf(String text) {
+        return text == null ? "" : text;
     }
 
     private static Instant committedAt(EventEnvelope event) {

@@ -69,8 +69,8 @@ public class EventProcessor {
         int i = 0;
         while (i < events.size()) {
             int end = i + 1;
-            if (!EventHandler.runsAlone(events.get(i))) {
-                while (end < events.size() && end - i < batchSize && !EventHandler.runsAlone(events.get(end))) {
+            if (!handler.runsAlone(events.get(i))) {
+                while (end < events.size() && end - i < batchSize && !handler.runsAlone(events.get(end))) {
                     end++;
                 }
             }

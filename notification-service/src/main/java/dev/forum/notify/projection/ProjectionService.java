@@ -1,8 +1,9 @@
 package dev.forum.notify.projection;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.Role;
+import dev.forum.contract.payload.ThreadUpdates;
+import dev.forum.contract.payload.ThreadView;
+import dev.forum.contract.payload.UserView;
 import dev.forum.notify.db.Sql;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,44 +30,44 @@ public class ProjectionService {
         this.sql = sql;
     }
 
-    public void upsertUser(JsonNode user) {
-        if (user == null || !user.hasNonNull("id")) {
-            Log.warnf("user event without user.id: %s", user);
+    public void upsertUser(UserView user) {
+        if (user == null) {
+            Log.warn("user event without user");
             return;
         }
         sql.update("""
                 INSERT INTO users (id, username, display_name, role, tier_cents) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name,
                     role = EXCLUDED.role, tier_cents = EXCLUDED.tier_cents""",
-                user.get("id").asLong(),
-                user.path("username").asText("").toLowerCase(Locale.ROOT),
-                user.path("display_name").asText(null),
-                Role.fromWireName(user.path("role").asText("member")).wireName(),
-                user.path("tier_cents").asInt(0));
+                user.id(),
+                user.username() == null ? "" : user.username().toLowerCase(Locale.ROOT),
+                user.displayName(),
+                (user.role() == null ? Role.MEMBER : user.role()).wireName(),
+                user.tierCents());
     }
 
-    public void upsertThread(JsonNode thread) {
+    public void upsertThread(ThreadView thread) {
         sql.update("""
                 INSERT INTO threads (id, title, min_tier_cents, deleted, parent_thread_id) VALUES (?, ?, ?, false, ?)
                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, min_tier_cents = EXCLUDED.min_tier_cents,
                     parent_thread_id = EXCLUDED.parent_thread_id""",
-                thread.get("id").asLong(),
-                thread.path("title").asText(""),
-                thread.path("min_tier_cents").asInt(0),
-                thread.hasNonNull("parent_thread_id") ? thread.get("parent_thread_id").asLong() : null);
+                thread.id(),
+                thread.title() == null ? "" : thread.title(),
+                thread.minTierCents(),
+                thread.parentThreadId());
     }
 
     /** thread_updated: only the fields present in {@code updates} change. */
-    public void updateThread(EventEnvelope event) {
-        JsonNode updates = event.payload().path("updates");
-        long threadId = event.threadId();
-        ensureThread(threadId, event.minTierCents());
-        if (updates.hasNonNull("title")) {
-            sql.update("UPDATE threads SET title = ? WHERE id = ?", updates.get("title").asText(), threadId);
+    public void updateThread(long threadId, Integer minTierCents, ThreadUpdates updates) {
+        ensureThread(threadId, minTierCents);
+        if (updates == null) {
+            return;
         }
-        if (updates.hasNonNull("min_tier_cents")) {
-            sql.update("UPDATE threads SET min_tier_cents = ? WHERE id = ?", updates.get("min_tier_cents").asInt(),
-                    threadId);
+        if (updates.title() != null) {
+            sql.update("UPDATE threads SET title = ? WHERE id = ?", updates.title(), threadId);
+        }
+        if (updates.minTierCents() != null) {
+            sql.update("UPDATE threads SET min_tier_cents = ? WHERE id = ?", updates.minTierCents(), threadId);
         }
     }
 

@@ -1,10 +1,19 @@
 package dev.forum.notify.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.Audience;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPayloads;
 import dev.forum.contract.EventType;
+import dev.forum.contract.Role;
+import dev.forum.contract.payload.EventPayload;
+import dev.forum.contract.payload.EveryoneMention;
+import dev.forum.contract.payload.ForumNotification;
+import dev.forum.contract.payload.ForumNotificationCount;
+import dev.forum.contract.payload.NotificationView;
+import dev.forum.contract.payload.TeamMention;
+import dev.forum.contract.payload.UnreadCountUpdated;
+import dev.forum.contract.payload.UserRef;
 import dev.forum.notify.notification.Actor;
 import dev.forum.notify.notification.Notification;
 
@@ -14,6 +23,7 @@ import java.util.UUID;
 /**
  * Builds the envelopes the notification service publishes on {@code Channels.notifications()}:
  * audience {@code user} (or {@code readers} for @everyone), no {@code seq}, a fresh {@code event_id}.
+ * (The set-based count pushes of {@link PushOutbox} write the same payloads in SQL.)
  */
 public final class Pushes {
 
@@ -21,34 +31,26 @@ public final class Pushes {
     }
 
     public static EventEnvelope forumNotification(ObjectMapper mapper, Notification n) {
-        ObjectNode payload = mapper.createObjectNode();
-        payload.set("notification", mapper.valueToTree(n));
-        return toUser(EventType.FORUM_NOTIFICATION, n.userId(), n.threadId(), payload);
+        NotificationView view = new NotificationView(n.id(), n.type(), n.title(), n.content(), n.threadId(),
+                n.messageId(), userRef(n.actor()), n.messageCount(), n.authors(), n.isRead(), n.createdAt(),
+                n.updatedAt());
+        return toUser(mapper, n.userId(), n.threadId(), new ForumNotification(view));
     }
 
     public static EventEnvelope notificationCount(ObjectMapper mapper, long userId, long count) {
-        ObjectNode payload = mapper.createObjectNode();
-        payload.put("count", count);
-        return toUser(EventType.FORUM_NOTIFICATION_COUNT, userId, null, payload);
+        return toUser(mapper, userId, null, new ForumNotificationCount(count));
     }
 
     public static EventEnvelope unreadCountUpdated(ObjectMapper mapper, long userId, Long threadId,
             long threadUnread, long totalUnread, long markedRead) {
-        ObjectNode payload = mapper.createObjectNode();
-        if (threadId != null) {
-            payload.put("thread_id", threadId);
-        }
-        payload.put("thread_unread_count", threadUnread);
-        payload.put("total_forum_unread", totalUnread);
-        payload.put("marked_read_count", markedRead);
-        return toUser(EventType.UNREAD_COUNT_UPDATED, userId, threadId, payload);
+        return toUser(mapper, userId, threadId,
+                new UnreadCountUpdated(threadId, threadUnread, totalUnread, markedRead));
     }
 
     public static EventEnvelope teamMention(ObjectMapper mapper, long userId, long threadId, long messageId,
             Actor sender, String threadTitle, long notificationCount) {
-        ObjectNode payload = mentionPayload(mapper, threadId, messageId, sender, threadTitle);
-        payload.put("notification_count", notificationCount);
-        return toUser(EventType.TEAM_MENTION, userId, threadId, payload);
+        return toUser(mapper, userId, threadId,
+                new TeamMention(threadId, messageId, userRef(sender), threadTitle, notificationCount));
     }
 
     /** ONE envelope for every reader of the thread: the gateway fans it out to connections. */
@@ -56,21 +58,17 @@ public final class Pushes {
             long messageId, Actor sender, String threadTitle) {
         return new EventEnvelope(UUID.randomUUID(), null, EventType.EVERYONE_MENTION, "thread",
                 Long.toString(threadId), Audience.READERS, threadId, null, minTierCents, Instant.now(),
-                mentionPayload(mapper, threadId, messageId, sender, threadTitle));
+                EventPayloads.tree(mapper, new EveryoneMention(threadId, messageId, userRef(sender), threadTitle)));
     }
 
-    private static ObjectNode mentionPayload(ObjectMapper mapper, long threadId, long messageId, Actor sender,
-            String threadTitle) {
-        ObjectNode payload = mapper.createObjectNode();
-        payload.put("thread_id", threadId);
-        payload.put("message_id", messageId);
-        payload.set("sender", mapper.valueToTree(sender));
-        payload.put("thread_title", threadTitle);
-        return payload;
+    private static UserRef userRef(Actor actor) {
+        return actor == null ? null : new UserRef(actor.id(), actor.username(),
+                actor.role() == null ? null : Role.fromWireName(actor.role()));
     }
 
-    private static EventEnvelope toUser(EventType type, long userId, Long threadId, ObjectNode payload) {
-        return new EventEnvelope(UUID.randomUUID(), null, type, "user", Long.toString(userId), Audience.USER,
-                threadId, userId, null, Instant.now(), payload);
+    private static EventEnvelope toUser(ObjectMapper mapper, long userId, Long threadId, EventPayload payload) {
+        return new EventEnvelope(UUID.randomUUID(), null, EventType.of(payload.getClass()), "user",
+                Long.toString(userId), Audience.USER, threadId, userId, null, Instant.now(),
+                EventPayloads.tree(mapper, payload));
     }
 }

@@ -63,7 +63,7 @@ class DeadLetterTests {
                 .body(deadLetter(poison, "seq"), equalTo((int) (cursor + 1)))
                 .body(deadLetter(poison, "type"), equalTo("thread_followed"))
                 .body(deadLetter(poison, "attempts"), equalTo(maxAttempts))
-                .body(deadLetter(poison, "error"), containsString("NullPointerException"))
+                .body(deadLetter(poison, "error"), containsString("unreadable thread_followed payload"))
                 .body(deadLetter(poison, "payload.payload.thread_id"), equalTo((int) poison.threadId().longValue()))
                 .body(deadLetter(poison, "first_failure"), org.hamcrest.Matchers.notNullValue());
         given().get(TestHTTPResourceManager.getManagementUri() + "/metrics").then().statusCode(200)

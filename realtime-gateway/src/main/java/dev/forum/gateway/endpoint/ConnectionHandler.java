@@ -2,12 +2,13 @@ package dev.forum.gateway.endpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.Audience;
 import dev.forum.contract.Channels;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPayloads;
 import dev.forum.contract.EventType;
+import dev.forum.contract.payload.UserTyping;
 import dev.forum.contract.ThreadAccess;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
@@ -287,12 +288,9 @@ public class ConnectionHandler {
     }
 
     private void publishTyping(CurrentUser user, long threadId, int minTierCents, boolean isTyping) {
-        ObjectNode payload = mapper.createObjectNode();
-        payload.put("user_id", user.id());
-        payload.put("username", user.username());
-        payload.put("is_typing", isTyping);
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), null, EventType.USER_TYPING, "thread",
-                Long.toString(threadId), Audience.THREAD, threadId, null, minTierCents, Instant.now(), payload);
+                Long.toString(threadId), Audience.THREAD, threadId, null, minTierCents, Instant.now(),
+                EventPayloads.tree(mapper, new UserTyping(user.id(), user.username(), isTyping)));
         if (!broker.isUp()) {
             sequencer.submit(envelope, EventSource.TYPING);
             return;

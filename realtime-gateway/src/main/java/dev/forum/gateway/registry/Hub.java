@@ -1,10 +1,17 @@
 package dev.forum.gateway.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventPayloads;
 import dev.forum.contract.EventType;
 import dev.forum.contract.Role;
+import dev.forum.contract.payload.EventPayload;
+import dev.forum.contract.payload.SessionRevoked;
+import dev.forum.contract.payload.ThreadUpdated;
+import dev.forum.contract.payload.UserTyping;
+import dev.forum.contract.payload.UserUpdated;
+import dev.forum.contract.payload.UserView;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.endpoint.DisconnectCode;
 import dev.forum.gateway.metrics.GatewayMetrics;
@@ -15,7 +22,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Routes one event to the local connections that may have it, by audience (thread, readers, user,
  * all; never internal), checking each recipient's tier against the envelope's {@code min_tier_cents}.
  * The frame is serialised once, lazily, and the same bytes go to every recipient. Also applies the
- * access consequences of thread_updated / thread_deleted and the internal session events.
+ * access consequences of thread_updated / thread_deleted and the internal session events. Payloads
+ * are passed through as they came; only those four types and user_typing (whose author is skipped)
+ * are read, into their records, once per event.
  */
 @ApplicationScoped
 public class Hub {
@@ -24,12 +33,15 @@ public class Hub {
     private final ServerFrames frames;
     private final ForumApi forumApi;
     private final GatewayMetrics metrics;
+    private final ObjectMapper json;
 
-    public Hub(SubscriptionRegistry registry, ServerFrames frames, ForumApi forumApi, GatewayMetrics metrics) {
+    public Hub(SubscriptionRegistry registry, ServerFrames frames, ForumApi forumApi, GatewayMetrics metrics,
+            ObjectMapper json) {
         this.registry = registry;
         this.frames = frames;
         this.forumApi = forumApi;
         this.metrics = metrics;
+        this.json = json;
     }
 
     /** Delivers one event. Called in seq order for outbox events. Never blocks. */
@@ -74,7 +86,8 @@ public class Hub {
             metrics.drop("invalid_envelope");
             return;
         }
-        Long typist = envelope.type() == EventType.USER_TYPING ? payloadLong(envelope, "user_id") : null;
+        UserTyping typing = envelope.type() == EventType.USER_TYPING ? payload(envelope, UserTyping.class) : null;
+        Long typist = typing == null ? null : typing.userId();
         OutboundFrame frame = null;
         for (ClientSession session : registry.threadSubscribers(threadId)) {
             if (typist != null && typist == session.user().id()) {
@@ -138,17 +151,16 @@ public class Hub {
 
     private void handleInternal(EventEnvelope envelope) {
         if (envelope.type() == EventType.SESSION_REVOKED) {
-            Long userId = payloadLong(envelope, "user_id");
-            boolean allSessions = envelope.payload() != null && envelope.payload().path("all_sessions").asBoolean(false);
-            if (userId != null && allSessions) {
-                closeAllSessions(userId);
-            } else if (userId != null) {
-                revalidateSessions(userId);
+            SessionRevoked revoked = payload(envelope, SessionRevoked.class);
+            if (revoked != null && revoked.allSessions()) {
+                closeAllSessions(revoked.userId());
+            } else if (revoked != null) {
+                revalidateSessions(revoked.userId());
             }
         } else if (envelope.type() == EventType.USER_UPDATED) {
-            JsonNode user = envelope.payload() == null ? null : envelope.payload().get("user");
-            if (user != null && user.hasNonNull("id")) {
-                updateUser(user);
+            UserUpdated updated = payload(envelope, UserUpdated.class);
+            if (updated != null && updated.user() != null) {
+                updateUser(updated.user());
             }
         }
     }
@@ -183,12 +195,11 @@ public class Hub {
         }
     }
 
-    private void updateUser(JsonNode user) {
-        long userId = user.get("id").asLong();
-        for (ClientSession session : registry.userSessions(userId)) {
+    private void updateUser(UserView user) {
+        for (ClientSession session : registry.userSessions(user.id())) {
             CurrentUser old = session.user();
-            Role role = user.hasNonNull("role") ? Role.fromWireName(user.get("role").asText()) : old.role();
-            int tier = user.hasNonNull("tier_cents") ? user.get("tier_cents").asInt() : old.tierCents();
+            Role role = user.role() != null ? user.role() : old.role();
+            int tier = user.tierCents();
             session.updateUser(new CurrentUser(old.id(), old.username(), old.displayName(), role, tier));
             for (ThreadSubscription subscription : session.subscriptions()) {
                 forumApi.findThreadAccess(subscription.threadId()).subscribe().with(access -> {
@@ -200,16 +211,21 @@ public class Hub {
         }
     }
 
-    private static Integer newTier(EventEnvelope envelope) {
-        JsonNode updates = envelope.payload() == null ? null : envelope.payload().get("updates");
-        if (updates != null && updates.hasNonNull("min_tier_cents")) {
-            return updates.get("min_tier_cents").asInt();
+    private Integer newTier(EventEnvelope envelope) {
+        ThreadUpdated updated = payload(envelope, ThreadUpdated.class);
+        if (updated != null && updated.updates() != null && updated.updates().minTierCents() != null) {
+            return updated.updates().minTierCents();
         }
         return envelope.minTierCents();
     }
 
-    private static Long payloadLong(EventEnvelope envelope, String field) {
-        JsonNode payload = envelope.payload();
-        return payload != null && payload.hasNonNull(field) ? payload.get(field).asLong() : null;
+    /** The payload as its record, or null (logged) if it does not read: the event is then routed as it is. */
+    private <P extends EventPayload> P payload(EventEnvelope envelope, Class<P> as) {
+        try {
+            return EventPayloads.read(json, envelope, as);
+        } catch (IllegalArgumentException e) {
+            Log.debugf("unreadable payload of %s event %s: %s", envelope.type(), envelope.eventId(), e.getMessage());
+            return null;
+        }
     }
 }

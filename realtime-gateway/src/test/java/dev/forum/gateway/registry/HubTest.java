@@ -25,7 +25,7 @@ class HubTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private static final ObjectMapper JSON = new ObjectMapper();
     /** None of these paths may call forum-api, so the hub gets none. */
-    private final Hub hub = new Hub(registry, new ServerFrames(JSON), null, new GatewayMetrics(meters));
+    private final Hub hub = new Hub(registry, new ServerFrames(JSON), null, new GatewayMetrics(meters), JSON);
 
     @Test
     void resyncAllSubscriptionsTellsEveryThreadSubscriptionAndNoOneElse() {

@@ -53,7 +53,7 @@ class ReplayServiceTest {
             new ForumApi(TestGatewayConfig.of(Map.of("forumApi.timeout", Duration.ofSeconds(5), "forumApi.internalToken", "internal",
                     "access.cacheTtl", Duration.ofSeconds(1), "auth.negativeCacheTtl", Duration.ofSeconds(30))),
                     forumApiClient, new SessionLookup(forumApiClient, Duration.ofSeconds(5))),
-            frames, new Hub(registry, frames, null, new GatewayMetrics(meters)), new GatewayMetrics(meters),
+            frames, new Hub(registry, frames, null, new GatewayMetrics(meters), JSON), new GatewayMetrics(meters),
             TestGatewayConfig.of(Map.of("feed.pageSize", 100, "replay.threads", 1, "replay.queueCapacity", 1)));
 
     @AfterEach
