@@ -16,8 +16,6 @@ public final class AuthContract {
     public static final String ME_PATH = "/api/auth/me";
     /** On {@code /api/auth/me}: when the session used expires (ISO-8601 instant); the gateway closes sockets then. */
     public static final String SESSION_EXPIRES_HEADER = "X-Session-Expires-At";
-    public static final String INTERNAL_EVENTS_PATH = "/api/internal/events";
-    public static final String INTERNAL_THREADS_PATH = "/api/internal/threads";
     /**
      * The header a browser client sends on every request (any non-empty value; ours sends {@code forum}). Another
      * site cannot make a browser send a custom header to us without a CORS pre-flight we never grant, so a

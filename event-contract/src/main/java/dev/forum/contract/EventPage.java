@@ -16,4 +16,7 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EventPage(List<EventEnvelope> events, long headSeq, long oldestSeq, boolean resyncRequired) {
+
+    /** Where forum-api serves the pages (with the {@link AuthContract#INTERNAL_TOKEN_HEADER}). */
+    public static final String PATH = "/api/internal/events";
 }

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** forum-api's internal event feed. */
 @RegisterRestClient(configKey = "forum-api")
-@Path(AuthContract.INTERNAL_EVENTS_PATH)
+@Path(EventPage.PATH)
 public interface EventFeedClient {
 
     @GET

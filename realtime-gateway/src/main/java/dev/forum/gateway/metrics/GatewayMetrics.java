@@ -76,7 +76,7 @@ public class GatewayMetrics implements DeliveryListener {
                 .register(registry);
         // Server-side buckets (aggregatable across replicas); no client-side quantiles.
         latency = Timer.builder("gateway.delivery.latency")
-                .description("From the event's commit to its socket write")
+                .description("From the event's committed_at (taken at its INSERT, before the commit) to its socket write")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
     }

@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param utf8        the frame's JSON text as UTF-8
  * @param type        the frame type (metrics tag)
  * @param ephemeral   may be dropped when the client falls behind (typing)
- * @param committedAt when the event was committed (delivery latency), null for control frames
+ * @param committedAt the event's {@code committed_at}: written inside its transaction, before the commit (start of
+ *                    the delivery latency); null for control frames
  */
 public record OutboundFrame(byte[] utf8, String type, boolean ephemeral, Instant committedAt) {
 

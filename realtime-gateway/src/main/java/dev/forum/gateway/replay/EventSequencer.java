@@ -113,10 +113,6 @@ public class EventSequencer {
         metrics.redisLink(false);
     }
 
-    public boolean isBrokerUp() {
-        return brokerUp;
-    }
-
     public long lastSeq() {
         return lastSeq;
     }

@@ -4,7 +4,7 @@ import dev.forum.api.thread.rest.ThreadRequests;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
-/** Bodies of the message endpoints. */
+/** Request bodies of the message endpoints (their answers: {@link MessageResponses}). */
 public final class MessageRequests {
 
     private MessageRequests() {
@@ -18,11 +18,5 @@ public final class MessageRequests {
 
     public record CreateSubThread(@NotBlank @Size(max = 200) String title,
                                   @Size(max = ThreadRequests.MAX_CONTENT) String content) {
-    }
-
-    public record Deleted(java.util.List<Long> messageIds, int deletedCount) {
-    }
-
-    public record Like(long messageId, int likeCount, boolean isLiked) {
     }
 }

@@ -55,9 +55,9 @@ public class MessageResource {
     @APIResponse(responseCode = "403", description = "forbidden")
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
-    public MessageRequests.Deleted deleteMessage(@PathParam("id") long id) {
+    public MessageResponses.Deleted deleteMessage(@PathParam("id") long id) {
         List<Long> ids = messages.deleteMessage(caller.get(), id).orElseThrow(() -> ApiException.notFound("Message"));
-        return new MessageRequests.Deleted(ids, ids.size());
+        return new MessageResponses.Deleted(ids, ids.size());
     }
 
     @POST
@@ -66,7 +66,7 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
-    public MessageRequests.Like likeMessage(@PathParam("id") long id) {
+    public MessageResponses.Like likeMessage(@PathParam("id") long id) {
         return like(id, true);
     }
 
@@ -76,7 +76,7 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "{message_id, like_count, is_liked}")
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "400", description = "invalid_parameter: a path or query parameter does not parse")
-    public MessageRequests.Like unlikeMessage(@PathParam("id") long id) {
+    public MessageResponses.Like unlikeMessage(@PathParam("id") long id) {
         return like(id, false);
     }
 
@@ -96,8 +96,8 @@ public class MessageResource {
                 .entity(thread).build();
     }
 
-    private MessageRequests.Like like(long id, boolean like) {
+    private MessageResponses.Like like(long id, boolean like) {
         MessageView view = messages.likeMessage(caller.get(), id, like).orElseThrow(() -> ApiException.notFound("Message"));
-        return new MessageRequests.Like(view.id(), view.likeCount(), like);
+        return new MessageResponses.Like(view.id(), view.likeCount(), like);
     }
 }
