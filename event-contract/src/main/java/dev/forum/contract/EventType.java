@@ -31,8 +31,9 @@ import dev.forum.contract.payload.UserTyping;
 import dev.forum.contract.payload.UserUpdated;
 
 /**
- * Every event type, by its wire name. Client-facing names are the seeds' (the browser client
- * switches on them); the {@link Audience#INTERNAL} ones only travel between services.
+ * Every event type, by its wire name, with the record of its payload and the version of that record
+ * (docs/events.md, "Versions"). Client-facing names are the seeds' (the browser client switches on
+ * them); the {@link Audience#INTERNAL} ones only travel between services.
  */
 public enum EventType {
     NEW_MESSAGE("new_message", NewMessage.class),
