@@ -42,7 +42,8 @@ public class NotificationResource {
 
     @GET
     @Path("/notifications")
-    @Operation(summary = "The caller's notifications, newest first, paged by cursor")
+    @Operation(summary = "The caller's notifications, latest activity first (a followed thread's group moves up "
+            + "with each message), paged by cursor")
     @APIResponse(responseCode = "200", description = "A page")
     @APIResponse(responseCode = "400", description = "Bad limit or cursor")
     @APIResponse(responseCode = "401", description = "No valid session")

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static dev.forum.notify.ForumApiUsers.asUser;
@@ -92,6 +93,24 @@ class NotificationFlowTests {
 
         await().atMost(CONSUMED).until(() -> messageIds(bob).contains(news));
         assertThat(messageIds(alice)).doesNotContain(news);
+    }
+
+    @Test
+    void shouldListAFollowedThreadsNewMessagesAsOneGroup() {
+        Session alice = register();
+        long thread = createThread(alice, "Grouped");
+        Session bob = register();
+        long first = postMessage(bob, thread, "one");
+        postMessage(bob, thread, "two");
+
+        await().atMost(CONSUMED).until(() -> groupOf(alice, thread)
+                .map(g -> ((Number) g.get("message_count")).intValue() == 2).orElse(false));
+        Map<String, Object> group = groupOf(alice, thread).orElseThrow();
+        assertThat(((Number) group.get("message_id")).longValue()).isEqualTo(first);
+        assertThat(group.get("authors")).isEqualTo(List.of(bob.username()));
+        assertThat(group.get("content")).isEqualTo("2 new messages in \u201cGrouped\u201d from " + bob.username());
+        assertThat(group.get("title")).isEqualTo("New messages");
+        assertThat(unreadTotal(alice)).isEqualTo(1);
     }
 
     @Test
@@ -249,6 +268,16 @@ class NotificationFlowTests {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /** The user's only new_message notification of the thread, if any. */
+    private static Optional<Map<String, Object>> groupOf(Session s, long thread) {
+        List<Map<String, Object>> groups = asUser(s).queryParam("limit", 100).get("/api/forum/notifications").then()
+                .statusCode(200).extract().jsonPath().<Map<String, Object>>getList("notifications").stream()
+                .filter(n -> "new_message".equals(n.get("type")) && ((Number) n.get("thread_id")).longValue() == thread)
+                .toList();
+        assertThat(groups).hasSizeLessThanOrEqualTo(1);
+        return groups.stream().findFirst();
     }
 
     private static List<String> types(Session s) {
