@@ -9,10 +9,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser } from '../lib/browser.mjs';
 import { ROOT, startStack } from '../lib/stack.mjs';
+import { LIVE_MS, message, register } from '../lib/steps.mjs';
 
 const SHOTS = path.join(ROOT, 'client-e2e', 'screenshots');
-/** How long a live change may take to appear in the other browser before the test fails. */
-const LIVE_MS = Number(process.env.E2E_LIVE_TIMEOUT_MS ?? 5000);
 /** A restarted gateway plus the client's backoff (max 10 s between attempts). */
 const RECONNECT_MS = 45000;
 
@@ -52,10 +51,6 @@ async function live(label, act, seen) {
   return ms;
 }
 
-function message(page, text) {
-  return page.locator('ol.messages > li', { hasText: text });
-}
-
 /**
  * Runs in bob's page before the app (init script): wraps WebSocket so that a test can close the
  * socket, hold reconnects (while `hold`, sockets open a path no gateway serves, so the handshake
@@ -85,16 +80,6 @@ function wireTap() {
       super.send(data);
     }
   };
-}
-
-async function register(page, user) {
-  await page.getByRole('link', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Display name (optional)').fill(user.display);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
-  await page.locator('#connection-status', { hasText: 'Live' }).waitFor({ timeout: 15000 });
 }
 
 async function post(page, text) {

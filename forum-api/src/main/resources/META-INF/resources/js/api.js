@@ -24,17 +24,42 @@ export async function api(method, path, body) {
   } catch (err) {
     throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection.');
   }
-  const text = await res.text();
+  return answer(res.status, res.ok, await res.text());
+}
+
+/** The parsed JSON body of an answer, or the ApiError its error body describes. */
+function answer(status, ok, text) {
   let json = null;
   if (text) {
     try { json = JSON.parse(text); } catch { json = null; }
   }
-  if (!res.ok) {
+  if (!ok) {
     const e = json?.error ?? {};
-    throw new ApiError(res.status, e.code ?? `http_${res.status}`,
-      e.message ?? (typeof json?.message === 'string' ? json.message : `Request failed (${res.status})`), e.field);
+    throw new ApiError(status, e.code ?? `http_${status}`,
+      e.message ?? (typeof json?.message === 'string' ? json.message : `Request failed (${status})`), e.field);
   }
   return json;
+}
+
+/**
+ * Uploads a file as the request body (POST, the server sniffs its type); onProgress(fraction)
+ * follows the upload. XMLHttpRequest, because fetch() reports no upload progress.
+ */
+export function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-Requested-With', 'forum');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress?.(e.loaded / e.total); });
+    xhr.addEventListener('load', () => {
+      try { resolve(answer(xhr.status, xhr.status >= 200 && xhr.status < 300, xhr.responseText)); } catch (err) { reject(err); }
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network_error', 'The upload failed: the server cannot be reached, or it refused the file.')));
+    xhr.send(file);
+  });
 }
 
 export const get = (path) => api('GET', path);

@@ -24,6 +24,8 @@ public interface ForumConfig {
 
     Bootstrap bootstrap();
 
+    Uploads uploads();
+
     interface Internal {
         /** Shared secret other services send in {@code X-Internal-Token}. */
         String token();
@@ -63,6 +65,10 @@ public interface ForumConfig {
         /** Username lookups (mention autocomplete) one user may make per window. */
         @WithDefault("60")
         int lookups();
+
+        /** Image uploads one user may make per {@link #window()}. */
+        @WithDefault("10")
+        int uploads();
 
         /** Likes, unlikes, follows and unfollows one user may do per {@link #window()}. */
         @WithDefault("30")
@@ -106,6 +112,25 @@ public interface ForumConfig {
     interface DemoData {
         @WithDefault("false")
         boolean enabled();
+    }
+
+    interface Uploads {
+        /** Where the bytes of uploaded images are kept; see UploadStore. */
+        @WithDefault("postgres")
+        Store store();
+
+        /** Largest accepted upload in bytes, counted while the body is read. */
+        @WithDefault("5242880")
+        long maxBytes();
+
+        /** Largest accepted width x height, read from the image's header (against decompression bombs). */
+        @WithDefault("40000000")
+        long maxPixels();
+
+        enum Store {
+            /** The forum's own database (table forum_upload). */
+            POSTGRES
+        }
     }
 
     interface Bootstrap {

@@ -4,6 +4,7 @@
 // moderator controls.
 import { del, get, patch, post, put, query } from '../api.js';
 import { h, plural, replaceChildren, tierLabel, time, trustedHtml } from '../dom.js';
+import { imageAttachments } from '../attachments.js';
 import { keepDraft } from '../drafts.js';
 import { highlightMentions, mentionAutocomplete } from '../mentions.js';
 import { ReadTracker } from '../read-position.js';
@@ -103,8 +104,9 @@ export function renderThread(ctx, main, { id: threadId, focus }) {
   const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const compose = h('form', { class: 'card compose', 'aria-labelledby': 'compose-h', hidden: true },
     h('h2', { id: 'compose-h' }, 'Reply to thread'), composeBox, replyBanner,
-    markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone.'),
+    markdownField('Message', content, 'Markdown supported. Ctrl+Enter sends. Mention with @username, @team, @everyone. Paste or drop images.'),
     sendButton);
+  sendButton.before(imageAttachments(content));
   mentionAutocomplete(content, { threadId });
   const draft = me ? keepDraft(content, me.id, `thread:${threadId}`) : null;
   let typingSentAt = 0;

@@ -1,6 +1,7 @@
 // Thread list: pinned first, live `new_thread_created`, unread badges, "load more", new thread.
 import { get, post, query } from '../api.js';
 import { h, plural, replaceChildren, tierLabel, time } from '../dom.js';
+import { imageAttachments } from '../attachments.js';
 import { keepDraft } from '../drafts.js';
 import { mentionAutocomplete } from '../mentions.js';
 import { busy, errorBox, field, markdownField } from './form.js';
@@ -68,7 +69,8 @@ export function renderThreads(ctx, main) {
   const form = h('form', { class: 'card compose', 'aria-labelledby': 'new-thread-h' },
     h('h2', { id: 'new-thread-h' }, 'New thread'), formBox,
     field('Title', title),
-    markdownField('First message', content, 'Markdown: **bold**, _italic_, `code`, [links](https://example.org), lists, > quotes. Mention with @username or @everyone.'),
+    markdownField('First message', content, 'Markdown: **bold**, _italic_, `code`, [links](https://example.org), lists, > quotes. Mention with @username or @everyone. Paste or drop images.'),
+    imageAttachments(content),
     ctx.isStaff() ? field('Minimum tier (cents)', tier, '0 = everyone may read') : null,
     h('button', { type: 'submit', class: 'primary' }, 'Create thread'));
   form.addEventListener('submit', (e) => {

@@ -3,6 +3,7 @@ package dev.forum.api.common;
 import dev.forum.api.ForumApi;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.LowRateLimitProfile;
+import dev.forum.api.TestImages;
 import dev.forum.api.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,5 +97,20 @@ class PostRateLimitTests {
                 .header("Retry-After", Integer::parseInt, greaterThan(0))
                 .body("error.code", equalTo("rate_limited"));
         liker.req().post("/api/forum/messages/" + messageId + "/like").then().statusCode(429);
+    }
+
+    @Test
+    void shouldRefuseTheFourthUploadInAWindow() {
+        TestUsers.TestUser uploader = users.member();
+        byte[] png = TestImages.png(2, 2);
+        for (int i = 0; i < 3; i++) {
+            uploader.req().contentType("image/png").body(png).post("/api/forum/uploads").then().statusCode(201);
+        }
+        uploader.req().contentType("image/png").body(png).post("/api/forum/uploads")
+                .then().statusCode(429)
+                .header("Retry-After", Integer::parseInt, greaterThan(0))
+                .body("error.code", equalTo("rate_limited"))
+                .body("error.message", org.hamcrest.Matchers.startsWith("Too many uploads"));
+        ForumApi.createThread(uploader, "posting is a separate budget from uploads");
     }
 }

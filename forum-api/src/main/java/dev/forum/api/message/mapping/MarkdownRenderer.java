@@ -1,6 +1,7 @@
 package dev.forum.api.message.mapping;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.commonmark.node.Image;
 import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.NodeRenderer;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * Markdown to safe HTML in two independent layers: commonmark escapes raw HTML and drops unsafe URLs, then the
  * OWASP sanitizer keeps only an allow-list of elements and attributes (no scripts, no event handlers, links only
- * http/https/mailto with rel=nofollow, and the client's own {@code #/users/<name>} mention links). In between,
+ * http/https/mailto with rel=nofollow, the client's own {@code #/users/<name>} mention links, and images only from
+ * this forum's uploads, see {@link UploadImages}; other Markdown images become links). In between,
  * {@link TextLinker} links bare URLs and mentions: {@code @user} (an existing user) becomes
  * {@code <a class="mention" href="#/users/<name>" data-username="<name>">@<name></a>}, {@code @team} and
  * {@code @everyone} become {@code <span class="mention mention-team|mention-everyone">}.
@@ -32,9 +34,11 @@ public class MarkdownRenderer {
             .and(Sanitizers.BLOCKS)
             .and(Sanitizers.LINKS)
             .and(Sanitizers.TABLES)
-            .and(Sanitizers.IMAGES)
             .and(new HtmlPolicyBuilder()
-                    .allowElements("pre", "code", "hr", "br", "del", "span", "a")
+                    .allowElements("pre", "code", "hr", "br", "del", "span", "a", "img")
+                    .allowAttributes("src").matching(UploadImages.UPLOAD_URL).onElements("img")
+                    .allowAttributes("alt", "title").onElements("img")
+                    .allowAttributes("loading").matching(Pattern.compile("lazy")).onElements("img")
                     .allowStandardUrlProtocols()
                     .allowAttributes("href").onElements("a")
                     .requireRelNofollowOnLinks()
@@ -50,6 +54,11 @@ public class MarkdownRenderer {
             .sanitizeUrls(true)
             .softbreak("<br />")
             .nodeRendererFactory(MentionRenderer::new)
+            .attributeProviderFactory(context -> (node, tag, attributes) -> {
+                if (node instanceof Image) {
+                    attributes.put("loading", "lazy");
+                }
+            })
             .build();
 
     /** Renders without user mentions ({@code @team}, {@code @everyone} and URLs are still marked up). */
@@ -65,6 +74,7 @@ public class MarkdownRenderer {
         Node document = parser.parse(markdown);
         Set<String> mentioned = TextLinker.mentionedUsernames(document);
         TextLinker.link(document, mentioned.isEmpty() ? Map.of() : usernames.apply(mentioned));
+        UploadImages.linkForeignImages(document);
         return POLICY.sanitize(renderer.render(document)).strip();
     }
 

@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(value = ForumTestDatabase.class, restrictToAnnotatedClass = false)
 class SecurityHeadersTests {
 
-    private static final String DEFAULT_CSP = "default-src 'self'; object-src 'none'; base-uri 'self'; "
+    private static final String DEFAULT_CSP = "default-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Inject

@@ -67,4 +67,26 @@ class MarkdownRendererTest {
         String html = render("javascript:alert(1) @alice\"><script>alert(2)</script> <img src=x onerror=alert(3)>");
         assertThat(html).doesNotContain("<script", "<img", "href=\"javascript").contains(userLink("Alice"));
     }
+
+    private static final String UPLOAD = "/api/forum/uploads/0b6f7c1e-52a4-4c5e-9a57-3f4d2f0c9e11";
+
+    @Test
+    void toSafeHtmlShowsImagesUploadedHere() {
+        assertThat(render("look: ![the plan](" + UPLOAD + ")"))
+                .isEqualTo("<p>look: <img src=\"" + UPLOAD + "\" alt=\"the plan\" loading=\"lazy\" /></p>");
+    }
+
+    @Test
+    void toSafeHtmlTurnsImagesFromElsewhereIntoLinks() {
+        assertThat(render("![tracker](https://evil.example/pixel.png) ![](http://x.example/a.gif)"))
+                .isEqualTo("<p><a href=\"https://evil.example/pixel.png\" rel=\"nofollow\">tracker</a> "
+                        + "<a href=\"http://x.example/a.gif\" rel=\"nofollow\">http://x.example/a.gif</a></p>");
+    }
+
+    @Test
+    void toSafeHtmlNeverShowsAnImageWhoseUrlOnlyLooksLikeAnUpload() {
+        String html = render("![a](" + UPLOAD + "?x=1) ![b](https://evil.example" + UPLOAD + ") ![c](" + UPLOAD + "/../../x)"
+                + " ![d](//evil.example" + UPLOAD + ") <img src=\"" + UPLOAD + "\">");
+        assertThat(html).doesNotContain("<img");
+    }
 }
