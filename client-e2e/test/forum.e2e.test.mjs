@@ -5,13 +5,11 @@
 //   client-e2e/install.sh && (cd client-e2e && npm test)      (after mvn package)
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser } from '../lib/browser.mjs';
-import { ROOT, startStack } from '../lib/stack.mjs';
-import { LIVE_MS, message, register } from '../lib/steps.mjs';
+import { startStack } from '../lib/stack.mjs';
+import { LIVE_MS, message, PHONE, register, SHOTS, shots } from '../lib/steps.mjs';
 
-const SHOTS = path.join(ROOT, 'client-e2e', 'screenshots');
 /** A restarted gateway plus the client's backoff (max 10 s between attempts). */
 const RECONNECT_MS = 45000;
 
@@ -23,23 +21,6 @@ const BOB = { username: `bob_${suffix}`, password: 'bob-password-1', display: 'B
 const THREAD_TITLE = `Release plan ${suffix}`;
 
 const latencies = [];
-
-const DESKTOP = { width: 1000, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-/**
- * Screenshots of the viewport (not the full page: small files) at desktop and phone size, as
- * client-e2e/screenshots/<name>.png and <name>-phone.png, without animations or the text caret. `prepare` runs
- * after each resize (e.g. scrolls what the picture is about into view). Leaves the page at desktop size.
- */
-async function shots(page, name, prepare = async () => {}) {
-  for (const [size, file] of [[DESKTOP, `${name}.png`], [PHONE, `${name}-phone.png`]]) {
-    await page.setViewportSize(size);
-    await prepare();
-    await page.screenshot({ path: path.join(SHOTS, file), animations: 'disabled', caret: 'hide' });
-  }
-  await page.setViewportSize(DESKTOP);
-}
 
 /** Runs `act` in one browser and measures how long `seen` takes to hold in the other. */
 async function live(label, act, seen) {

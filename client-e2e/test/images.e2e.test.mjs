@@ -4,15 +4,14 @@
 //   client-e2e/install.sh && (cd client-e2e && node --test test/images.e2e.test.mjs)   (after mvn package)
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser } from '../lib/browser.mjs';
 import { gradientPng } from '../lib/png.mjs';
-import { ROOT, startStack } from '../lib/stack.mjs';
-import { LIVE_MS, message, register } from '../lib/steps.mjs';
+import { startStack } from '../lib/stack.mjs';
+import { DESKTOP, LIVE_MS, message, PHONE, register, SHOTS, shots } from '../lib/steps.mjs';
 
-const SHOTS = path.join(ROOT, 'client-e2e', 'screenshots');
-const suffix = Date.now().toString(36).slice(-5);
+// Fresh databases every run (lib/stack.mjs): the same names each time keep the screenshots stable.
+const suffix = 'e2e01';
 const ALICE = { username: `alice_${suffix}`, password: 'alice-password-1', display: 'Alice' };
 const BOB = { username: `bob_${suffix}`, password: 'bob-password-1', display: 'Bob' };
 const THREAD_TITLE = `Photos ${suffix}`;
@@ -102,13 +101,12 @@ describe('image attachments in two browsers', () => {
     assert.match(await img.getAttribute('src'), /^\/api\/forum\/uploads\/[0-9a-f-]{36}$/);
     const box = await img.boundingBox();
     assert.ok(box.width <= 240 && box.width > 0, 'shown at most at its own size');
-    await b.page.screenshot({ path: path.join(SHOTS, 'image-attachment.png') });
-    await b.page.setViewportSize({ width: 390, height: 844 });
+    await b.page.setViewportSize(PHONE);
     await img.scrollIntoViewIfNeeded();
     const phoneBox = await img.boundingBox();
-    assert.ok(phoneBox.x >= 0 && phoneBox.x + phoneBox.width <= 390, 'fits the phone screen');
-    await b.page.screenshot({ path: path.join(SHOTS, 'image-attachment-phone.png') });
-    await b.page.setViewportSize({ width: 1000, height: 900 });
+    assert.ok(phoneBox.x >= 0 && phoneBox.x + phoneBox.width <= PHONE.width, 'fits the phone screen');
+    await b.page.setViewportSize(DESKTOP);
+    await shots(b.page, 'image-attachment', () => img.scrollIntoViewIfNeeded());
   });
 
   it('uploads an image alice pastes into the reply box and shows it to bob', async () => {
@@ -134,7 +132,7 @@ describe('image attachments in two browsers', () => {
     });
     const alert = a.page.getByRole('alert').filter({ hasText: 'Could not attach notes: Only PNG, JPEG, GIF and WebP images can be uploaded' });
     await alert.waitFor({ timeout: LIVE_MS });
-    await a.page.screenshot({ path: path.join(SHOTS, 'image-attachment-error.png') });
+    await shots(a.page, 'image-attachment-error', () => alert.scrollIntoViewIfNeeded());
     assert.equal(await reply.inputValue(), '', 'nothing inserted');
     assert.equal(await uploadCount(stack), before, 'nothing stored');
     assert.equal(await a.page.locator('ol.messages > li').count(), messages, 'nothing posted');
@@ -146,10 +144,6 @@ describe('image attachments in two browsers', () => {
     await a.page.locator('form.compose input[type="file"]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: big });
     const alert = a.page.getByRole('alert').filter({ hasText: 'Could not attach huge: Images can be at most 5120 KiB' });
     await alert.waitFor({ timeout: LIVE_MS });
-    await a.page.setViewportSize({ width: 390, height: 844 });
-    await alert.scrollIntoViewIfNeeded();
-    await a.page.screenshot({ path: path.join(SHOTS, 'image-attachment-error-phone.png') });
-    await a.page.setViewportSize({ width: 1000, height: 900 });
     assert.equal(await a.page.getByLabel('Message', { exact: true }).inputValue(), '', 'nothing inserted');
     assert.equal(await uploadCount(stack), before, 'nothing stored');
   });
