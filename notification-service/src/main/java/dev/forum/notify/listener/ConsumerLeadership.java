@@ -1,5 +1,6 @@
 package dev.forum.notify.listener;
 
+import dev.forum.common.leader.LeaderLock;
 import dev.forum.notify.config.NotifyConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,35 +13,25 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
- * One active feed consumer across replicas. The replica whose dedicated JDBC connection (outside the
- * pool) holds the session-level advisory lock of the consumer id is the leader and consumes; the
- * others retry every {@code notify.consumer.leader-retry} (1 s). When the leader dies its session
- * ends, PostgreSQL releases the lock and a stand-by takes over at its next retry. The leader checks
- * its connection at the same pace and steps down as soon as it is gone. The cursor row lock
- * ({@link CursorStore#lock}) stays as the second line: during a fail-over two drains never apply
- * one event twice.
+ * One active feed consumer across replicas. The replica that holds the {@link LeaderLock} of the consumer id (a
+ * session-level advisory lock on a dedicated JDBC connection, outside the pool) is the leader and consumes; the
+ * others try again every {@code notify.consumer.leader-retry} (1 s). When the leader dies its session ends,
+ * PostgreSQL releases the lock and a stand-by takes over at its next try. The leader checks its session at the same
+ * pace and steps down as soon as it is gone. The cursor row lock ({@link CursorStore#lock}) stays as the second
+ * line: during a fail-over two drains never apply one event twice.
  */
 @ApplicationScoped
 public class ConsumerLeadership {
 
     private final FeedConsumer consumer;
     private final NotifyConfig config;
-    private final long lockKey;
-    private final String jdbcUrl;
-    private final String jdbcUser;
-    private final Optional<String> jdbcPassword;
-    private volatile boolean leader;
+    private final LeaderLock lock;
     private volatile boolean stopped;
-    private Connection connection; // guarded by this
 
     public ConsumerLeadership(FeedConsumer consumer, NotifyConfig config,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
@@ -48,10 +39,8 @@ public class ConsumerLeadership {
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> jdbcPassword) {
         this.consumer = consumer;
         this.config = config;
-        this.lockKey = lockKey(config.consumer().id());
-        this.jdbcUrl = jdbcUrl;
-        this.jdbcUser = jdbcUser;
-        this.jdbcPassword = jdbcPassword;
+        this.lock = LeaderLock.overJdbc("feed consumer", lockKey(config.consumer().id()), jdbcUrl, jdbcUser,
+                jdbcPassword.orElse(null));
     }
 
     /** The advisory lock key of a consumer id (advisory locks are per database). */
@@ -62,7 +51,7 @@ public class ConsumerLeadership {
     }
 
     public boolean isLeader() {
-        return leader;
+        return lock.isLeader();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -81,30 +70,18 @@ public class ConsumerLeadership {
         if (!config.consumer().enabled() || stopped) {
             return;
         }
-        boolean tookOver = false;
-        synchronized (this) {
-            try {
-                if (leader) {
-                    if (!connection.isValid(2)) {
-                        throw new SQLException("leader connection is no longer valid");
-                    }
-                    return;
-                }
-                if (connection == null || connection.isClosed()) {
-                    connection = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse(""));
-                    connection.setAutoCommit(true);
-                }
-                tookOver = tryLock();
-                leader = tookOver;
-            } catch (SQLException e) {
-                if (leader) {
-                    Log.warnf("feed consumer lost its leader session, standing by: %s", e.getMessage());
-                } else {
-                    Log.debugf("leader election failed (retrying): %s", e.getMessage());
-                }
-                leader = false;
-                closeQuietly();
+        if (lock.isLeader()) {
+            if (!lock.isAlive(2)) {
+                Log.warn("feed consumer lost its leader session, standing by");
             }
+            return;
+        }
+        boolean tookOver;
+        try {
+            tookOver = lock.tryAcquire();
+        } catch (SQLException e) {
+            Log.debugf("leader election failed (retrying): %s", e.getMessage());
+            return;
         }
         if (tookOver) {
             Log.infof("this replica is the feed consumer leader (consumer %s)", config.consumer().id());
@@ -112,29 +89,8 @@ public class ConsumerLeadership {
         }
     }
 
-    private boolean tryLock() throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            st.setLong(1, lockKey);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
     /** Ends the session that holds the lock: PostgreSQL releases it with the session. */
-    synchronized void release() {
-        leader = false;
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                Log.debugf("closing the leader connection: %s", e.getMessage());
-            }
-            connection = null;
-        }
+    void release() {
+        lock.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.forum.notify.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.common.leader.LeaderLock;
 import dev.forum.contract.Audience;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventType;
@@ -16,8 +17,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,21 +35,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link PushOutbox}) and deletes each batch once Redis accepted it. Woken after every commit that
  * wrote pushes (in-process, {@link #wake()}), at startup (a restart publishes what was pending) and by
  * a sweep ({@link #sweep()}: every {@code notify.push.sweep-interval} after a drain that left rows, e.g.
- * Redis down; otherwise every {@code notify.push.idle-sweep-interval}, for rows of a replica that died). A batch runs in one transaction under {@code pg_try_advisory_xact_lock}: one relay at a
- * time across replicas. On a failed publish it stops at that row and retries from it later, so a
+ * Redis down; otherwise every {@code notify.push.idle-sweep-interval}, for rows of a replica that died). A drain
+ * runs while holding the {@link LeaderLock} {@link #RELAY_LOCK_KEY}: one relay at a time across replicas, taken
+ * for each drain and released after it, so that whichever replica committed pushes relays them at once when no
+ * other is relaying. Each batch also locks its rows ({@code FOR UPDATE}): should the lock's session die
+ * mid-drain and another replica take over, the second relay waits for the first one's batch instead of
+ * overtaking it. On a failed publish it stops at that row and retries from it later, so a
  * user's pushes never overtake each other. A crash between publishing and the commit republishes the
  * batch (at least once; clients treat counts as absolute values).
  */
 @ApplicationScoped
 public class PushRelay {
 
-    /** {@code pg_try_advisory_xact_lock} key of the relay: "notifyrl" as a long. */
+    /** {@link LeaderLock} key of the relay: "notifyrl" as a long. */
     static final long RELAY_LOCK_KEY = 0x6e6f74696679726cL;
 
     private record Row(long id, EventEnvelope envelope) {
     }
 
     private final Sql sql;
+    private final LeaderLock lock;
     private final NotificationPublisher publisher;
     private final ObjectMapper mapper;
     private final int batchSize;
@@ -63,8 +72,12 @@ public class PushRelay {
     });
 
     public PushRelay(Sql sql, NotificationPublisher publisher, ObjectMapper mapper, NotifyConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> jdbcPassword) {
         this.sql = sql;
+        this.lock = LeaderLock.overJdbc("push relay", RELAY_LOCK_KEY, jdbcUrl, jdbcUser, jdbcPassword.orElse(null));
         this.publisher = publisher;
         this.mapper = mapper;
         this.batchSize = config.push().batchSize();
@@ -90,6 +103,7 @@ public class PushRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        lock.close();
     }
 
     /** "Pushes were committed." Never blocks; at most one run is queued behind the running one. */
@@ -122,27 +136,33 @@ public class PushRelay {
         lastDrainNanos = System.nanoTime();
         unfinished = true;
         try {
+            boolean relay = lock.tryAcquire();
+            relaying.set(relay ? 1 : 0);
+            if (!relay) {
+                return; // another replica is relaying; the next sweep tick retries (unfinished stays set)
+            }
+        } catch (SQLException e) {
+            Log.warnf("push relay cannot take its lock (retrying on the next wake or sweep): %s", e.getMessage());
+            return;
+        }
+        try {
             while (!stopping && QuarkusTransaction.requiringNew().call(this::publishBatch)) {
                 Log.debug("push relay: next batch");
             }
         } catch (RuntimeException e) {
             unfinished = true;
             Log.warnf("push relay failed (retrying on the next wake or sweep): %s", e.getMessage());
+        } finally {
+            lock.release();
         }
     }
 
     /** One batch in one transaction; true when a full batch went out and more may be waiting. */
     private boolean publishBatch() {
-        boolean relay = sql.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), RELAY_LOCK_KEY)
-                .orElse(false);
-        relaying.set(relay ? 1 : 0);
-        if (!relay) {
-            return false; // another replica is relaying; the next sweep tick retries (unfinished stays set)
-        }
         List<Row> rows = sql.list("""
                 SELECT id, event_id, type, audience, aggregate_type, aggregate_id, user_id, thread_id, min_tier_cents,
                        payload::text, created_at
-                FROM push_outbox ORDER BY id LIMIT ?""", this::row, batchSize);
+                FROM push_outbox ORDER BY id LIMIT ? FOR UPDATE""", this::row, batchSize);
         // Stops at the first push Redis did not accept: the rest is retried later, in order.
         int published = publisher.publishInOrder(rows.stream().map(Row::envelope).toList());
         if (published > 0) {

@@ -2,6 +2,7 @@ package dev.forum.api.outbox.service;
 
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.OutboxRows;
+import dev.forum.common.leader.LeaderLock;
 import dev.forum.contract.Channels;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -22,7 +23,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,10 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Publishes committed outbox rows to Redis, in order, giving each its {@code seq}.
  *
  * <h2>One relay per cluster</h2>
- * Every replica runs this bean; the one that holds the session-level advisory lock {@link #LEADER_LOCK_KEY} on its
- * own dedicated JDBC connection is the leader. The others wait for that lock ({@code pg_advisory_lock}, which costs
- * nothing while it waits): when the leader dies, its connection closes, PostgreSQL releases the lock and grants it
- * to a stand-by at once. The leader's connection also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing
+ * Every replica runs this bean; the one that holds the {@link LeaderLock} {@link #LEADER_LOCK_KEY} (a session-level
+ * advisory lock on its own dedicated JDBC connection) is the leader. The others wait for that lock
+ * ({@link LeaderLock#await()}, which costs nothing while it waits): when the leader dies, its connection closes,
+ * PostgreSQL releases the lock and grants it to a stand-by at once. The leader's connection also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing
  * transaction's NOTIFY is delivered only when it commits, so the relay wakes on every commit without polling.
  * {@link #sweep()} is the safety net: it retries a failed publish and marks publishing progress, and drains once per
  * {@link #SAFETY_DRAIN_MILLIS} anyway; at rest it touches the database only for that.
@@ -160,8 +160,9 @@ public class OutboxRelay {
     /** committed_at of the oldest event waiting for a publish retry (null when none). */
     private volatile Instant oldestUnpublished;
     private volatile long lastDrainMillis;
-    private volatile Statement waitingForLock;
-    private Connection leaderConnection;
+    private volatile LeaderLock leaderLock;
+    /** The leader lock's session, LISTENing for commits (null while not the leader). */
+    private Connection listening;
     private Thread loop;
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxRows rows, RedisDataSource redis, ForumConfig config,
@@ -201,6 +202,7 @@ public class OutboxRelay {
             return;
         }
         running = true;
+        leaderLock = LeaderLock.overJdbc("outbox relay", LEADER_LOCK_KEY, jdbcUrl, jdbcUser, jdbcPassword.orElse(null));
         loop = new Thread(this::listenLoop, "outbox-relay");
         loop.setDaemon(true);
         loop.start();
@@ -216,7 +218,7 @@ public class OutboxRelay {
         try {
             // Cancel a stand-by's lock wait; again if the cancel came just before the wait began.
             for (int i = 0; i < 10 && loop.isAlive(); i++) {
-                cancelLockWait();
+                leaderLock.cancelWait();
                 loop.join(TimeUnit.SECONDS.toMillis(1));
             }
         } catch (InterruptedException e) {
@@ -226,6 +228,7 @@ public class OutboxRelay {
         try {
             markPublished();
             releaseLeadership();
+            leaderLock.close();
         } finally {
             drainLock.unlock();
         }
@@ -285,7 +288,7 @@ public class OutboxRelay {
                     requestDrain();
                 }
                 PGNotification[] notifications =
-                        leaderConnection.unwrap(PGConnection.class).getNotifications(LISTEN_WAIT_MILLIS);
+                        listening.unwrap(PGConnection.class).getNotifications(LISTEN_WAIT_MILLIS);
                 if (notifications != null && notifications.length > 0) {
                     requestDrain();
                 }
@@ -306,18 +309,15 @@ public class OutboxRelay {
 
     /** Takes the leader lock, waiting for it (at no cost) while another replica holds it. */
     private void becomeLeader() throws SQLException {
-        if (leaderConnection == null || leaderConnection.isClosed()) {
-            leaderConnection = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse(""));
-            leaderConnection.setAutoCommit(true);
-        }
-        if (!lockQuery("SELECT pg_try_advisory_lock(?)")) {
+        if (!leaderLock.tryAcquire()) {
             standingBy = true;
-            lockQuery("SELECT true FROM pg_advisory_lock(?)");
+            leaderLock.await();
             if (!running) {
                 throw new SQLException("stopped while standing by");
             }
         }
-        try (Statement st = leaderConnection.createStatement()) {
+        listening = leaderLock.connection();
+        try (Statement st = listening.createStatement()) {
             st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
         }
         // A new leader starts from the recorded progress: what this process published before is not trusted.
@@ -328,40 +328,11 @@ public class OutboxRelay {
         Log.infof("Outbox relay is the leader (namespace %s)", channels.namespace());
     }
 
-    private boolean lockQuery(String sql) throws SQLException {
-        try (PreparedStatement st = leaderConnection.prepareStatement(sql)) {
-            st.setLong(1, LEADER_LOCK_KEY);
-            waitingForLock = st;
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            } finally {
-                waitingForLock = null;
-            }
-        }
-    }
-
-    private void cancelLockWait() {
-        Statement waiting = waitingForLock;
-        if (waiting != null) {
-            try {
-                waiting.cancel();
-            } catch (SQLException e) {
-                Log.debugf("cancelling the relay's lock wait: %s", e.getMessage());
-            }
-        }
-    }
-
+    /** Stops leading: ends the lock's session (PostgreSQL releases the lock with it); the next try reconnects. */
     private void releaseLeadership() {
         leader = false;
-        if (leaderConnection != null) {
-            try {
-                leaderConnection.close();
-            } catch (SQLException e) {
-                Log.debugf("closing relay connection: %s", e.getMessage());
-            }
-            leaderConnection = null;
-        }
+        listening = null;
+        leaderLock.drop();
     }
 
     /**
