@@ -46,6 +46,8 @@ public class RedisBroker implements Broker {
     private final GatewayConfig config;
     private final AtomicInteger failedPings = new AtomicInteger();
     private final String heartbeatChannel;
+    /** {@code CLIENT SETNAME} of the subscriber connection: tells operators (and tests) which one it is in CLIENT LIST. */
+    private final String subscriberName;
     private final LinkWatchdog watchdog;
     private Redis commands;
     private volatile Redis subscriberClient;
@@ -62,7 +64,9 @@ public class RedisBroker implements Broker {
         this.sequencer = sequencer;
         this.metrics = metrics;
         this.config = config;
-        this.heartbeatChannel = channels.namespace() + ":gateway-heartbeat:" + UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        this.heartbeatChannel = channels.namespace() + ":gateway-heartbeat:" + id;
+        this.subscriberName = "gateway-subscriber-" + id;
         this.watchdog = new LinkWatchdog(config.redis().heartbeatTimeout(), System::nanoTime);
     }
 
@@ -91,6 +95,11 @@ public class RedisBroker implements Broker {
     @Override
     public boolean isUp() {
         return up;
+    }
+
+    /** The name of the subscriber connection in Redis's CLIENT LIST. */
+    String subscriberName() {
+        return subscriberName;
     }
 
     @Override
@@ -123,7 +132,8 @@ public class RedisBroker implements Broker {
         connection.handler(response -> onMessage(connection, response, confirmed));
         connection.exceptionHandler(e -> lost(connection, e.getMessage()));
         connection.endHandler(v -> lost(connection, "connection closed"));
-        connection.send(Request.cmd(Command.PSUBSCRIBE).arg(channels.eventsPattern()))
+        connection.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName))
+                .compose(r -> connection.send(Request.cmd(Command.PSUBSCRIBE).arg(channels.eventsPattern())))
                 .compose(r -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(channels.typing())
                         .arg(channels.notifications()).arg(heartbeatChannel)))
                 .onFailure(e -> lost(connection, e.getMessage()));

@@ -9,9 +9,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.WebApplicationException;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,9 +27,18 @@ public final class FakeForumApiClient implements ForumApiClient, AuthMeApi {
     public final AtomicInteger eventCalls = new AtomicInteger();
     public final AtomicInteger eventsCalls = new AtomicInteger();
     public final Map<String, CurrentUser> validTokens = new ConcurrentHashMap<>();
+    /** Threads forum-api knows; any other is 404. */
+    public final Map<Long, ThreadAccess> threads = new ConcurrentHashMap<>();
     /** The answer to every event-by-id look-up; complete it to let replays go on. */
     public final CompletableFuture<EventEnvelope> eventAnswer = new CompletableFuture<>();
-    public volatile EventPage eventsAnswer = new EventPage(java.util.List.of(), 0, 0, false);
+    public volatile EventPage eventsAnswer = new EventPage(List.of(), 0, 0, false);
+    /**
+     * forum-api's event feed, when a test fills it: pages are then cut from it by {@code after_seq}, thread and
+     * limit (instead of {@link #eventsAnswer}), and an event look-up finds its events by id.
+     */
+    public final List<EventEnvelope> feed = new CopyOnWriteArrayList<>();
+    /** The feed no longer keeps what a page asks for: {@code resync_required}. */
+    public volatile boolean feedPurged;
 
     @Override
     public Uni<RestResponse<CurrentUser>> me(String authorization) {
@@ -40,18 +52,35 @@ public final class FakeForumApiClient implements ForumApiClient, AuthMeApi {
 
     @Override
     public Uni<ThreadAccess> threadAccess(long threadId, String internalToken) {
+        ThreadAccess access = threads.get(threadId);
+        if (access != null) {
+            return Uni.createFrom().item(access);
+        }
         return Uni.createFrom().failure(new WebApplicationException(404));
     }
 
     @Override
     public Uni<EventPage> events(long afterSeq, Long threadId, int limit, String internalToken) {
         eventsCalls.incrementAndGet();
-        return Uni.createFrom().item(eventsAnswer);
+        if (feed.isEmpty() && !feedPurged) {
+            return Uni.createFrom().item(eventsAnswer);
+        }
+        long head = feed.stream().mapToLong(EventEnvelope::seq).max().orElse(0);
+        List<EventEnvelope> page = feed.stream()
+                .filter(e -> e.seq() > afterSeq && (threadId == null || threadId.equals(e.threadId())))
+                .sorted(Comparator.comparingLong(EventEnvelope::seq))
+                .limit(limit).toList();
+        return Uni.createFrom().item(new EventPage(feedPurged ? List.of() : page, head, 1, feedPurged));
     }
 
     @Override
     public Uni<EventEnvelope> event(String eventId, String internalToken) {
         eventCalls.incrementAndGet();
+        for (EventEnvelope event : feed) {
+            if (event.eventId().toString().equals(eventId)) {
+                return Uni.createFrom().item(event);
+            }
+        }
         return Uni.createFrom().completionStage(eventAnswer);
     }
 }

@@ -3,17 +3,19 @@ package dev.forum.gateway.registry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A socket stand-in: records the frames written (as text, and the very byte arrays handed over); its
  * write buffer can be made {@link #fill() full} and {@link #drain() drained} like a socket whose peer
  * stops and resumes reading.
  */
-final class RecordingSink implements FrameSink {
+public final class RecordingSink implements FrameSink {
 
-    final List<String> sent = new ArrayList<>();
+    /** Readable from any thread while the writer's thread adds to it. */
+    public final List<String> sent = new CopyOnWriteArrayList<>();
     final List<byte[]> written = new ArrayList<>();
-    Integer closeCode;
+    public volatile Integer closeCode;
     private boolean full;
     private boolean socketClosed;
     private Runnable drainHandler = () -> {
