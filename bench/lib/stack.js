@@ -11,8 +11,9 @@ const { spawn, execFileSync, spawnSync } = require('child_process');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Health and metrics are on each service's management port: its HTTP port + this (as in
-// scripts/run-local); builds from before the management interface serve them on the HTTP port.
-const MANAGEMENT_PORT_OFFSET = 1000;
+// scripts/run-local, or BENCH_MANAGEMENT_PORT_OFFSET); builds from before the management interface serve them on the
+// HTTP port.
+const MANAGEMENT_PORT_OFFSET = Number(process.env.BENCH_MANAGEMENT_PORT_OFFSET || 1000);
 const readyUrls = (port) => [`http://127.0.0.1:${port + MANAGEMENT_PORT_OFFSET}/q/health/ready`, `http://127.0.0.1:${port}/q/health/ready`];
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 

@@ -26,6 +26,8 @@ public interface ForumConfig {
 
     Uploads uploads();
 
+    WarmUp warmup();
+
     interface Internal {
         /** Shared secret other services send in {@code X-Internal-Token}. */
         String token();
@@ -136,5 +138,22 @@ public interface ForumConfig {
     interface Bootstrap {
         /** At startup, promote this existing user to admin if no admin exists yet (fresh production install). */
         Optional<String> adminUsername();
+    }
+
+    /** The start-up warm-up of the write path (see WarmUpService); readiness is DOWN until it ends. */
+    interface WarmUp {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Rolled-back transactions to run at most; each posts {@code postsPerIteration} messages. */
+        @WithDefault("400")
+        int iterations();
+
+        @WithDefault("10")
+        int postsPerIteration();
+
+        /** The warm-up stops when this much time has passed, whatever is left of the iterations. */
+        @WithDefault("20s")
+        Duration timeBudget();
     }
 }

@@ -21,6 +21,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Messages: post, edit, delete (with replies), like. Every change writes its event in the same transaction. Posts
@@ -60,13 +61,23 @@ public class MessageService {
     }
 
     public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId) {
+        return persistMessage(caller, threadId, content, replyToId, rateLimiter::acquire);
+    }
+
+    /**
+     * {@link #persistMessage} with the post counted by {@code countPost} (given the caller's id) instead of the post
+     * limit: the start-up warm-up ({@link dev.forum.api.warmup.service.WarmUpService}) posts in transactions that roll
+     * back and must not write to Redis.
+     */
+    public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId,
+                                                LongConsumer countPost) {
         Optional<ForumThread> found = guard.findReadableThread(caller, threadId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         ForumThread thread = found.get();
         guard.requirePostable(caller, thread);
-        rateLimiter.acquire(caller.id());
+        countPost.accept(caller.id());
         // The caller is who the session says: a reference, not a read of forum_user.
         User author = em.getReference(User.class, caller.id());
         Message message = insertMessage(thread, author, content, replyToId);

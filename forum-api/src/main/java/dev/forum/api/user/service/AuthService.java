@@ -94,14 +94,19 @@ public class AuthService {
         if (user.get().isSuspended()) {
             throw new ApiException(403, "account_suspended", "This account is suspended", null, null);
         }
+        return Optional.of(new NewSession(openSession(user.get()), user.get()));
+    }
+
+    /** A new session of this user, without credentials (callers check them); returns its token. */
+    public String openSession(User user) {
         String token = newToken();
         UserSession session = new UserSession();
-        session.user = user.get();
+        session.user = user;
         session.tokenHash = SessionCredential.hash(token);
         session.createdAt = Times.now();
         session.expiresAt = session.createdAt.plus(config.auth().sessionTtl());
         session.persist();
-        return Optional.of(new NewSession(token, user.get()));
+        return token;
     }
 
     /**
