@@ -104,11 +104,4 @@ public final class ThreadSubscription {
     public synchronized boolean isCancelled() {
         return cancelled;
     }
-
-    /** Frames held back during the current replay (tests and diagnostics). */
-    synchronized List<OutboundFrame> heldFrames() {
-        List<OutboundFrame> frames = new ArrayList<>();
-        held.forEach(h -> frames.add(h.frame()));
-        return frames;
-    }
 }

@@ -36,7 +36,8 @@ class GatewayCrashIT {
 
     private static final int CLIENTS = 6;
     private static final double RATE = 10;
-    private static final Duration STEADY = Duration.ofSeconds(2);
+    /** Posts per phase (2 s at RATE). */
+    private static final long STEADY_POSTS = 20;
 
     private Stack stack;
     private ForumHttp http;
@@ -62,9 +63,9 @@ class GatewayCrashIT {
     @Test
     @Order(1)
     void everyClientEndsWithEveryEventOnceInOrderAfterAReplicaIsKilled() throws Exception {
-        Tally tally = streamThrough("gateway-sigkill", () -> {
+        Tally tally = streamThrough("gateway-sigkill", poster -> {
             stack.gateway(0).kill();
-            pause(STEADY);
+            poster.awaitMorePosts(STEADY_POSTS);
             stack.gateway(0).start().awaitReady(Stack.READY_TIMEOUT);
         });
         tally.assertClean();
@@ -73,9 +74,9 @@ class GatewayCrashIT {
     @Test
     @Order(2)
     void everyClientEndsWithEveryEventOnceInOrderThroughARollingRestart() throws Exception {
-        Tally tally = streamThrough("gateway-rolling-restart", () -> {
+        Tally tally = streamThrough("gateway-rolling-restart", poster -> {
             stack.gateway(0).restart(Stack.READY_TIMEOUT);
-            pause(STEADY);
+            poster.awaitMorePosts(STEADY_POSTS);
             stack.gateway(1).restart(Stack.READY_TIMEOUT);
         });
         tally.assertClean();
@@ -98,10 +99,10 @@ class GatewayCrashIT {
                 pumps.scheduleWithFixedDelay(client::pump, 50, 50, TimeUnit.MILLISECONDS);
             }
             poster.start(RATE);
-            pause(STEADY);
-            disruption.run();
+            poster.awaitMorePosts(STEADY_POSTS);
+            disruption.run(poster);
             await().atMost(Duration.ofSeconds(60)).until(() -> stack.gateways().stream().allMatch(g -> g.readiness() == 200));
-            pause(STEADY);
+            poster.awaitMorePosts(STEADY_POSTS);
             poster.stop();
 
             Map<Long, List<JsonNode>> expected = Delivery.expected(http, startSeq, first, second);
@@ -124,15 +125,6 @@ class GatewayCrashIT {
 
     @FunctionalInterface
     private interface Disruption {
-        void run() throws Exception;
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        void run(Poster poster) throws Exception;
     }
 }

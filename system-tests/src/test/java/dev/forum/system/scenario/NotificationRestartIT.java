@@ -60,11 +60,11 @@ class NotificationRestartIT {
         long failed;
         try (Poster poster = new Poster(http, List.of(author), threadId).contentPrefix("@" + target.username() + " ")) {
             poster.start(RATE);
-            Thread.sleep(3000);
+            poster.awaitMorePosts(30);
             service.kill();
-            Thread.sleep(2000);
+            poster.awaitMorePosts(20);
             service.start().awaitReady(Stack.READY_TIMEOUT);
-            Thread.sleep(3000);
+            poster.awaitMorePosts(30);
             poster.stop();
             sent = poster.sent();
             failed = poster.failed();

@@ -1,9 +1,10 @@
 package dev.forum.system.scenario;
 
-import dev.forum.system.ForumHttp;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forum.system.ForumHttp;
 import dev.forum.system.ForumHttp.Session;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Posts messages at a steady rate over HTTP, round-robin over threads and authors, each with a unique
@@ -84,6 +87,15 @@ final class Poster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits until forum-api accepted {@code count} more messages from this poster: a scenario's phase is measured in
+     * posts, not in time, so a slow machine lengthens it instead of thinning it.
+     */
+    void awaitMorePosts(long count) {
+        long target = sent() + count;
+        await().atMost(Duration.ofSeconds(120)).until(() -> sent() >= target);
     }
 
     /** Messages forum-api accepted. */

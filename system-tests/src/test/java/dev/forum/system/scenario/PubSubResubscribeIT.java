@@ -30,8 +30,10 @@ class PubSubResubscribeIT extends StackTestBase {
 
     private static final double RATE = 10;
     private static final int KILLS = 3;
-    private static final Duration BETWEEN_KILLS = Duration.ofSeconds(2);
-    private static final Duration PHASE = Duration.ofSeconds(3);
+    /** Posts per phase (2 s at RATE). */
+    private static final long BETWEEN_KILLS_POSTS = 20;
+    /** Posts per phase (3 s at RATE). */
+    private static final long PHASE_POSTS = 30;
 
     private final HttpClient sockets = LoadClient.sharedHttpClient(2);
 
@@ -55,19 +57,19 @@ class PubSubResubscribeIT extends StackTestBase {
         long afterRecovery;
         try (Poster poster = new Poster(http, List.of(author), first, second)) {
             poster.start(RATE);
-            pause(PHASE);
+            poster.awaitMorePosts(PHASE_POSTS);
             for (int kill = 1; kill <= KILLS; kill++) {
                 awaitBothGatewaysSubscribed();
                 long dropped = stack.redis().integer("CLIENT", "KILL", "TYPE", "pubsub");
                 assertThat(dropped).as("subscriber connections Redis dropped at kill %d", kill)
                         .isEqualTo(stack.gateways().size());
                 killed += dropped;
-                pause(BETWEEN_KILLS);
+                poster.awaitMorePosts(BETWEEN_KILLS_POSTS);
             }
             awaitBothGatewaysSubscribed();
             fromFeedAtRecovery = awaitFeedEventsSettled();
             afterRecovery = Ledger.headSeq(http);
-            pause(PHASE);
+            poster.awaitMorePosts(PHASE_POSTS);
             poster.stop();
 
             Map<Long, List<JsonNode>> all = Delivery.expected(http, startSeq, first, second);
@@ -127,9 +129,5 @@ class PubSubResubscribeIT extends StackTestBase {
         events.forEach((thread, list) -> slice.put(thread,
                 list.stream().filter(e -> e.path("seq").asLong() > afterSeq).toList()));
         return slice;
-    }
-
-    private static void pause(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 }

@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 class RedisFailoverIT {
 
     private static final double RATE = 10;
-    private static final Duration PHASE = Duration.ofSeconds(4);
+    /** Posts per phase (4 s at RATE). */
+    private static final long PHASE_POSTS = 40;
 
     private Stack stack;
     private ForumHttp http;
@@ -67,13 +68,13 @@ class RedisFailoverIT {
         try (Poster poster = new Poster(http, List.of(author), first, second)) {
             poster.start(RATE);
             assertThat(RedisLink.modes(stack)).containsOnly("redis");
-            pause(PHASE);
+            poster.awaitMorePosts(PHASE_POSTS);
 
             long beforeOutage = Ledger.headSeq(http);
             stack.redis().stop();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> RedisLink.modes(stack).stream().allMatch("feed_polling"::equals));
-            pause(PHASE);
+            poster.awaitMorePosts(PHASE_POSTS);
             long duringOutage = Ledger.headSeq(http);
             Map<Long, List<JsonNode>> outageEvents = Delivery.expected(http, beforeOutage, first, second);
             assertThat(Delivery.awaitComplete(outageEvents, frames, Duration.ofSeconds(30)))
@@ -85,7 +86,7 @@ class RedisFailoverIT {
                     .until(() -> RedisLink.modes(stack).stream().allMatch("redis"::equals));
             await().atMost(Duration.ofSeconds(30)).until(() -> RedisLink.typingSubscribers(stack) == 2);
             long afterRecovery = Ledger.headSeq(http);
-            pause(PHASE);
+            poster.awaitMorePosts(PHASE_POSTS);
             poster.stop();
 
             Map<Long, List<JsonNode>> all = Delivery.expected(http, startSeq, first, second);
@@ -120,9 +121,5 @@ class RedisFailoverIT {
         events.forEach((thread, list) -> slice.put(thread, list.stream()
                 .filter(e -> e.path("seq").asLong() > afterSeq && e.path("seq").asLong() <= maxSeq).toList()));
         return slice;
-    }
-
-    private static void pause(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 }

@@ -5,7 +5,6 @@ import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.common.leader.LeaderLock;
 import dev.forum.contract.Channels;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -13,9 +12,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,13 +19,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,48 +34,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every replica runs this bean; the one that holds the {@link LeaderLock} {@link #LEADER_LOCK_KEY} (a session-level
  * advisory lock on its own dedicated JDBC connection) is the leader. The others wait for that lock
  * ({@link LeaderLock#await()}, which costs nothing while it waits): when the leader dies, its connection closes,
- * PostgreSQL releases the lock and grants it to a stand-by at once. The leader's connection also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing
- * transaction's NOTIFY is delivered only when it commits, so the relay wakes on every commit without polling.
+ * PostgreSQL releases the lock and grants it to a stand-by at once. The leader's connection also LISTENs on
+ * {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY is delivered only when it commits, so the relay
+ * wakes on every commit without polling.
  * {@link #sweep()} is the safety net: it retries a failed publish and marks publishing progress, and drains once per
  * {@link #SAFETY_DRAIN_MILLIS} anyway; at rest it touches the database only for that.
  *
- * <h2>Seq assignment (why it is gap-free and given once)</h2>
- * Rows are inserted with {@code seq = NULL}. Writers' transactions commit in any order, so insert order means
- * nothing; the relay only ever sees committed rows. A drain step runs one transaction that
- * <ol>
- *   <li>locks the single {@code outbox_relay_state} row: even a second relay during a fail-over (split brain)
- *       waits here, so seq assignment is strictly serial; the next statement takes its snapshot after the lock,
- *       so it sees every row the other relay numbered;</li>
- *   <li>numbers the visible rows with {@code seq IS NULL} as {@code last_seq + 1 ...}, in (committed_at,
- *       write_order) order, in one UPDATE that also stores the new {@code last_seq} and RETURNs the rows to
- *       publish ({@link #NUMBER}); then commits.</li>
- * </ol>
- * A row that commits late (its committed_at is earlier than rows already numbered) simply gets the next seq in a
- * later step: seq order is publish order, not clock order. Because numbering and {@code last_seq} change in one
- * transaction under the row lock, every row gets exactly one seq, seqs never repeat or skip, and a reader of the
- * feed sees seq N only once N-1 is visible too. {@code last_seq} lives in its own row so that purging old events
- * never resets the sequence.
- *
- * <p>Finding the unnumbered rows costs the same with a million rows of history, with or without VACUUM: each row
- * carries its writer's transaction id ({@code xid}), and the state row keeps {@code numbered_xmin}, the oldest
- * transaction that was still running when a step last numbered every row it could see. A transaction older than
- * that had finished, so all its rows were visible to that step and were numbered; the next step therefore only
- * looks at rows with {@code xid >= numbered_xmin} (index {@code outbox_event_unnumbered}), never at the entries of
- * rows numbered long ago. The watermark is taken from the numbering statement's own snapshot.
- *
- * <p>Per aggregate, seq order is also commit order: a write updates its row (the thread's counters, the message)
- * before it inserts its event, so two writers of the same row are serialised by that row lock, and the second
- * one's event row is inserted (and stamped) only after the first one committed.
- *
- * <h2>Publishing (nothing lost, duplicates possible)</h2>
- * Only after that commit are the numbered rows published to Redis, pipelined on one connection in seq order, as
- * the stored payload text wrapped in the envelope (no JSON tree is built). Progress is one number,
- * {@code published_seq} in the state row: every seq up to it was published at least once. The relay writes it
- * with its next numbering step, or from the sweep when nothing else happens, and before it gives up the lock. If
- * Redis fails, the batch is kept (the rows have their seq and are readable in the event feed, which gateways fill
- * gaps from) and published again, whole and in seq order, on the next step. After a crash, the next leader
- * republishes from {@code published_seq + 1}: consumers deduplicate by {@code event_id}/{@code seq}. Redis delivery
- * is therefore at-least-once and ordered per publisher; the feed is exactly-once by seq.
+ * <h2>Seq and publishing</h2>
+ * {@link OutboxNumbering} gives committed rows a gap-free {@code seq} (its comment says why the sequence has no gaps
+ * and every row gets exactly one); {@link OutboxPublisher} publishes them to Redis, pipelined, in seq order. This
+ * class keeps the leadership, wakes a drain for every commit and keeps progress ({@code published_seq}) moving.
  *
  * <h2>Shutdown</h2>
  * {@link #stop()} lets the running step finish its batch, records progress, then releases the lock and closes the
@@ -98,67 +57,24 @@ public class OutboxRelay {
     private static final long RECONNECT_MILLIS = 1000;
     private static final int LISTEN_WAIT_MILLIS = 500;
     private static final long SAFETY_DRAIN_MILLIS = 30_000;
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final String LOCK_STATE =
-            "SELECT last_seq, published_seq FROM outbox_relay_state WHERE id = 1 FOR UPDATE";
-    private static final String MARK_AND_LOCK_STATE = "UPDATE outbox_relay_state SET published_seq ="
-            + " greatest(published_seq, ?) WHERE id = 1 RETURNING last_seq, published_seq";
-    private static final String MARK = "UPDATE outbox_relay_state SET published_seq = greatest(published_seq, ?)"
-            + " WHERE id = 1 AND published_seq < ?";
-
-    /**
-     * Numbers up to ? (batch) unnumbered rows after ? (last_seq) and returns them; moves last_seq and, when the step
-     * saw every unnumbered row (fewer than a batch), the watermark. Parameters: batch, last_seq, batch.
-     */
-    private static final String NUMBER = """
-            WITH state AS (
-                SELECT numbered_xmin FROM outbox_relay_state WHERE id = 1),
-            picked AS (
-                SELECT id, row_number() OVER (ORDER BY committed_at, write_order) AS n
-                FROM outbox_event
-                WHERE seq IS NULL AND xid >= (SELECT numbered_xmin FROM state)
-                ORDER BY committed_at, write_order
-                LIMIT ?),
-            numbered AS (
-                UPDATE outbox_event e SET seq = ? + picked.n FROM picked WHERE e.id = picked.id
-                RETURNING %s),
-            moved AS (
-                UPDATE outbox_relay_state SET
-                    last_seq = last_seq + (SELECT count(*) FROM numbered),
-                    numbered_xmin = CASE WHEN (SELECT count(*) FROM numbered) < ?
-                        THEN greatest(numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
-                        ELSE numbered_xmin END
-                WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered))
-            SELECT * FROM numbered ORDER BY seq""".formatted(OutboxRows.returning("e"));
-
-    private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS
-            + " FROM outbox_event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
-
-    private final AgroalDataSource dataSource;
-    private final OutboxRows rows;
-    private final Redis redis;
+    private final OutboxNumbering numbering;
+    private final OutboxPublisher publisher;
     private final Channels channels;
-    private final int batchSize;
     private final String jdbcUrl;
     private final String jdbcUser;
     private final Optional<String> jdbcPassword;
-    private final Counter published;
-    private final Counter publishFailures;
 
     private final ReentrantLock drainLock = new ReentrantLock();
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private volatile boolean running;
     private volatile boolean leader;
     private volatile boolean standingBy;
-    private volatile boolean lastPublishOk = true;
     /** Set when a step failed (Redis or database): the sweep drains again. */
     private volatile boolean retryPending;
     /** Highest seq this relay published, and the highest it recorded as {@code published_seq}. */
     private volatile long publishedUpTo;
     private volatile long markedUpTo;
-    /** committed_at of the oldest event waiting for a publish retry (null when none). */
-    private volatile Instant oldestUnpublished;
     private volatile long lastDrainMillis;
     private volatile LeaderLock leaderLock;
     /** The leader lock's session, LISTENing for commits (null while not the leader). */
@@ -170,21 +86,12 @@ public class OutboxRelay {
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                        @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> jdbcPassword) {
-        this.dataSource = dataSource;
-        this.rows = rows;
-        this.redis = redis.getReactive().getRedis();
         this.channels = new Channels(config.redis().namespace(), config.redis().shardCount());
-        this.batchSize = config.outbox().batchSize();
+        this.numbering = new OutboxNumbering(dataSource, rows, config.outbox().batchSize());
+        this.publisher = new OutboxPublisher(redis.getReactive().getRedis(), channels, registry);
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
         this.jdbcPassword = jdbcPassword;
-        this.published = Counter.builder("forum.outbox.published")
-                .description("Outbox events published to Redis").register(registry);
-        this.publishFailures = Counter.builder("forum.outbox.publish.failures")
-                .description("Failed Redis publishes of outbox events (retried)").register(registry);
-        Gauge.builder("forum.outbox.oldest.unpublished.age", this, OutboxRelay::oldestUnpublishedAgeSeconds)
-                .description("Age of the oldest numbered outbox event this leader has not yet published to Redis")
-                .baseUnit("seconds").register(registry);
         Gauge.builder("forum.outbox.relay.leader", this, r -> r.leader ? 1 : 0)
                 .description("1 on the replica whose outbox relay holds the leader lock").register(registry);
     }
@@ -245,7 +152,7 @@ public class OutboxRelay {
     }
 
     public boolean isLastPublishOk() {
-        return lastPublishOk;
+        return publisher.isLastPublishOk();
     }
 
     public Channels channels() {
@@ -366,126 +273,26 @@ public class OutboxRelay {
 
     /** Numbers the next batch and publishes what is numbered and not yet published; true when more is waiting. */
     private boolean drainStep() throws SQLException {
-        List<OutboxRows.Publishable> batch = new ArrayList<>();
-        boolean more;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long last;
-                long publishedInDb;
-                boolean mark = publishedUpTo > markedUpTo;
-                try (PreparedStatement st = c.prepareStatement(mark ? MARK_AND_LOCK_STATE : LOCK_STATE)) {
-                    if (mark) {
-                        st.setLong(1, publishedUpTo);
-                    }
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        last = rs.getLong(1);
-                        publishedInDb = rs.getLong(2);
-                    }
-                }
-                long from = Math.max(publishedInDb, publishedUpTo);
-                if (from < last) {
-                    try (PreparedStatement st = c.prepareStatement(BACKLOG)) {
-                        st.setLong(1, from);
-                        st.setLong(2, last);
-                        st.setInt(3, batchSize);
-                        readInto(st, batch);
-                    }
-                }
-                boolean backlogDone = from + batch.size() >= last;
-                List<OutboxRows.Publishable> numbered = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement(NUMBER)) {
-                    st.setInt(1, batchSize);
-                    st.setLong(2, last);
-                    st.setInt(3, batchSize);
-                    readInto(st, numbered);
-                }
-                c.commit();
-                if (mark) {
-                    markedUpTo = Math.max(markedUpTo, publishedUpTo);
-                }
-                if (backlogDone) {
-                    batch.addAll(numbered);
-                }
-                more = !backlogDone || numbered.size() == batchSize;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        long marking = publishedUpTo > markedUpTo ? publishedUpTo : 0;
+        OutboxNumbering.Step step = numbering.next(publishedUpTo, marking);
+        if (marking > 0) {
+            markedUpTo = Math.max(markedUpTo, marking);
         }
-        return publish(batch) && more;
-    }
-
-    private void readInto(PreparedStatement st, List<OutboxRows.Publishable> into) throws SQLException {
-        try (ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                into.add(rows.publishable(rs));
-            }
+        List<OutboxRows.Publishable> batch = step.toPublish();
+        boolean ok = publisher.publish(batch);
+        retryPending = !ok;
+        if (ok && !batch.isEmpty()) {
+            publishedUpTo = Math.max(publishedUpTo, batch.get(batch.size() - 1).seq());
         }
-    }
-
-    /** Publishes the batch pipelined, in seq order; true when Redis accepted all of it. */
-    private boolean publish(List<OutboxRows.Publishable> batch) {
-        if (batch.isEmpty()) {
-            retryPending = false;
-            oldestUnpublished = null;
-            return true;
-        }
-        List<Request> publishes = new ArrayList<>(batch.size());
-        for (OutboxRows.Publishable event : batch) {
-            publishes.add(Request.cmd(Command.PUBLISH).arg(channels.eventsChannelFor(event.threadId())).arg(event.json()));
-        }
-        OutboxRows.Publishable first = batch.get(0);
-        try {
-            redis.batch(publishes).await().atMost(PUBLISH_TIMEOUT);
-        } catch (RuntimeException e) {
-            publishFailures.increment(batch.size());
-            if (lastPublishOk) {
-                Log.warnf("Redis publish of seq %d-%d failed; retrying every sweep, the feed still serves them: %s",
-                        first.seq(), batch.get(batch.size() - 1).seq(), e.getMessage());
-            } else {
-                Log.debugf("Redis publish from seq %d failed again: %s", first.seq(), e.getMessage());
-            }
-            lastPublishOk = false;
-            retryPending = true;
-            if (oldestUnpublished == null) {
-                oldestUnpublished = first.committedAt();
-            }
-            return false;
-        }
-        if (!lastPublishOk) {
-            Log.infof("Redis publish works again from seq %d", first.seq());
-        }
-        lastPublishOk = true;
-        retryPending = false;
-        oldestUnpublished = null;
-        publishedUpTo = Math.max(publishedUpTo, batch.get(batch.size() - 1).seq());
-        published.increment(batch.size());
-        return true;
+        return ok && step.more();
     }
 
     /** Records {@code published_seq} if this relay published more than it recorded (one small update). */
     private void markPublished() {
         long upTo = publishedUpTo;
-        if (upTo <= markedUpTo) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(MARK)) {
-            st.setLong(1, upTo);
-            st.setLong(2, upTo);
-            st.executeUpdate();
+        if (upTo > markedUpTo && numbering.markPublished(upTo)) {
             markedUpTo = upTo;
-        } catch (SQLException e) {
-            Log.debugf("recording publish progress failed, will retry: %s", e.getMessage());
         }
-    }
-
-    private double oldestUnpublishedAgeSeconds() {
-        Instant oldest = oldestUnpublished;
-        return oldest == null ? 0.0 : Math.max(0, (System.currentTimeMillis() - oldest.toEpochMilli()) / 1000.0);
     }
 
     private void pause(long millis) {
