@@ -2,15 +2,14 @@ package dev.forum.notify.push;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.common.tx.AfterCommit;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventType;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
 
 import java.util.List;
 
@@ -55,19 +54,7 @@ public class PushOutbox {
         sql.one("SELECT pg_advisory_xact_lock(?)", rs -> Boolean.TRUE, ORDER_LOCK_KEY);
         if (transactions.getResource(WAKE_REGISTERED) == null) {
             transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                    // nothing to do before the commit
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        relay.wake();
-                    }
-                }
-            });
+            AfterCommit.run(transactions, relay::wake);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.forum.api.user.service;
 
 import dev.forum.api.auth.Caller;
 import dev.forum.api.config.ForumConfig;
+import dev.forum.common.tx.AfterCommit;
 import dev.forum.contract.EventType;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -9,8 +10,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -141,18 +140,7 @@ public class SessionCache {
         em.createNativeQuery("SELECT pg_notify(?1, ?2)")
                 .setParameter(1, NOTIFY_CHANNEL).setParameter(2, Long.toString(userId)).getSingleResult();
         evictLocally(userId);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    evictLocally(userId);
-                }
-            }
-        });
+        AfterCommit.run(transactions, () -> evictLocally(userId));
     }
 
     private void evictLocally(long userId) {
