@@ -4,6 +4,8 @@ import dev.forum.notify.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.util.UUID;
+
 /** The consumer's position in forum-api's event feed (table consumer_cursor). */
 @ApplicationScoped
 public class CursorStore {
@@ -50,5 +52,14 @@ public class CursorStore {
     @Transactional
     public long current(String consumerId) {
         return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ?", consumerId);
+    }
+
+    /**
+     * Records that the consumer processed this event; false if it already had (a redelivery: the caller changes
+     * nothing). In the event's transaction, so the record and the side effects commit together.
+     */
+    public boolean recordProcessed(String consumerId, UUID eventId) {
+        return sql.update("INSERT INTO processed_events (consumer_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                consumerId, eventId) > 0;
     }
 }

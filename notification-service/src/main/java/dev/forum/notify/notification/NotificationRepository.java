@@ -151,6 +151,11 @@ public class NotificationRepository {
                 NotificationRepository::notification, userId, before == null ? Long.MAX_VALUE : before, limit);
     }
 
+    /** Whether the user already has a notification about this message (a reply is notified once). */
+    public boolean existsForMessage(long messageId, long userId) {
+        return sql.count("SELECT count(*) FROM notifications WHERE message_id = ? AND user_id = ?", messageId, userId) > 0;
+    }
+
     public Optional<Notification> findById(long userId, long id) {
         return sql.one("SELECT " + COLUMNS + " FROM notifications WHERE id = ? AND user_id = ?",
                 NotificationRepository::notification, id, userId);
