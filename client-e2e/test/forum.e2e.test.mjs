@@ -438,7 +438,7 @@ describe('forum client in two browsers on two gateways', () => {
   });
 
   it('pages a long thread backwards: opens at the newest page, live messages append, earlier pages on demand keep the scroll position', async () => {
-    const PAGE = 50; // the client's page size (MESSAGE_PAGE in js/views/thread.js)
+    const PAGE = 50; // the client's page size (MESSAGE_PAGE in js/views/thread/pages.js)
     const total = PAGE + 10;
     const threadId = await a.page.evaluate(async ({ title, total }) => {
       const send = async (url, body) => {
