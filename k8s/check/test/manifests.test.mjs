@@ -121,6 +121,17 @@ for (const overlay of OVERLAYS) {
         `grace ${pod.terminationGracePeriodSeconds}s < preStop ${preStop}s + drain ${drain}s + 5s`);
     });
 
+    test("the Ingress lets an image upload of forum.uploads.max-bytes reach forum-api", () => {
+      const w = serviceWorkload(objects, "forum-api");
+      const container = w.spec.template.spec.containers.find((c) => c.name === "forum-api");
+      const maxUpload = Number(new ContainerConfig(readProperties("forum-api"), container).get("forum.uploads.max-bytes"));
+      for (const ingress of objects.filter((o) => o.kind === "Ingress")) {
+        const limit = nginxSize(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/proxy-body-size"] ?? "1m");
+        assert.ok(limit > maxUpload, `${id(ingress)} proxy-body-size ${limit} B must exceed forum.uploads.max-bytes ${maxUpload} B`
+          + " (forum-api answers a too-large upload with its JSON 413; nginx would cut it first)");
+      }
+    });
+
     test("selectors, ports and references resolve", () => {
       for (const svc of objects.filter((o) => o.kind === "Service")) {
         const targets = selectedWorkloads(objects, { matchLabels: svc.spec.selector });
@@ -218,3 +229,12 @@ describe("overlay prod", () => {
     assert.ok(JSON.parse(dashboard.data["forum.json"]).panels.length > 0);
   });
 });
+
+/** ingress-nginx's size syntax (client_max_body_size): bytes, or k/m/g suffixes in powers of 1024; 0 is unlimited. */
+function nginxSize(value) {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(String(value).trim());
+  assert.ok(m, `size ${value}`);
+  const n = Number(m[1]);
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase()];
+  return n === 0 ? Infinity : n * unit;
+}
