@@ -5,6 +5,8 @@ import dev.forum.common.auth.SessionCredential;
 import dev.forum.common.auth.SessionLookup;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
+import dev.forum.contract.EventPositionPages;
+import dev.forum.contract.EventPositions;
 import dev.forum.contract.ThreadAccess;
 import dev.forum.gateway.config.GatewayConfig;
 import io.quarkus.logging.Log;
@@ -117,10 +119,19 @@ public class ForumApi {
                 .onFailure(IS_404.negate()).transform(e -> unavailable("events/" + eventId, e));
     }
 
-    /** Events with seq above {@code afterSeq} (optionally of one thread), oldest first. */
-    public Uni<EventPage> findEventsAfter(long afterSeq, Long threadId, int limit) {
-        return client.events(afterSeq, threadId, limit, internalToken)
-                .onFailure().transform(e -> unavailable("events?after_seq=" + afterSeq, e));
+    /**
+     * Events of one shard's stream in {@code shardEpoch} with seq above {@code afterSeq} (optionally of one thread),
+     * oldest first; a page with {@code resync_required} if they are no longer kept or the epoch is not the current one.
+     */
+    public Uni<EventPage> findEventsAfter(int shard, int shardEpoch, long afterSeq, Long threadId, int limit) {
+        return client.events(shard, shardEpoch, afterSeq, threadId, limit, internalToken)
+                .onFailure().transform(e -> unavailable("events?shard=" + shard + "&after_seq=" + afterSeq, e));
+    }
+
+    /** Events of several shards' streams after the given positions: one page per shard, with its head. */
+    public Uni<EventPositionPages> findEventsAt(EventPositions positions) {
+        return client.positions(positions, internalToken)
+                .onFailure().transform(e -> unavailable("events/positions", e));
     }
 
     /** For callers on worker threads (the sequencer, replays). */

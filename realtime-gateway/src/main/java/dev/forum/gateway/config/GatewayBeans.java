@@ -4,10 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.Channels;
 import dev.forum.gateway.endpoint.FrameParser;
 import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.redis.Broker;
+import dev.forum.gateway.redis.ClusterBroker;
+import dev.forum.gateway.redis.RedisBroker;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
+import dev.forum.gateway.replay.EventSequencer;
+import dev.forum.gateway.shard.ShardLifecycle;
+import dev.forum.gateway.shard.ShardLink;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import java.time.Duration;
 
 /** Plain-Java collaborators made available as beans. */
 public class GatewayBeans {
@@ -17,10 +29,37 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    SubscriptionRegistry subscriptionRegistry(GatewayMetrics metrics) {
-        SubscriptionRegistry registry = new SubscriptionRegistry(REGISTRY_SHARDS);
+    ShardLifecycle shardLifecycle(GatewayConfig config, Vertx vertx, ShardLink link, GatewayMetrics metrics) {
+        ShardLifecycle lifecycle = new ShardLifecycle(config.events().shardCount(), config.events().leaveGrace(),
+                (delay, task) -> timer(vertx, delay, task), link);
+        metrics.watchShards(lifecycle::joinedShards);
+        return lifecycle;
+    }
+
+    @Produces
+    @Singleton
+    SubscriptionRegistry subscriptionRegistry(GatewayMetrics metrics, ShardLifecycle shards) {
+        SubscriptionRegistry registry = new SubscriptionRegistry(REGISTRY_SHARDS, shards);
         metrics.watch(registry);
         return registry;
+    }
+
+    /** One Redis or a Redis Cluster ({@code gateway.redis.mode}). */
+    @Produces
+    @Singleton
+    Broker broker(GatewayConfig config, Vertx vertx, Channels channels, EventSequencer sequencer,
+            GatewayMetrics metrics) {
+        return config.redis().mode() == GatewayConfig.Redis.Mode.CLUSTER
+                ? new ClusterBroker(vertx, channels, sequencer, metrics, config)
+                : new RedisBroker(vertx, channels, sequencer, metrics, config);
+    }
+
+    void startBroker(@Observes StartupEvent event, Broker broker) {
+        broker.start();
+    }
+
+    void stopBroker(@Observes ShutdownEvent event, Broker broker) {
+        broker.stop();
     }
 
     @Produces
@@ -38,6 +77,12 @@ public class GatewayBeans {
     @Produces
     @Singleton
     Channels channels(GatewayConfig config) {
-        return new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT);
+        return new Channels(config.redis().namespace(), config.events().shardCount());
+    }
+
+    /** A one-shot Vert.x timer; the handle cancels it. */
+    private static Runnable timer(Vertx vertx, Duration delay, Runnable task) {
+        long id = vertx.setTimer(Math.max(1, delay.toMillis()), ignored -> task.run());
+        return () -> vertx.cancelTimer(id);
     }
 }

@@ -25,6 +25,8 @@ public interface GatewayConfig {
 
     Redis redis();
 
+    Events events();
+
     Feed feed();
 
     Access access();
@@ -87,9 +89,22 @@ public interface GatewayConfig {
     }
 
     interface Redis {
+
+        /** How the gateway talks to Redis. */
+        enum Mode {
+            /** One Redis: {@code SUBSCRIBE} per channel on one connection, {@code PUBLISH}. */
+            SINGLE,
+            /** A Redis Cluster: sharded pub/sub, {@code SSUBSCRIBE} per channel on the slot's node, {@code SPUBLISH}. */
+            CLUSTER
+        }
+
+        @WithDefault("single")
+        Mode mode();
+
         @WithDefault("forum")
         String namespace();
 
+        /** The Redis URL; in cluster mode a comma-separated list of seed nodes. */
         @WithDefault("redis://127.0.0.1:6379")
         String url();
 
@@ -108,8 +123,18 @@ public interface GatewayConfig {
         Duration heartbeatTimeout();
     }
 
+    interface Events {
+        /** Thread shards of the event streams; the same value in every service ({@code FORUM_EVENT_SHARDS}). */
+        @WithDefault("16")
+        int shardCount();
+
+        /** How long a shard stays subscribed after its last local subscriber went (a returning one cancels the leave). */
+        @WithDefault("30s")
+        Duration leaveGrace();
+    }
+
     interface Feed {
-        /** How often the feed is polled while Redis is down. */
+        /** How often the feed is polled for the shards whose Redis subscription is not live (Redis down, a failover). */
         @WithDefault("300ms")
         Duration pollInterval();
 

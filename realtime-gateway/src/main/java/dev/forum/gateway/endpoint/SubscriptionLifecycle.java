@@ -10,6 +10,7 @@ import dev.forum.gateway.registry.EndpointKind;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
 import dev.forum.gateway.registry.ThreadSubscription;
+import dev.forum.gateway.replay.EventSequencer;
 import dev.forum.gateway.replay.ReplayService;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -19,9 +20,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A connection's subscriptions from start to end: subscribe (cap, access check with forum-api, then live at once or,
- * with {@code last_event_id}, registered first and resumed by {@link ReplayService}), unsubscribe, and dropping them
- * all when the connection closes.
+ * A connection's subscriptions from start to end: subscribe (cap, access check with forum-api, then registered, which
+ * makes this gateway listen to the thread's shard if nobody here did, and once the shard's stream has its starting
+ * position: {@code subscribed}, or with {@code last_event_id} the resume by {@link ReplayService}), unsubscribe, and
+ * dropping them all when the connection closes.
  */
 @ApplicationScoped
 public class SubscriptionLifecycle {
@@ -30,15 +32,17 @@ public class SubscriptionLifecycle {
     private final ServerFrames frames;
     private final ForumApi forumApi;
     private final ReplayService replay;
+    private final EventSequencer sequencer;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
 
     public SubscriptionLifecycle(SubscriptionRegistry registry, ServerFrames frames, ForumApi forumApi,
-            ReplayService replay, GatewayMetrics metrics, GatewayConfig config) {
+            ReplayService replay, EventSequencer sequencer, GatewayMetrics metrics, GatewayConfig config) {
         this.registry = registry;
         this.frames = frames;
         this.forumApi = forumApi;
         this.replay = replay;
+        this.sequencer = sequencer;
         this.metrics = metrics;
         this.config = config;
     }
@@ -72,14 +76,18 @@ public class SubscriptionLifecycle {
         });
     }
 
-    /** Access granted: live at once, or registered first (holding live events) and resumed after {@code lastEventId}. */
+    /**
+     * Access granted: registered (live, or holding live events for a resume), then, once every event of the thread's
+     * shard committed from now on will be delivered, {@code subscribed} or the resume after {@code lastEventId}.
+     */
     void start(ClientSession session, long threadId, UUID lastEventId) {
+        int shard = sequencer.shardOfThread(threadId);
         if (lastEventId == null) {
             registry.subscribe(session, threadId, false);
-            session.send(frames.subscribed(threadId, 0));
+            sequencer.whenTracked(shard, () -> session.send(frames.subscribed(threadId, 0)));
         } else {
             ThreadSubscription subscription = registry.subscribe(session, threadId, true);
-            replay.resume(session, subscription, lastEventId);
+            sequencer.whenTracked(shard, () -> replay.resume(session, subscription, lastEventId));
         }
     }
 

@@ -36,6 +36,11 @@ public final class SeqTracker {
         }
     }
 
+    /** Back to an unknown position (the stream it counted in was replaced). */
+    public void forget() {
+        last = -1;
+    }
+
     public boolean isKnown() {
         return last >= 0;
     }

@@ -17,10 +17,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /** The gateway's Prometheus metrics (see docs/metrics.md, section realtime-gateway). */
 @ApplicationScoped
 public class GatewayMetrics implements DeliveryListener {
+
+    /** Where an outbox event reached the gateway from ({@code gateway_events_received_total{source}}). */
+    public enum EventOrigin {
+        /** A shard's Redis channel. */
+        PUBSUB("pubsub"),
+        /** forum-api's feed: gap fills, polling while a shard's subscription is not live, catch-ups. */
+        FEED("feed");
+
+        private final String tag;
+
+        EventOrigin(String tag) {
+            this.tag = tag;
+        }
+    }
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -44,6 +59,7 @@ public class GatewayMetrics implements DeliveryListener {
     private final Counter inboundFrames;
     private final Counter upgradesAccepted;
     private final Timer latency;
+    private final Map<EventOrigin, Counter> eventsReceived = new EnumMap<>(EventOrigin.class);
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -74,6 +90,11 @@ public class GatewayMetrics implements DeliveryListener {
         upgradesAccepted = Counter.builder("gateway.upgrades.accepted")
                 .description("WebSocket upgrades accepted (refused ones: gateway_upgrades_refused_total)")
                 .register(registry);
+        for (EventOrigin origin : EventOrigin.values()) {
+            eventsReceived.put(origin, Counter.builder("gateway.events.received").tag("source", origin.tag)
+                    .description("Outbox events this gateway received, from its shards' Redis channels or from the feed")
+                    .register(registry));
+        }
         // Server-side buckets (aggregatable across replicas); no client-side quantiles.
         latency = Timer.builder("gateway.delivery.latency")
                 .description("From the event's committed_at (taken at its INSERT, before the commit) to its socket write")
@@ -87,6 +108,17 @@ public class GatewayMetrics implements DeliveryListener {
                 .description("Thread subscriptions over all open connections").register(registry);
         Gauge.builder("gateway.subscribed.threads", subscriptions, SubscriptionRegistry::subscribedThreadCount)
                 .description("Threads with at least one subscriber on this replica").register(registry);
+    }
+
+    /** Thread shards this gateway is subscribed to, read when Prometheus scrapes. */
+    public void watchShards(IntSupplier subscribedThreadShards) {
+        Gauge.builder("gateway.shard.subscriptions", subscribedThreadShards, IntSupplier::getAsInt)
+                .description("Thread shards whose events channel this gateway is subscribed to (the forum shard not counted)")
+                .register(registry);
+    }
+
+    public void eventReceived(EventOrigin origin) {
+        eventsReceived.get(origin).increment();
     }
 
     public void upgradeAccepted() {

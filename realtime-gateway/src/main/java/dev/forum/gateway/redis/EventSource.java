@@ -11,9 +11,11 @@ import java.util.Set;
  * Where an envelope reached the gateway from, and what that source may carry. Anything else is forged
  * or misrouted (for example {@code user_updated} with role admin published on the typing channel, or
  * an outbox type without a {@code seq}) and is dropped and counted, never routed to a socket.
+ * Outbox events must name their stream ({@code shard_epoch}, {@code shard}): an envelope of the legacy
+ * global stream has no place on a shard's channel.
  */
 public enum EventSource {
-    /** {@code <ns>:events:*} and forum-api's feed: forum-api's outbox events, always numbered. */
+    /** {@code <ns>:events:{<shard>}} and forum-api's feed: forum-api's outbox events, always numbered in a shard's stream. */
     OUTBOX,
     /** {@code <ns>:typing} (and typing made here while Redis is down): only {@code user_typing}, never numbered. */
     TYPING,
@@ -40,6 +42,9 @@ public enum EventSource {
         }
         if ((this == OUTBOX) != (envelope.seq() != null)) {
             return this == OUTBOX ? "missing_seq" : "unexpected_seq";
+        }
+        if ((this == OUTBOX) != (envelope.shard() != null && envelope.shardEpoch() != null)) {
+            return this == OUTBOX ? "missing_shard" : "unexpected_seq";
         }
         return null;
     }

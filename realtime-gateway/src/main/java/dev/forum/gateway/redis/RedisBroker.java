@@ -1,13 +1,12 @@
 package dev.forum.gateway.redis;
 
 import dev.forum.contract.Channels;
+import dev.forum.contract.EventShards;
 import dev.forum.gateway.config.GatewayConfig;
 import dev.forum.gateway.internal.LinkWatchdog;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.replay.EventSequencer;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -15,28 +14,30 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Redis pub/sub on one dedicated connection: PSUBSCRIBE to every events shard plus SUBSCRIBE to the
- * typing and notification channels and to this gateway's own heartbeat channel. Messages are handed to
- * the {@link EventSequencer} untouched (no parsing on the Redis I/O thread). When the connection drops,
- * or PINGs on a separate connection fail, or the heartbeat this gateway publishes every
- * {@code gateway.redis.heartbeat-interval} on the command connection has not come back on the
- * subscriber connection within {@code gateway.redis.heartbeat-timeout} (a half-open connection that
- * nobody closes), the link is marked down (the sequencer polls the feed), the subscriber connection is
- * closed and a new one is opened and RESUBSCRIBED every {@code gateway.redis.reconnect-delay} until
- * Redis answers again.
+ * Pub/sub on one Redis (gateway.redis.mode=single), on one dedicated connection: SUBSCRIBE to the typing and
+ * notification channels, to this gateway's own heartbeat channel, to the forum shard's events channel, and to each
+ * thread shard's events channel while {@link #subscribeShard} asked for it (a SUBSCRIBE or UNSUBSCRIBE of that one
+ * channel on the same connection). Messages are handed to the {@link EventSequencer} untouched (no parsing on the
+ * Redis I/O thread), an events message with its channel's shard; each events channel's confirmation tells the
+ * sequencer that shard is live. When the connection drops, or PINGs on a separate connection fail, or the heartbeat
+ * this gateway publishes every {@code gateway.redis.heartbeat-interval} on the command connection has not come back
+ * on the subscriber connection within {@code gateway.redis.heartbeat-timeout} (a half-open connection that nobody
+ * closes), the link is marked down (the sequencer polls every shard from the feed), the subscriber connection is
+ * closed and a new one is opened and RESUBSCRIBED every {@code gateway.redis.reconnect-delay} until Redis answers
+ * again.
  */
-@ApplicationScoped
 public class RedisBroker implements Broker {
 
-    /** The events pattern, the typing, notification and heartbeat channels. */
-    private static final int SUBSCRIPTIONS = 4;
+    /** The typing, notification and heartbeat channels: confirmed, the link is up. */
+    private static final int CONTROL_SUBSCRIPTIONS = 3;
     private static final int FAILED_PINGS_BEFORE_DOWN = 2;
 
     private final Vertx vertx;
@@ -49,6 +50,9 @@ public class RedisBroker implements Broker {
     /** {@code CLIENT SETNAME} of the subscriber connection: tells operators (and tests) which one it is in CLIENT LIST. */
     private final String subscriberName;
     private final LinkWatchdog watchdog;
+    /** The shards whose events channel is wanted, and every events channel's shard (looked up per message). */
+    private final Set<Integer> wantedShards = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> eventChannels = new ConcurrentHashMap<>();
     private Redis commands;
     private volatile Redis subscriberClient;
     private volatile RedisConnection subscriber;
@@ -68,9 +72,11 @@ public class RedisBroker implements Broker {
         this.heartbeatChannel = channels.namespace() + ":gateway-heartbeat:" + id;
         this.subscriberName = "gateway-subscriber-" + id;
         this.watchdog = new LinkWatchdog(config.redis().heartbeatTimeout(), System::nanoTime);
+        want(EventShards.FORUM);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    @Override
+    public void start() {
         commands = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
                 .setMaxPoolSize(4).setMaxPoolWaiting(64));
         connect();
@@ -78,7 +84,8 @@ public class RedisBroker implements Broker {
         heartbeatTimer = vertx.setPeriodic(config.redis().heartbeatInterval().toMillis(), id -> heartbeat());
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    @Override
+    public void stop() {
         stopping = true;
         if (pingTimer >= 0) {
             vertx.cancelTimer(pingTimer);
@@ -100,6 +107,33 @@ public class RedisBroker implements Broker {
     /** The name of the subscriber connection in Redis's CLIENT LIST. */
     String subscriberName() {
         return subscriberName;
+    }
+
+    @Override
+    public void subscribeShard(int shard) {
+        if (want(shard)) {
+            RedisConnection connection = subscriber;
+            if (connection != null) {
+                // Not subscribed yet (the connection is being opened): subscribe() sends every wanted channel.
+                connection.send(Request.cmd(Command.SUBSCRIBE).arg(channels.events(shard)))
+                        .onFailure(e -> lost(connection, e.getMessage()));
+            }
+        }
+    }
+
+    @Override
+    public void unsubscribeShard(int shard) {
+        if (shard != EventShards.FORUM && wantedShards.remove(shard)) {
+            RedisConnection connection = subscriber;
+            if (connection != null) {
+                connection.send(Request.cmd(Command.UNSUBSCRIBE).arg(channels.events(shard)));
+            }
+        }
+    }
+
+    private boolean want(int shard) {
+        eventChannels.putIfAbsent(channels.events(shard), shard);
+        return wantedShards.add(shard);
     }
 
     @Override
@@ -128,14 +162,15 @@ public class RedisBroker implements Broker {
 
     private void subscribe(Redis client, RedisConnection connection) {
         AtomicInteger confirmed = new AtomicInteger();
-        subscriber = connection;
         connection.handler(response -> onMessage(connection, response, confirmed));
         connection.exceptionHandler(e -> lost(connection, e.getMessage()));
         connection.endHandler(v -> lost(connection, "connection closed"));
+        subscriber = connection;
+        Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(channels.typing()).arg(channels.notifications())
+                .arg(heartbeatChannel);
+        wantedShards.forEach(shard -> subscribe.arg(channels.events(shard)));
         connection.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName))
-                .compose(r -> connection.send(Request.cmd(Command.PSUBSCRIBE).arg(channels.eventsPattern())))
-                .compose(r -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(channels.typing())
-                        .arg(channels.notifications()).arg(heartbeatChannel)))
+                .compose(r -> connection.send(subscribe))
                 .onFailure(e -> lost(connection, e.getMessage()));
     }
 
@@ -144,21 +179,29 @@ public class RedisBroker implements Broker {
             return;
         }
         String kind = response.get(0).toString();
+        String channel = response.get(1).toString();
         switch (kind) {
-            case "pmessage" -> sequencer.submit(response.get(3).toString(), EventSource.OUTBOX);
             case "message" -> {
-                if (heartbeatChannel.equals(response.get(1).toString())) {
+                Integer shard = eventChannels.get(channel);
+                if (shard != null) {
+                    sequencer.submit(response.get(2).toString(), EventSource.OUTBOX, shard);
+                } else if (heartbeatChannel.equals(channel)) {
                     if (connection == subscriber) {
                         watchdog.heard();
                     }
                 } else {
-                    String channel = response.get(1).toString();
                     sequencer.submit(response.get(2).toString(),
                             channel.equals(channels.typing()) ? EventSource.TYPING : EventSource.NOTIFY);
                 }
             }
-            case "subscribe", "psubscribe" -> {
-                if (confirmed.incrementAndGet() == SUBSCRIPTIONS && connection == subscriber) {
+            case "subscribe" -> {
+                if (connection != subscriber) {
+                    return;
+                }
+                Integer shard = eventChannels.get(channel);
+                if (shard != null) {
+                    sequencer.shardLive(shard);
+                } else if (confirmed.incrementAndGet() == CONTROL_SUBSCRIPTIONS) {
                     markUp();
                 }
             }
@@ -171,9 +214,9 @@ public class RedisBroker implements Broker {
         failedPings.set(0);
         watchdog.arm();
         up = true;
-        Log.infof("Redis subscription live on %s, %s, %s", channels.eventsPattern(), channels.typing(),
-                channels.notifications());
-        sequencer.brokerUp();
+        metrics.redisLink(true);
+        Log.infof("Redis subscription live on %s, %s and %d events channels", channels.typing(),
+                channels.notifications(), wantedShards.size());
     }
 
     private synchronized void lost(RedisConnection connection, String why) {
@@ -182,6 +225,7 @@ public class RedisBroker implements Broker {
         }
         Log.warnf("Redis subscriber connection lost: %s", why);
         up = false;
+        metrics.redisLink(false);
         watchdog.disarm();
         sequencer.brokerDown();
         closeSubscriber();

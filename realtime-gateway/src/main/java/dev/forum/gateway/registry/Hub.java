@@ -18,6 +18,8 @@ import dev.forum.gateway.metrics.GatewayMetrics;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.function.LongPredicate;
+
 /**
  * Routes one event to the local connections that may have it, by audience (thread, readers, user,
  * all; never internal), checking each recipient's tier against the envelope's {@code min_tier_cents}.
@@ -67,15 +69,17 @@ public class Hub {
     }
 
     /**
-     * Some outbox events were lost for good (a seq gap the feed could not fill): tells every local
-     * thread subscription {@code resync_required} so each client reloads its thread over HTTP. A
-     * subscription still replaying gets the frame after its replay, in order.
+     * Some outbox events of these threads were lost for good (a seq gap the feed could not fill, a new shard
+     * epoch): tells each local subscription of them {@code resync_required} so each client reloads its thread over
+     * HTTP. A subscription still replaying gets the frame after its replay, in order.
      */
-    public void resyncAllSubscriptions() {
+    public void resyncThreads(LongPredicate threads) {
         for (ClientSession session : registry.allSessions()) {
             for (ThreadSubscription subscription : session.subscriptions()) {
-                subscription.deliverLive(frames.resyncRequired(subscription.threadId()), null);
-                metrics.resyncRequired();
+                if (threads.test(subscription.threadId())) {
+                    subscription.resync(frames.resyncRequired(subscription.threadId()));
+                    metrics.resyncRequired();
+                }
             }
         }
     }

@@ -11,7 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The local index: thread id to subscribed connections, user id to connections. Split into shards by
  * hash, each with its own lock; each key maps to an immutable array replaced on change, so readers
- * (the delivery path) take the lock only to read one reference and iterate without it.
+ * (the delivery path) take the lock only to read one reference and iterate without it. A thread's first
+ * subscriber and its last one leaving are told to a {@link ThreadWatchListener} (which event shards this
+ * gateway listens to), under the lock, so they come in order per thread.
  */
 public final class SubscriptionRegistry {
 
@@ -20,6 +22,11 @@ public final class SubscriptionRegistry {
     private static final class Shard {
         private final ReentrantLock lock = new ReentrantLock();
         private final Map<Long, ClientSession[]> members = new HashMap<>();
+        private final ThreadWatchListener watch;
+
+        Shard(ThreadWatchListener watch) {
+            this.watch = watch;
+        }
 
         ClientSession[] get(long key) {
             lock.lock();
@@ -42,6 +49,9 @@ public final class SubscriptionRegistry {
                 ClientSession[] next = Arrays.copyOf(current, current.length + 1);
                 next[current.length] = session;
                 members.put(key, next);
+                if (current.length == 0) {
+                    watch.threadWatched(key);
+                }
             } finally {
                 lock.unlock();
             }
@@ -57,6 +67,7 @@ public final class SubscriptionRegistry {
                 ClientSession[] next = Arrays.stream(current).filter(s -> s != session).toArray(ClientSession[]::new);
                 if (next.length == 0) {
                     members.remove(key);
+                    watch.threadUnwatched(key);
                 } else {
                     members.put(key, next);
                 }
@@ -80,11 +91,16 @@ public final class SubscriptionRegistry {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
 
     public SubscriptionRegistry(int shardCount) {
+        this(shardCount, ThreadWatchListener.NONE);
+    }
+
+    /** {@code threadWatch}: told of each thread's first subscriber and of its last one leaving. */
+    public SubscriptionRegistry(int shardCount, ThreadWatchListener threadWatch) {
         threadShards = new Shard[shardCount];
         userShards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++) {
-            threadShards[i] = new Shard();
-            userShards[i] = new Shard();
+            threadShards[i] = new Shard(threadWatch);
+            userShards[i] = new Shard(ThreadWatchListener.NONE);
         }
     }
 

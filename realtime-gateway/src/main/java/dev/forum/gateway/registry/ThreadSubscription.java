@@ -12,7 +12,8 @@ import java.util.List;
  */
 public final class ThreadSubscription {
 
-    private record Held(OutboundFrame frame, Long seq) {
+    /** {@code restarts}: a resync frame; the seqs after it count afresh (e.g. in a new shard epoch). */
+    private record Held(OutboundFrame frame, Long seq, boolean restarts) {
     }
 
     /** Live events held during one replay, beyond which the client is treated as too slow. */
@@ -49,13 +50,29 @@ public final class ThreadSubscription {
                 session.close(DisconnectCode.SLOW);
                 return;
             }
-            held.add(new Held(frame, seq));
+            held.add(new Held(frame, seq, false));
             return;
         }
         if (seq != null && seq <= replayedUpTo) {
             return;
         }
         session.send(frame);
+    }
+
+    /**
+     * Events of the thread were lost (or their seqs start again in a new shard epoch): the client is told to
+     * reload the thread, and what follows is not compared with the seqs sent before.
+     */
+    public synchronized void resync(OutboundFrame resyncFrame) {
+        if (cancelled) {
+            return;
+        }
+        if (replaying) {
+            held.add(new Held(resyncFrame, null, true));
+            return;
+        }
+        replayedUpTo = Long.MIN_VALUE;
+        session.send(resyncFrame);
     }
 
     /** An event from the feed during the replay, in seq order. */
@@ -84,6 +101,9 @@ public final class ThreadSubscription {
         }
         closingFrames.forEach(session::send);
         for (Held h : held) {
+            if (h.restarts()) {
+                replayedUpTo = Long.MIN_VALUE;
+            }
             if (h.seq() == null || h.seq() > replayedUpTo) {
                 session.send(h.frame());
             }

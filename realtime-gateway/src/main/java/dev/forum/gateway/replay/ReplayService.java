@@ -26,9 +26,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Resume: the live subscription is already registered (holding live events back); this replays the
- * thread's events after {@code last_event_id} from forum-api's feed, in order, then releases the held
- * live events minus those already replayed. Unknown event or purged history: {@code resync_required}.
+ * Resume: the live subscription is already registered (holding live events back) and its shard's stream is
+ * tracked from a position read after that; this resolves {@code last_event_id} to its place in the thread's
+ * shard stream ({@code shard_epoch}, {@code shard}, {@code seq}), replays the thread's events after it from
+ * forum-api's feed, in order, then releases the held live events minus those already replayed. No place to
+ * resume from means {@code resync_required}, never a silent gap: an unknown or purged event, an event of the
+ * legacy global stream (written before sharding: its seq counts in no shard stream), of another shard epoch,
+ * or of another shard.
  * Replays run on {@code gateway.replay.threads} workers with at most {@code gateway.replay.queue-capacity}
  * waiting (beyond: {@code resync_required} at once); a replay whose subscription ended (unsubscribe,
  * disconnect) stops at the next page, or before it starts.
@@ -37,15 +41,17 @@ import java.util.concurrent.TimeUnit;
 public class ReplayService {
 
     private final ForumApi forumApi;
+    private final EventSequencer sequencer;
     private final ServerFrames frames;
     private final Hub hub;
     private final GatewayMetrics metrics;
     private final int pageSize;
     private final ThreadPoolExecutor executor;
 
-    public ReplayService(ForumApi forumApi, ServerFrames frames, Hub hub, GatewayMetrics metrics,
-            GatewayConfig config) {
+    public ReplayService(ForumApi forumApi, EventSequencer sequencer, ServerFrames frames, Hub hub,
+            GatewayMetrics metrics, GatewayConfig config) {
         this.forumApi = forumApi;
+        this.sequencer = sequencer;
         this.frames = frames;
         this.hub = hub;
         this.metrics = metrics;
@@ -88,17 +94,20 @@ public class ReplayService {
                 return;
             }
             Optional<EventEnvelope> from = forumApi.findEventById(lastEventId).await().atMost(forumApi.timeout());
-            if (from.isEmpty() || from.get().seq() == null) {
+            int shard = sequencer.shardOfThread(threadId);
+            if (from.isEmpty() || !isPositionIn(from.get(), shard)) {
                 finishWithResync(subscription);
                 return;
             }
+            int shardEpoch = from.get().shardEpoch();
             long after = from.get().seq();
             while (true) {
                 if (ended(session, subscription)) {
                     metrics.drop("replay_cancelled");
                     return;
                 }
-                EventPage page = forumApi.findEventsAfter(after, threadId, pageSize).await()
+                // The feed answers resync_required if shardEpoch is no longer the current one.
+                EventPage page = forumApi.findEventsAfter(shard, shardEpoch, after, threadId, pageSize).await()
                         .atMost(forumApi.timeout());
                 if (page.resyncRequired()) {
                     finishWithResync(subscription);
@@ -139,6 +148,11 @@ public class ReplayService {
         List<OutboundFrame> closing = List.of(frames.resyncRequired(subscription.threadId()),
                 frames.subscribed(subscription.threadId(), 0));
         subscription.finishReplay(closing);
+    }
+
+    /** The event has a position in this shard's stream (not the legacy global stream, not another shard's). */
+    private static boolean isPositionIn(EventEnvelope event, int shard) {
+        return event.seq() != null && event.shardEpoch() != null && event.shard() != null && event.shard() == shard;
     }
 
     private static boolean isReplayable(EventEnvelope event, long threadId) {
