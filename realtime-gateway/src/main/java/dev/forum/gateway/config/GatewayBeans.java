@@ -19,8 +19,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import java.time.Duration;
-
 /** Plain-Java collaborators made available as beans. */
 public class GatewayBeans {
 
@@ -31,7 +29,7 @@ public class GatewayBeans {
     @Singleton
     ShardLifecycle shardLifecycle(GatewayConfig config, Vertx vertx, ShardLink link, GatewayMetrics metrics) {
         ShardLifecycle lifecycle = new ShardLifecycle(config.events().shardCount(), config.events().leaveGrace(),
-                (delay, task) -> timer(vertx, delay, task), link);
+                timers(vertx), link);
         metrics.watchShards(lifecycle::joinedShards);
         return lifecycle;
     }
@@ -80,9 +78,11 @@ public class GatewayBeans {
         return new Channels(config.redis().namespace(), config.events().shardCount());
     }
 
-    /** A one-shot Vert.x timer; the handle cancels it. */
-    private static Runnable timer(Vertx vertx, Duration delay, Runnable task) {
-        long id = vertx.setTimer(Math.max(1, delay.toMillis()), ignored -> task.run());
-        return () -> vertx.cancelTimer(id);
+    /** One-shot Vert.x timers; each handle cancels its timer. */
+    public static ShardLifecycle.Scheduler timers(Vertx vertx) {
+        return (delay, task) -> {
+            long id = vertx.setTimer(Math.max(1, delay.toMillis()), ignored -> task.run());
+            return () -> vertx.cancelTimer(id);
+        };
     }
 }

@@ -378,11 +378,12 @@ public class EventSequencer {
             verdict = stream.tracker.check(envelope.shardEpoch(), envelope.seq());
         }
         switch (verdict) {
-            case DELIVER -> deliver(stream, envelope);
-            case OLD_EPOCH -> metrics.drop("stale_epoch");
-            default -> {
-                // a duplicate (or, after an unfilled gap, already covered): dropped
+            case DUPLICATE -> {
             }
+            case OLD_EPOCH -> metrics.drop("stale_epoch");
+            // DELIVER, or a gap the feed did not fill (it could not be read, or lost them: the shard's threads
+            // were told resync_required): the stream jumps over it.
+            default -> deliver(stream, envelope);
         }
     }
 

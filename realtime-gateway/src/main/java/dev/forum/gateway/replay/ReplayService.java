@@ -3,6 +3,7 @@ package dev.forum.gateway.replay;
 import dev.forum.contract.Audience;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
+import dev.forum.contract.EventShards;
 import dev.forum.contract.EventType;
 import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
@@ -41,17 +42,17 @@ import java.util.concurrent.TimeUnit;
 public class ReplayService {
 
     private final ForumApi forumApi;
-    private final EventSequencer sequencer;
+    private final int shardCount;
     private final ServerFrames frames;
     private final Hub hub;
     private final GatewayMetrics metrics;
     private final int pageSize;
     private final ThreadPoolExecutor executor;
 
-    public ReplayService(ForumApi forumApi, EventSequencer sequencer, ServerFrames frames, Hub hub,
-            GatewayMetrics metrics, GatewayConfig config) {
+    public ReplayService(ForumApi forumApi, ServerFrames frames, Hub hub, GatewayMetrics metrics,
+            GatewayConfig config) {
         this.forumApi = forumApi;
-        this.sequencer = sequencer;
+        this.shardCount = config.events().shardCount();
         this.frames = frames;
         this.hub = hub;
         this.metrics = metrics;
@@ -94,7 +95,7 @@ public class ReplayService {
                 return;
             }
             Optional<EventEnvelope> from = forumApi.findEventById(lastEventId).await().atMost(forumApi.timeout());
-            int shard = sequencer.shardOfThread(threadId);
+            int shard = EventShards.shardOf(Audience.THREAD, threadId, shardCount);
             if (from.isEmpty() || !isPositionIn(from.get(), shard)) {
                 finishWithResync(subscription);
                 return;

@@ -61,9 +61,18 @@ class EventSourceTest {
         assertThat(EventSource.TYPING.refusal(envelope(null, Audience.THREAD, null))).isEqualTo("invalid_envelope");
     }
 
+    @Test
+    void outboxEventOfNoShardStreamIsRefused() {
+        EventEnvelope legacy = new EventEnvelope(UUID.randomUUID(), 7L, EventType.NEW_MESSAGE, "thread", "12",
+                Audience.THREAD, 12L, null, 0, Instant.now(), JSON.createObjectNode());
+
+        assertThat(EventSource.OUTBOX.refusal(legacy)).isEqualTo("missing_shard");
+    }
+
+    /** With a {@code seq}: numbered in shard 12's stream of epoch 1, as forum-api's events are. */
     private static EventEnvelope envelope(EventType type, Audience audience, Long seq) {
         ObjectNode payload = JSON.createObjectNode();
-        return new EventEnvelope(UUID.randomUUID(), seq, type, "user", "5", audience, 12L,
-                audience == Audience.USER ? 5L : null, 0, Instant.now(), payload);
+        return new EventEnvelope(UUID.randomUUID(), seq == null ? null : 1, seq == null ? null : 12, seq, type, null,
+                "user", "5", audience, 12L, audience == Audience.USER ? 5L : null, 0, Instant.now(), payload);
     }
 }

@@ -28,7 +28,7 @@ class HubTest {
     private final Hub hub = new Hub(registry, new ServerFrames(JSON), null, new GatewayMetrics(meters), JSON);
 
     @Test
-    void resyncAllSubscriptionsTellsEveryThreadSubscriptionAndNoOneElse() {
+    void resyncThreadsTellsEachSubscriptionOfThoseThreadsAndNoOneElse() {
         RecordingSink aliceSink = new RecordingSink();
         RecordingSink bobSink = new RecordingSink();
         RecordingSink carolSink = new RecordingSink();
@@ -39,23 +39,24 @@ class HubTest {
         registry.subscribe(alice, 10, false);
         registry.subscribe(alice, 11, false);
         registry.subscribe(bob, 10, false);
+        registry.subscribe(carol, 11, false);
 
-        hub.resyncAllSubscriptions();
+        hub.resyncThreads(threadId -> threadId == 10);
 
-        assertThat(aliceSink.sent).containsExactlyInAnyOrder(resync(10), resync(11));
+        assertThat(aliceSink.sent).containsExactly(resync(10));
         assertThat(bobSink.sent).containsExactly(resync(10));
         assertThat(carolSink.sent).isEmpty();
-        assertThat(meters.counter("gateway.resyncs").count()).isEqualTo(3);
+        assertThat(meters.counter("gateway.resyncs").count()).isEqualTo(2);
     }
 
     @Test
-    void resyncAllSubscriptionsReachesAReplayingSubscriptionAfterItsReplay() {
+    void resyncThreadsReachesAReplayingSubscriptionAfterItsReplay() {
         RecordingSink sink = new RecordingSink();
         ClientSession alice = session("c1", 1, sink);
         registry.addSession(alice);
         ThreadSubscription replaying = registry.subscribe(alice, 10, true);
 
-        hub.resyncAllSubscriptions();
+        hub.resyncThreads(threadId -> true);
         assertThat(sink.sent).isEmpty();
         replaying.finishReplay(List.of(OutboundWriterTest.frame("subscribed", false)));
 

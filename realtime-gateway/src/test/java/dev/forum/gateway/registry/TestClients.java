@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forum.contract.Audience;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventShards;
 import dev.forum.contract.EventType;
 import dev.forum.contract.Role;
 import dev.forum.gateway.internal.TokenBucket;
@@ -53,15 +54,32 @@ public final class TestClients {
         return new Client(session, sink);
     }
 
-    /** An outbox event of a thread (audience thread), numbered {@code seq}, readable from {@code minTier}. */
+    /** The shard count of the tests' events (forum-api's default). */
+    public static final int SHARDS = EventShards.DEFAULT_COUNT;
+    public static final int EPOCH = 1;
+
+    /**
+     * An outbox event of a thread (audience thread), numbered {@code seq} in its thread's shard stream of epoch
+     * {@link #EPOCH}, readable from {@code minTier}.
+     */
     public static EventEnvelope threadEvent(EventType type, long seq, long threadId, int minTier, ObjectNode payload) {
-        return new EventEnvelope(UUID.randomUUID(), seq, type, "thread", Long.toString(threadId), Audience.THREAD,
-                threadId, null, minTier, Instant.now(), payload);
+        return new EventEnvelope(UUID.randomUUID(), EPOCH, shardOf(threadId), seq, type, null, "thread",
+                Long.toString(threadId), Audience.THREAD, threadId, null, minTier, Instant.now(), payload);
     }
 
     public static EventEnvelope newMessage(long seq, long threadId, int minTier) {
-        return threadEvent(EventType.NEW_MESSAGE, seq, threadId, minTier,
+        return newMessage(EPOCH, seq, threadId, minTier);
+    }
+
+    /** A new_message numbered {@code seq} in its thread's shard stream of {@code epoch}. */
+    public static EventEnvelope newMessage(int epoch, long seq, long threadId, int minTier) {
+        return new EventEnvelope(UUID.randomUUID(), epoch, shardOf(threadId), seq, EventType.NEW_MESSAGE, null,
+                "thread", Long.toString(threadId), Audience.THREAD, threadId, null, minTier, Instant.now(),
                 JSON.createObjectNode().put("message_id", seq));
+    }
+
+    public static int shardOf(long threadId) {
+        return EventShards.shardOf(Audience.THREAD, threadId, SHARDS);
     }
 
     public static String frame(OutboundFrame frame) {

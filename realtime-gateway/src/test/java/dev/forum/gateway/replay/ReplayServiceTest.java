@@ -20,6 +20,7 @@ import dev.forum.gateway.registry.Hub;
 import dev.forum.gateway.registry.OutboundWriter;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
+import dev.forum.gateway.registry.TestClients;
 import dev.forum.gateway.registry.ThreadSubscription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,8 @@ class ReplayServiceTest {
                     "access.cacheTtl", Duration.ofSeconds(1), "auth.negativeCacheTtl", Duration.ofSeconds(30))),
                     forumApiClient, new SessionLookup(forumApiClient, Duration.ofSeconds(5))),
             frames, new Hub(registry, frames, null, new GatewayMetrics(meters), JSON), new GatewayMetrics(meters),
-            TestGatewayConfig.of(Map.of("feed.pageSize", 100, "replay.threads", 1, "replay.queueCapacity", 1)));
+            TestGatewayConfig.of(Map.of("feed.pageSize", 100, "replay.threads", 1, "replay.queueCapacity", 1,
+                    "events.shardCount", TestClients.SHARDS)));
 
     @AfterEach
     void stopWorkers() {
@@ -63,28 +65,29 @@ class ReplayServiceTest {
 
     @Test
     void whenTheReplayQueueIsFullTheClientGetsResyncRequiredAtOnce() {
+        // Threads of one shard: the one look-up answer is a position in each one's stream.
         Client running = client("c1", 10);
-        Client queued = client("c2", 11);
-        Client refused = client("c3", 12);
+        Client queued = client("c2", 26);
+        Client refused = client("c3", 42);
 
         running.resume();
         await().until(() -> forumApiClient.eventCalls.get() == 1);
         queued.resume();
         refused.resume();
 
-        assertThat(refused.sent).containsExactly(resync(12), subscribed(12));
+        assertThat(refused.sent).containsExactly(resync(42), subscribed(42));
         assertThat(running.sent).isEmpty();
         assertThat(queued.sent).isEmpty();
         assertThat(meters.counter("gateway.drops", "reason", "replay_queue_full").count()).isEqualTo(1);
 
         forumApiClient.eventAnswer.complete(event(5, 10));
-        await().until(() -> running.sent.equals(List.of(subscribed(10))) && queued.sent.equals(List.of(subscribed(11))));
+        await().until(() -> running.sent.equals(List.of(subscribed(10))) && queued.sent.equals(List.of(subscribed(26))));
     }
 
     @Test
     void aReplayStopsWhenItsSubscriptionEndsByUnsubscribeOrDisconnect() {
         Client unsubscribing = client("c1", 10);
-        Client disconnecting = client("c2", 11);
+        Client disconnecting = client("c2", 26);
 
         unsubscribing.resume();
         await().until(() -> forumApiClient.eventCalls.get() == 1);
@@ -150,8 +153,9 @@ class ReplayServiceTest {
     }
 
     private static EventEnvelope event(long seq, long threadId) {
-        return new EventEnvelope(LAST_EVENT_ID, seq, EventType.NEW_MESSAGE, "message", "1", Audience.THREAD, threadId,
-                1L, 0, Instant.now(), JSON.createObjectNode());
+        return new EventEnvelope(LAST_EVENT_ID, TestClients.EPOCH, TestClients.shardOf(threadId), seq,
+                EventType.NEW_MESSAGE, null, "message", "1", Audience.THREAD, threadId, 1L, 0, Instant.now(),
+                JSON.createObjectNode());
     }
 
     private static String resync(long threadId) {

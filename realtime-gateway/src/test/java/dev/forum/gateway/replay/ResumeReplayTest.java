@@ -1,7 +1,9 @@
 package dev.forum.gateway.replay;
 
 import dev.forum.common.auth.SessionLookup;
+import dev.forum.contract.Audience;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventType;
 import dev.forum.contract.Role;
 import dev.forum.gateway.client.FakeForumApiClient;
 import dev.forum.gateway.client.ForumApi;
@@ -11,14 +13,17 @@ import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.registry.Hub;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
+import dev.forum.gateway.registry.TestClients;
 import dev.forum.gateway.registry.TestClients.Client;
 import dev.forum.gateway.registry.ThreadSubscription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.ws.rs.WebApplicationException;
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,7 +47,7 @@ class ResumeReplayTest {
     private final GatewayConfig config = TestGatewayConfig.of(Map.of("forumApi.timeout", Duration.ofSeconds(5),
             "forumApi.internalToken", "internal", "access.cacheTtl", Duration.ofSeconds(1),
             "auth.negativeCacheTtl", Duration.ofSeconds(1), "feed.pageSize", 2, "replay.threads", 1,
-            "replay.queueCapacity", 10));
+            "replay.queueCapacity", 10, "events.shardCount", TestClients.SHARDS));
     private final ForumApi forumApi = new ForumApi(config, forumApiClient,
             new SessionLookup(forumApiClient, Duration.ofSeconds(5)));
     private final SubscriptionRegistry registry = new SubscriptionRegistry(8);
@@ -94,6 +99,52 @@ class ResumeReplayTest {
 
         await().atMost(WAIT).until(() -> !subscription.isReplaying());
         assertThat(client.types()).containsExactly("resync_required", "subscribed", "new_message");
+    }
+
+    @Test
+    void resumeFromAnEventOfTheLegacyGlobalStreamIsResyncRequired() {
+        published(5);
+        EventEnvelope legacy = new EventEnvelope(UUID.randomUUID(), 4L, EventType.NEW_MESSAGE, "thread",
+                Long.toString(THREAD), Audience.THREAD, THREAD, null, 0, Instant.now(), JSON.createObjectNode());
+        forumApiClient.feed.add(legacy);
+
+        assertResumeFrom(legacy).containsExactly("resync_required", "subscribed");
+        assertThat(forumApiClient.eventsCalls.get()).as("no page of any stream read").isZero();
+    }
+
+    @Test
+    void resumeFromAnEventOfAnotherShardEpochIsResyncRequired() {
+        EventEnvelope before = published(4);
+        published(5);
+        forumApiClient.shardEpoch = 2; // forum-api changed the shard count: epoch 1's positions mean nothing now
+
+        assertResumeFrom(before).containsExactly("resync_required", "subscribed");
+    }
+
+    @Test
+    void resumeFromAnEventOfAnotherShardIsResyncRequired() {
+        published(5);
+        EventEnvelope otherShard = newMessage(4, THREAD + 1, 0);
+        forumApiClient.feed.add(otherShard);
+
+        assertResumeFrom(otherShard).containsExactly("resync_required", "subscribed");
+        assertThat(forumApiClient.eventsCalls.get()).isZero();
+    }
+
+    @Test
+    void resumeFromAPurgedPositionIsResyncRequired() {
+        EventEnvelope before = published(4);
+        published(5);
+        forumApiClient.feedPurged = true;
+
+        assertResumeFrom(before).containsExactly("resync_required", "subscribed");
+    }
+
+    private ListAssert<String> assertResumeFrom(EventEnvelope last) {
+        ThreadSubscription subscription = registry.subscribe(client.session(), THREAD, true);
+        replays.resume(client.session(), subscription, last.eventId());
+        await().atMost(WAIT).until(() -> !subscription.isReplaying());
+        return assertThat(client.types());
     }
 
     private EventEnvelope published(long seq) {
