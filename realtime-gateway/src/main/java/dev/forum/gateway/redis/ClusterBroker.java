@@ -5,7 +5,7 @@ import dev.forum.contract.EventShards;
 import dev.forum.gateway.config.GatewayConfig;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.replay.EventSequencer;
-import dev.forum.gateway.shard.ShardedSubscriber;
+import dev.forum.common.redis.ShardedSubscriber;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
