@@ -1,24 +1,15 @@
 package dev.forum.gateway.redis;
 
-import dev.forum.common.auth.SessionLookup;
 import dev.forum.contract.Channels;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.Role;
-import dev.forum.gateway.client.FakeForumApiClient;
-import dev.forum.gateway.client.ForumApi;
-import dev.forum.gateway.config.GatewayBeans;
+import dev.forum.gateway.TestGateway;
 import dev.forum.gateway.config.GatewayConfig;
 import dev.forum.gateway.config.TestGatewayConfig;
-import dev.forum.gateway.metrics.GatewayMetrics;
-import dev.forum.gateway.registry.Hub;
-import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
 import dev.forum.gateway.registry.TestClients;
 import dev.forum.gateway.registry.TestClients.Client;
-import dev.forum.gateway.registry.ThreadWatchListener;
 import dev.forum.gateway.replay.EventSequencer;
-import dev.forum.gateway.shard.ShardLifecycle;
-import dev.forum.gateway.shard.ShardLink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -71,38 +62,19 @@ class RedisBrokerTest {
             Map.entry("redis.heartbeatTimeout", Duration.ofSeconds(10)),
             Map.entry("events.shardCount", TestClients.SHARDS)));
     private final Vertx vertx = Vertx.vertx();
-    private final FakeForumApiClient forumApiClient = new FakeForumApiClient();
-    private final ForumApi forumApi = new ForumApi(config, forumApiClient,
-            new SessionLookup(forumApiClient, Duration.ofSeconds(5)));
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final GatewayMetrics metrics = new GatewayMetrics(meters);
-    private ShardLifecycle shards;
-    private final SubscriptionRegistry registry = new SubscriptionRegistry(8, new ThreadWatchListener() {
-        @Override
-        public void threadWatched(long threadId) {
-            shards.threadWatched(threadId);
-        }
-
-        @Override
-        public void threadUnwatched(long threadId) {
-            shards.threadUnwatched(threadId);
-        }
-    });
-    private final Hub hub = new Hub(registry, new ServerFrames(JSON), forumApi, metrics, JSON);
-    private final EventSequencer sequencer = new EventSequencer(hub, forumApi, JSON, metrics, vertx, config);
-    private final RedisBroker broker = new RedisBroker(vertx, channels, sequencer, metrics, config);
+    private final TestGateway gateway = new TestGateway(vertx, config, channels, LEAVE_GRACE, RedisBroker::new);
+    private final RedisBroker broker = (RedisBroker) gateway.broker;
+    private final EventSequencer sequencer = gateway.sequencer;
+    private final SubscriptionRegistry registry = gateway.registry;
+    private final SimpleMeterRegistry meters = gateway.meters;
     private final Client reader = connect(registry, "c1", 1, Role.MEMBER, 0);
     private Redis redis;
 
     @BeforeEach
     void start() {
-        shards = new ShardLifecycle(TestClients.SHARDS, LEAVE_GRACE, GatewayBeans.timers(vertx),
-                new ShardLink(sequencer, broker));
-        metrics.watchShards(shards::joinedShards);
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(REDIS_URL));
-        forumApiClient.heads.put(shardOf(THREAD), 4L);
-        sequencer.start();
-        broker.start();
+        gateway.forumApi.heads.put(shardOf(THREAD), 4L);
+        gateway.start();
         registry.subscribe(reader.session(), THREAD, false);
         await().atMost(WAIT).until(() -> broker.isUp() && subscribers(channels.events(shardOf(THREAD))) == 1
                 && sequencer.lastSeq(shardOf(THREAD)) == 4);
@@ -110,8 +82,7 @@ class RedisBrokerTest {
 
     @AfterEach
     void stop() {
-        broker.stop();
-        sequencer.stop();
+        gateway.close();
         redis.close();
         vertx.close();
     }
@@ -157,8 +128,8 @@ class RedisBrokerTest {
         killSubscriberConnection();
         await().atMost(WAIT).until(() -> !broker.isUp());
         EventEnvelope missed = newMessage(6, THREAD, 0);
-        forumApiClient.feed.add(newMessage(5, THREAD, 0));
-        forumApiClient.feed.add(missed);
+        gateway.forumApi.feed.add(newMessage(5, THREAD, 0));
+        gateway.forumApi.feed.add(missed);
         publish(missed); // nobody subscribed: lost on pub/sub, kept in the feed
 
         await().atMost(WAIT).until(broker::isUp);
