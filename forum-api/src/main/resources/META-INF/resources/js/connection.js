@@ -5,7 +5,8 @@
 // - reconnects with exponential backoff and jitter (close codes 4000-4499, 1012, network loss),
 //   stops on terminal codes 4500-4999;
 // - drops duplicates: an event_id seen before, or a thread event whose `seq` is not above the
-//   last one applied for that thread (replay and live delivery can overlap);
+//   last one applied for that thread (replay and live delivery can overlap; a thread's events are
+//   numbered in its shard's stream, so `seq` grows per thread, not across threads);
 // - pings every `pingIntervalMs`; a socket silent for `idleTimeoutMs` (the gateway sends a
 //   heartbeat after 30 s idle) is considered dead and replaced;
 // - reports its state ('connecting' | 'open' | 'reconnecting' | 'closed') as a 'state' event.
@@ -281,7 +282,9 @@ export class ForumConnection extends EventTarget {
       case 'subscribed': this.emit('subscribed', frame); return;
       case 'error': this.emit('server-error', frame); return;
       case 'resync_required': {
-        // The gap cannot be replayed: forget the resume point; the view reloads from REST.
+        // The gap cannot be replayed (purged, or the resume point is of another stream: before
+        // sharding, or another shard epoch): forget the resume point and the seq compared with, since
+        // the next frames may count from a new stream; the view reloads from REST.
         const id = Number(frame.thread_id);
         if (this.threads.has(id)) this.threads.set(id, { lastEventId: null, lastSeq: 0 });
         this.emit('resync', frame);
