@@ -23,20 +23,6 @@ import java.util.function.IntSupplier;
 @ApplicationScoped
 public class GatewayMetrics implements DeliveryListener {
 
-    /** Where an outbox event reached the gateway from ({@code gateway_events_received_total{source}}). */
-    public enum EventOrigin {
-        /** A shard's Redis channel. */
-        PUBSUB("pubsub"),
-        /** forum-api's feed: gap fills, polling while a shard's subscription is not live, catch-ups. */
-        FEED("feed");
-
-        private final String tag;
-
-        EventOrigin(String tag) {
-            this.tag = tag;
-        }
-    }
-
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -55,11 +41,12 @@ public class GatewayMetrics implements DeliveryListener {
     private final Counter resyncs;
     private final Counter gapFills;
     private final Counter polledEvents;
+    private final Counter receivedFromPubSub;
+    private final Counter receivedFromFeed;
     private final Counter sentBytes;
     private final Counter inboundFrames;
     private final Counter upgradesAccepted;
     private final Timer latency;
-    private final Map<EventOrigin, Counter> eventsReceived = new EnumMap<>(EventOrigin.class);
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -82,6 +69,9 @@ public class GatewayMetrics implements DeliveryListener {
                 .description("Events fetched from the feed to fill a seq gap").register(registry);
         polledEvents = Counter.builder("gateway.feed.polled.events")
                 .description("Events delivered from the feed while Redis was down").register(registry);
+        // What this replica hears, wanted or not: the cost that subscribing only to watched shards cuts.
+        receivedFromPubSub = received("pubsub");
+        receivedFromFeed = received("feed");
         sentBytes = Counter.builder("gateway.sent").baseUnit("bytes")
                 .description("Bytes of frames written to sockets").register(registry);
         inboundFrames = Counter.builder("gateway.inbound.frames")
@@ -90,15 +80,16 @@ public class GatewayMetrics implements DeliveryListener {
         upgradesAccepted = Counter.builder("gateway.upgrades.accepted")
                 .description("WebSocket upgrades accepted (refused ones: gateway_upgrades_refused_total)")
                 .register(registry);
-        for (EventOrigin origin : EventOrigin.values()) {
-            eventsReceived.put(origin, Counter.builder("gateway.events.received").tag("source", origin.tag)
-                    .description("Outbox events this gateway received, from its shards' Redis channels or from the feed")
-                    .register(registry));
-        }
         // Server-side buckets (aggregatable across replicas); no client-side quantiles.
         latency = Timer.builder("gateway.delivery.latency")
                 .description("From the event's committed_at (taken at its INSERT, before the commit) to its socket write")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+    }
+
+    private Counter received(String source) {
+        return Counter.builder("gateway.events.received").tag("source", source)
+                .description("Outbox events received from the Redis events channels (pubsub) or read from forum-api's feed (feed)")
                 .register(registry);
     }
 
@@ -115,10 +106,6 @@ public class GatewayMetrics implements DeliveryListener {
         Gauge.builder("gateway.shard.subscriptions", subscribedThreadShards, IntSupplier::getAsInt)
                 .description("Thread shards whose events channel this gateway is subscribed to (the forum shard not counted)")
                 .register(registry);
-    }
-
-    public void eventReceived(EventOrigin origin) {
-        eventsReceived.get(origin).increment();
     }
 
     public void upgradeAccepted() {
@@ -152,6 +139,14 @@ public class GatewayMetrics implements DeliveryListener {
 
     public void gapFilled(int events) {
         gapFills.increment(events);
+    }
+
+    public void receivedFromPubSub() {
+        receivedFromPubSub.increment();
+    }
+
+    public void receivedFromFeed(int events) {
+        receivedFromFeed.increment(events);
     }
 
     public void polled(int events) {

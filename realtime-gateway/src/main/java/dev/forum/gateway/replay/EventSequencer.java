@@ -155,7 +155,7 @@ public class EventSequencer {
                 return;
             }
             if (source == EventSource.OUTBOX) {
-                metrics.eventReceived(GatewayMetrics.EventOrigin.PUBSUB);
+                metrics.receivedFromPubSub();
             }
             process(envelope, source, shard);
         });
@@ -407,8 +407,8 @@ public class EventSequencer {
                     gapUnfilled(stream, "the feed no longer keeps them");
                     break;
                 }
+                metrics.receivedFromFeed(page.events().size());
                 for (EventEnvelope missing : page.events()) {
-                    metrics.eventReceived(GatewayMetrics.EventOrigin.FEED);
                     if (missing.seq() == null || missing.seq() <= stream.tracker.last()) {
                         continue;
                     }
@@ -484,8 +484,8 @@ public class EventSequencer {
                         stream.tracker.startAfter(pages.shardEpoch(), page.headSeq());
                         continue;
                     }
+                    metrics.receivedFromFeed(page.events().size());
                     for (EventEnvelope event : page.events()) {
-                        metrics.eventReceived(GatewayMetrics.EventOrigin.FEED);
                         long before = stream.tracker.last();
                         process(event, EventSource.OUTBOX, stream.shard);
                         if (stream.tracker.last() > before) {
