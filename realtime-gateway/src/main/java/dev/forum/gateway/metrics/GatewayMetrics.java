@@ -103,7 +103,8 @@ public class GatewayMetrics implements DeliveryListener {
 
     /** Thread shards this gateway is subscribed to, read when Prometheus scrapes. */
     public void watchShards(IntSupplier subscribedThreadShards) {
-        Gauge.builder("gateway.shard.subscriptions", subscribedThreadShards, IntSupplier::getAsInt)
+        // A Supplier gauge holds its function strongly (an object gauge would hold this lambda weakly: NaN once collected).
+        Gauge.builder("gateway.shard.subscriptions", subscribedThreadShards::getAsInt)
                 .description("Thread shards whose events channel this gateway is subscribed to (the forum shard not counted)")
                 .register(registry);
     }
