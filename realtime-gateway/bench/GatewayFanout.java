@@ -4,6 +4,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.ConcurrentHistogram;
 
 import java.io.BufferedOutputStream;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Gateway-only fan-out load: events are PUBLISHed straight into Redis (seq continuing from forum-api's
- * feed head, so the gateway sees no gap), bypassing forum-api's write path, so that the figures are the
+ * Gateway-only fan-out load: events are PUBLISHed straight into Redis on their thread shard's channel (seq
+ * continuing that shard's head in forum-api's feed, so the gateway sees no gap), bypassing forum-api's write path, so that the figures are the
  * gateway's own: deliveries/s, loss, duplicates, latency (publish to frame received), and CPU per
  * delivery of the gateway, Redis and this generator. Run by realtime-gateway/bench/fanout.sh.
  *
@@ -103,11 +104,26 @@ public final class GatewayFanout {
                     "{\"title\":\"bench " + t + "\",\"content\":\"" + "x".repeat(100) + "\"}");
             threadIds[t] = Long.parseLong(field(thread, "id"));
         }
-        // The envelope of the last new_message (a thread's first message) is the template payload.
+        // Each published event continues its thread's shard stream from the feed's head of that shard
+        // (forum-api's epoch and shard count), so the gateway sees no gap. The envelope of the last
+        // new_message (the last thread's first message) is the template payload.
         Thread.sleep(1500);
-        String head = get("/api/internal/events?after_seq=0&limit=1");
-        long headSeq = Long.parseLong(field(head, "head_seq"));
-        String page = get("/api/internal/events?after_seq=" + Math.max(0, headSeq - 4) + "&limit=10");
+        JsonObject forum = new JsonObject(postInternal("{\"positions\":{\"-1\":0},\"limit\":1}"));
+        int epoch = forum.getInteger("shard_epoch");
+        int shardCount = forum.getInteger("shard_count");
+        JsonObject shards = new JsonObject().put("limit", 1).put("shard_epoch", epoch);
+        JsonObject positions = new JsonObject();
+        for (int k = 0; k < shardCount; k++) {
+            positions.put(Integer.toString(k), 0);
+        }
+        long[] heads = new long[shardCount];
+        for (Object page : new JsonObject(postInternal(shards.put("positions", positions).encode()))
+                .getJsonArray("pages")) {
+            heads[((JsonObject) page).getInteger("shard")] = ((JsonObject) page).getLong("head_seq");
+        }
+        int lastShard = (int) Math.floorMod(threadIds[THREADS - 1], (long) shardCount);
+        String page = get("/api/internal/events?shard=" + lastShard + "&after_seq="
+                + Math.max(0, heads[lastShard] - 4) + "&limit=10");
         int nm = page.lastIndexOf("\"type\":\"new_message\"");
         int payloadAt = page.indexOf("\"payload\":", nm) + "\"payload\":".length();
         String payload = page.substring(payloadAt + 1, matchingBrace(page, payloadAt)); // without braces
@@ -165,7 +181,7 @@ public final class GatewayFanout {
             return;
         }
 
-        Publisher publisher = new Publisher(headSeq, threadIds, payload);
+        Publisher publisher = new Publisher(epoch, heads, threadIds, payload);
         List<Double> rates = new ArrayList<>();
         if (GROWTH > 0) {
             double r = Double.parseDouble(RATES.split(",")[0]);
@@ -285,11 +301,14 @@ public final class GatewayFanout {
         final String payload;
         final Socket socket;
         final OutputStream out;
-        long seq;
+        final int epoch;
+        /** The last seq of each shard's stream. */
+        final long[] seqs;
         int next;
 
-        Publisher(long headSeq, long[] threadIds, String payload) throws Exception {
-            this.seq = headSeq;
+        Publisher(int epoch, long[] heads, long[] threadIds, String payload) throws Exception {
+            this.epoch = epoch;
+            this.seqs = heads.clone();
             this.threadIds = threadIds;
             this.perThread = new long[threadIds.length];
             this.payload = payload;
@@ -335,12 +354,13 @@ public final class GatewayFanout {
             int t = next++ % threadIds.length;
             long threadId = threadIds[t];
             perThread[t]++;
-            seq++;
-            String envelope = "{\"event_id\":\"" + UUID.randomUUID() + "\",\"seq\":" + seq
-                    + ",\"type\":\"new_message\",\"aggregate_type\":\"thread\",\"aggregate_id\":\"" + threadId
+            int shard = (int) Math.floorMod(threadId, (long) seqs.length);
+            long seq = ++seqs[shard];
+            String envelope = "{\"event_id\":\"" + UUID.randomUUID() + "\",\"shard_epoch\":" + epoch + ",\"shard\":"
+                    + shard + ",\"seq\":" + seq + ",\"type\":\"new_message\",\"aggregate_type\":\"thread\",\"aggregate_id\":\"" + threadId
                     + "\",\"audience\":\"thread\",\"thread_id\":" + threadId + ",\"min_tier_cents\":0,\"committed_at\":\""
                     + Instant.now() + "\",\"payload\":{\"bench_ns\":" + System.nanoTime() + "," + payload + "}}";
-            String channel = NS + ":events:" + Math.floorMod(threadId, 16L);
+            String channel = NS + ":events:{" + shard + "}";
             byte[] body = envelope.getBytes(StandardCharsets.UTF_8);
             out.write(("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length() + "\r\n" + channel + "\r\n$" + body.length
                     + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -414,6 +434,17 @@ public final class GatewayFanout {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(path + " -> " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** forum-api's {@code POST /api/internal/events/positions}. */
+    static String postInternal(String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(API + "/api/internal/events/positions"))
+                .header("X-Internal-Token", INTERNAL).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException("events/positions -> " + response.statusCode() + " " + response.body());
         }
         return response.body();
     }
