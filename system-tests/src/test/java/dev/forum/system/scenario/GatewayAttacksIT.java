@@ -90,10 +90,10 @@ class GatewayAttacksIT {
             String notification = envelope("forum_notification", "user", mallory.userId(), null,
                     "{\"notification\":{\"id\":1,\"type\":\"mention\",\"thread_id\":" + gated + "}}");
             String ns = stack.namespace();
-            stack.redis().command("PUBLISH", ns + ":events:0", promote);
+            stack.redis().command("PUBLISH", ns + ":events:{-1}", promote); // the forum shard: every gateway hears it
             stack.redis().command("PUBLISH", ns + ":typing", promote);
             stack.redis().command("PUBLISH", ns + ":typing", notification);
-            stack.redis().command("PUBLISH", ns + ":events:0", notification);
+            stack.redis().command("PUBLISH", ns + ":events:{-1}", notification);
 
             await().atMost(WAIT).until(() -> RedisLink.metric(gateway, "gateway_drops_total") >= before + 4);
             socket.send(Map.of("type", "subscribe", "thread_id", gated));

@@ -17,6 +17,8 @@ final class Wire {
     static final String V2 = "/api/forum/ws/v2";
     static final String GLOBAL = "/api/forum/ws/global";
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** The stack's event shard count (FORUM_EVENT_SHARDS, default): a thread's events go to thread_id mod this. */
+    static final int EVENT_SHARDS = 16;
 
     private Wire() {
     }
