@@ -28,8 +28,8 @@ public class OutboxWriter {
     private static final String INSERT = """
             WITH inserted AS (
                 INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                          min_tier_cents, payload, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), clock_timestamp())
+                                          min_tier_cents, payload, message_delta, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, clock_timestamp())
                 RETURNING id)
             SELECT pg_notify('%s', '') FROM inserted""".formatted(NOTIFY_CHANNEL);
 
@@ -68,6 +68,7 @@ public class OutboxWriter {
                     insert.setInt(8, event.minTierCents());
                 }
                 insert.setString(9, payload);
+                insert.setInt(10, event.messageDelta());
                 insert.executeQuery().close();
             }
         });
