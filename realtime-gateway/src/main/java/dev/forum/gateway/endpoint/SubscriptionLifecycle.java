@@ -83,8 +83,12 @@ public class SubscriptionLifecycle {
     void start(ClientSession session, long threadId, UUID lastEventId) {
         int shard = sequencer.shardOfThread(threadId);
         if (lastEventId == null) {
-            registry.subscribe(session, threadId, false);
-            sequencer.whenTracked(shard, () -> session.send(frames.subscribed(threadId, 0)));
+            ThreadSubscription subscription = registry.subscribe(session, threadId, false);
+            sequencer.whenTracked(shard, () -> {
+                if (session.subscription(threadId) == subscription) { // not unsubscribed meanwhile
+                    session.send(frames.subscribed(threadId, 0));
+                }
+            });
         } else {
             ThreadSubscription subscription = registry.subscribe(session, threadId, true);
             sequencer.whenTracked(shard, () -> replay.resume(session, subscription, lastEventId));
