@@ -28,6 +28,8 @@ public final class ForumHttp {
 
     private final String baseUrl;
     private final String internalToken;
+    /** forum-api's event shard count, 0 until asked. */
+    private volatile int eventShardCount;
 
     public ForumHttp(String baseUrl, String internalToken) {
         this.baseUrl = baseUrl;
@@ -110,11 +112,35 @@ public final class ForumHttp {
                 Map.of("title", title, "content", content));
     }
 
-    /** The internal event feed (what gateways replay from). */
-    public JsonNode events(long afterSeq, Long threadId) {
-        String query = "?after_seq=" + afterSeq + "&limit=1000" + (threadId == null ? "" : "&thread_id=" + threadId);
+    /**
+     * One page (up to 1,000) of the internal event feed (what gateways replay from): a thread's events with
+     * seq > afterSeq in its shard's stream (forum-api numbers events per shard; a thread lives in one).
+     */
+    public JsonNode threadEvents(long threadId, long afterSeq) {
+        String query = "?shard=" + shardOfThread(threadId) + "&after_seq=" + afterSeq + "&limit=1000&thread_id="
+                + threadId;
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/internal/events" + query))
                 .header("X-Internal-Token", internalToken).GET());
+    }
+
+    /** The feed's pages after each shard's position ({@code POST /api/internal/events/positions}). */
+    public JsonNode eventPositions(Map<Integer, Long> positions, int limit) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/internal/events/positions"))
+                .header("X-Internal-Token", internalToken).header("Content-Type", "application/json")
+                .POST(jsonBody(Map.of("positions", positions, "limit", limit))));
+    }
+
+    /** forum-api's event shard count (thread shards 0..n-1; the forum shard is -1), as its feed tells it. */
+    public int eventShardCount() {
+        if (eventShardCount == 0) {
+            eventShardCount = eventPositions(Map.of(-1, 0L), 1).path("shard_count").asInt();
+        }
+        return eventShardCount;
+    }
+
+    /** The shard of a thread's events. */
+    public int shardOfThread(long threadId) {
+        return (int) Math.floorMod(threadId, (long) eventShardCount());
     }
 
     public JsonNode call(String method, String path, String token, Object body) {
@@ -122,14 +148,17 @@ public final class ForumHttp {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        request.header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : jsonBody(body));
+        return send(request);
+    }
+
+    private static HttpRequest.BodyPublisher jsonBody(Object body) {
         try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-            request.header("Content-Type", "application/json").method(method, publisher);
+            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return send(request);
     }
 
     private JsonNode send(HttpRequest.Builder request) {

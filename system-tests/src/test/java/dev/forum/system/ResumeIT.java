@@ -131,7 +131,7 @@ class ResumeIT extends StackTestBase {
     private String findEventId(long threadId, long messageId) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode event : http.events(0, threadId).path("events")) {
+            for (JsonNode event : http.threadEvents(threadId, 0).path("events")) {
                 if ("new_message".equals(event.path("type").asText())
                         && event.path("payload").path("message").path("id").asLong() == messageId) {
                     return event.path("event_id").asText();

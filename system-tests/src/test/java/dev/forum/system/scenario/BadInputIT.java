@@ -50,7 +50,7 @@ class BadInputIT {
     private ForumHttp http;
     private Session eve;
     private long threadId;
-    private long startSeq;
+    private Ledger.Moment start;
     private Poster poster;
     private HttpClient sockets;
     private final List<LoadClient> bystanders = new ArrayList<>();
@@ -66,7 +66,7 @@ class BadInputIT {
         threadId = http.createThread(author, Wire.unique("Under attack"), "calm", 0).path("id").asLong();
         sockets = LoadClient.sharedHttpClient(1);
         bystanders.addAll(LoadClient.subscribedOnEveryReplica(sockets, stack, reader.token(), 4, threadId));
-        startSeq = Ledger.headSeqIncluding(http, threadId);
+        start = Ledger.nowIncluding(http, threadId);
         poster = new Poster(http, List.of(author), threadId).start(10);
     }
 
@@ -190,7 +190,7 @@ class BadInputIT {
             assertThat(service.isAlive()).as(service.name() + " alive").isTrue();
             assertThat(service.readiness()).as(service.name() + " ready").isEqualTo(200);
         }
-        Map<Long, List<JsonNode>> expected = Delivery.expected(http, startSeq, threadId);
+        Map<Long, List<JsonNode>> expected = Delivery.expected(http, start, threadId);
         List<Supplier<List<JsonNode>>> frames = bystanders.stream().<Supplier<List<JsonNode>>>map(c -> c::frames)
                 .toList();
         Delivery.awaitComplete(expected, frames, Duration.ofSeconds(30));

@@ -15,11 +15,11 @@ final class Delivery {
     private Delivery() {
     }
 
-    /** The feed's thread events after {@code afterSeq}, per thread. */
-    static Map<Long, List<JsonNode>> expected(ForumHttp http, long afterSeq, long... threadIds) {
+    /** The feed's thread events after {@code after}, per thread. */
+    static Map<Long, List<JsonNode>> expected(ForumHttp http, Ledger.Moment after, long... threadIds) {
         Map<Long, List<JsonNode>> expected = new LinkedHashMap<>();
         for (long threadId : threadIds) {
-            expected.put(threadId, Ledger.threadEvents(http, threadId, afterSeq));
+            expected.put(threadId, Ledger.threadEvents(http, threadId, after));
         }
         return expected;
     }

@@ -86,7 +86,7 @@ class GatewayCrashIT {
     private Tally streamThrough(String label, Disruption disruption) throws Exception {
         long first = http.createThread(author, Wire.unique(label + " A"), "a", 0).path("id").asLong();
         long second = http.createThread(author, Wire.unique(label + " B"), "b", 0).path("id").asLong();
-        long startSeq = Ledger.headSeqIncluding(http, first, second);
+        Ledger.Moment start = Ledger.nowIncluding(http, first, second);
         List<ResumingClient> clients = new ArrayList<>();
         ScheduledExecutorService pumps = Executors.newScheduledThreadPool(CLIENTS);
         Tally tally = new Tally(label);
@@ -105,7 +105,7 @@ class GatewayCrashIT {
             poster.awaitMorePosts(STEADY_POSTS);
             poster.stop();
 
-            Map<Long, List<JsonNode>> expected = Delivery.expected(http, startSeq, first, second);
+            Map<Long, List<JsonNode>> expected = Delivery.expected(http, start, first, second);
             List<Supplier<List<JsonNode>>> received = clients.stream()
                     .<Supplier<List<JsonNode>>>map(c -> c::events).toList();
             Delivery.awaitComplete(expected, received, Duration.ofSeconds(45));

@@ -61,7 +61,7 @@ class IsolationIT {
         Session alice = Wire.user(http, "alice", "member", 0);
         long gated = http.createThread(admin, "Gated " + secret, "gold only " + secret, GOLD_TIER).path("id").asLong();
         long open = http.createThread(alice, Wire.unique("Open"), "for all", 0).path("id").asLong();
-        long startSeq = Ledger.headSeqIncluding(http, gated, open);
+        Ledger.Moment start = Ledger.nowIncluding(http, gated, open);
 
         List<WsClient> attacker = new ArrayList<>();
         List<WsClient> control = new ArrayList<>();
@@ -110,7 +110,7 @@ class IsolationIT {
             }
             Thread.sleep(2000);
 
-            long gatedEvents = Ledger.threadEvents(http, gated, startSeq).size();
+            long gatedEvents = Ledger.threadEvents(http, gated, start).size();
             long controlReceived = control.stream().flatMap(c -> c.frames().stream())
                     .filter(f -> f.toString().contains(secret) || f.path("notification").path("message_id").asLong()
                             == privateMention).count();

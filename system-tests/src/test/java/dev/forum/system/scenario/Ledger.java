@@ -6,6 +6,7 @@ import dev.forum.system.ForumHttp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,39 +14,78 @@ import java.util.Set;
 
 /**
  * The source of truth for "what should a subscriber have received": forum-api's event feed (every
- * committed event with its seq). Compares what clients received against it: lost, duplicated, out of
- * order, and events of other threads (leaks).
+ * committed event with its seq in its shard's stream). Compares what clients received against it: lost,
+ * duplicated, out of order, and events of other threads (leaks).
  */
 final class Ledger {
+
+    /**
+     * Where every shard's stream stood at one moment: the feed's head of each shard (forum-api numbers events
+     * per shard, so there is no single global position). A thread's events are all in one shard, so "after this
+     * moment" for a thread means a seq above its shard's head.
+     */
+    record Moment(Map<Integer, Long> heads, int shardCount) {
+
+        /** After every event: no event is past it. */
+        static final Moment END = new Moment(null, 1);
+
+        /** The last seq of the thread's shard at this moment. */
+        long of(long threadId) {
+            return heads == null ? Long.MAX_VALUE
+                    : heads.getOrDefault((int) Math.floorMod(threadId, (long) shardCount), 0L);
+        }
+
+        /** Whether the event or frame of this thread (with its seq) came after this moment. */
+        boolean isBefore(long threadId, JsonNode eventOrFrame) {
+            return eventOrFrame.path("seq").asLong() > of(threadId);
+        }
+    }
 
     private Ledger() {
     }
 
-    /** The feed's current head seq. */
-    static long headSeq(ForumHttp http) {
-        return http.events(Long.MAX_VALUE - 1, null).path("head_seq").asLong();
+    /** The feed's heads now, every shard's, in one snapshot. */
+    static Moment now(ForumHttp http) {
+        int shards = http.eventShardCount();
+        Map<Integer, Long> positions = new HashMap<>();
+        for (int shard = -1; shard < shards; shard++) {
+            positions.put(shard, 0L);
+        }
+        Map<Integer, Long> heads = new HashMap<>();
+        for (JsonNode page : http.eventPositions(positions, 1).path("pages")) {
+            heads.put(page.path("shard").asInt(), page.path("head_seq").asLong());
+        }
+        return new Moment(heads, shards);
     }
 
     /**
-     * The feed's head seq once the relay has numbered the given threads' creation events. The relay
-     * numbers committed events asynchronously, so the head read right after a create may not include
+     * The feed's heads once the relay has numbered the given threads' creation events. The relay
+     * numbers committed events asynchronously, so the heads read right after a create may not include
      * them yet; counting from a stale head would expect events that happened before a client subscribed.
      */
-    static long headSeqIncluding(ForumHttp http, long... threadIds) {
+    static Moment nowIncluding(ForumHttp http, long... threadIds) {
         for (long threadId : threadIds) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                     .pollInterval(java.time.Duration.ofMillis(100))
                     .until(() -> !threadEvents(http, threadId, 0).isEmpty());
         }
-        return headSeq(http);
+        return now(http);
     }
 
-    /** Every thread-audience event of a thread with seq > afterSeq, in seq order (pages through the feed). */
+    /** Every thread-audience event of a thread after {@code moment}, in seq order (pages through the feed). */
+    static List<JsonNode> threadEvents(ForumHttp http, long threadId, Moment moment) {
+        return threadEvents(http, threadId, moment.of(threadId));
+    }
+
+    /**
+     * Every thread-audience event of a thread with seq > afterSeq in its shard's stream, in seq order (pages
+     * through the feed).
+     */
     static List<JsonNode> threadEvents(ForumHttp http, long threadId, long afterSeq) {
         List<JsonNode> events = new ArrayList<>();
         long after = afterSeq;
         while (true) {
-            JsonNode page = http.events(after, threadId);
+            JsonNode page = http.threadEvents(threadId, after);
             JsonNode batch = page.path("events");
             for (JsonNode event : batch) {
                 after = Math.max(after, event.path("seq").asLong());
@@ -57,6 +97,14 @@ final class Ledger {
                 return events;
             }
         }
+    }
+
+    /** The events of each thread after {@code from} and up to {@code to}. */
+    static Map<Long, List<JsonNode>> slice(Map<Long, List<JsonNode>> events, Moment from, Moment to) {
+        Map<Long, List<JsonNode>> slice = new LinkedHashMap<>();
+        events.forEach((thread, list) -> slice.put(thread, list.stream()
+                .filter(e -> from.isBefore(thread, e) && !to.isBefore(thread, e)).toList()));
+        return slice;
     }
 
     /**

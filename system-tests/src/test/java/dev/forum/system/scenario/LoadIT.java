@@ -91,14 +91,14 @@ class LoadIT {
         }
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
 
-        long startSeq = Ledger.headSeqIncluding(http, threads);
+        Ledger.Moment start = Ledger.nowIncluding(http, threads);
         Tally tally = new Tally("load").latencyBasis("from POST sent to frame arrival");
         try (Poster poster = new Poster(http, authors, threads)) {
             poster.start(RATE);
             Thread.sleep(SECONDS * 1000L);
             poster.stop();
 
-            Map<Long, List<JsonNode>> all = Delivery.expected(http, startSeq, threads);
+            Map<Long, List<JsonNode>> all = Delivery.expected(http, start, threads);
             List<Supplier<List<JsonNode>>> perClient = new ArrayList<>();
             List<Map<Long, List<JsonNode>>> expectations = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
@@ -112,7 +112,7 @@ class LoadIT {
                         Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 Ledger.compare(tally, expectations.get(i), perClient.get(i).get());
             }
-            poster.recordLatencies(clients, startSeq, Long.MAX_VALUE, tally);
+            poster.recordLatencies(clients, start, Ledger.Moment.END, tally);
             long closed = clients.stream().filter(LoadClient::isClosed).count();
             tally.sent(poster.sent()).note("post_failures", poster.failed()).note("clients", CLIENTS)
                     .note("threads", THREADS).note("seconds", SECONDS).note("rate_per_s", RATE)

@@ -54,7 +54,7 @@ class NotificationRestartIT {
         Session author = Wire.user(http, "author", "member", 0);
         Session target = Wire.user(http, "target", "member", 0);
         long threadId = http.createThread(author, Wire.unique("Mentions"), "start", 0).path("id").asLong();
-        long startSeq = Ledger.headSeqIncluding(http, threadId);
+        Ledger.Moment start = Ledger.nowIncluding(http, threadId);
 
         long sent;
         long failed;
@@ -70,7 +70,7 @@ class NotificationRestartIT {
             failed = poster.failed();
         }
 
-        List<Long> posted = Ledger.threadEvents(http, threadId, startSeq).stream()
+        List<Long> posted = Ledger.threadEvents(http, threadId, start).stream()
                 .filter(event -> "new_message".equals(event.path("type").asText()))
                 .map(event -> event.path("payload").path("message").path("id").asLong()).toList();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))

@@ -127,13 +127,14 @@ final class Poster implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Latency of the new_message frames with afterSeq < seq <= maxSeq, on every client. */
-    void recordLatencies(List<LoadClient> clients, long afterSeq, long maxSeq, Tally tally) {
+    /** Latency of the new_message frames after {@code from} and up to {@code to}, on every client. */
+    void recordLatencies(List<LoadClient> clients, Ledger.Moment from, Ledger.Moment to, Tally tally) {
         for (LoadClient client : clients) {
             for (LoadClient.Received received : client.received()) {
                 JsonNode frame = received.frame();
-                long seq = frame.path("seq").asLong();
-                if ("new_message".equals(frame.path("type").asText()) && seq > afterSeq && seq <= maxSeq) {
+                long thread = frame.path("thread_id").asLong();
+                if ("new_message".equals(frame.path("type").asText()) && from.isBefore(thread, frame)
+                        && !to.isBefore(thread, frame)) {
                     long micros = latencyMicros(frame.path("message").path("content").asText(),
                             received.nanos());
                     if (micros >= 0) {

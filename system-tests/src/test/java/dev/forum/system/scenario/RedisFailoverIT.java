@@ -55,7 +55,7 @@ class RedisFailoverIT {
         Session reader = Wire.user(http, "reader", "member", 0);
         long first = http.createThread(author, Wire.unique("Failover A"), "a", 0).path("id").asLong();
         long second = http.createThread(author, Wire.unique("Failover B"), "b", 0).path("id").asLong();
-        long startSeq = Ledger.headSeqIncluding(http, first, second);
+        Ledger.Moment start = Ledger.nowIncluding(http, first, second);
 
         List<LoadClient> clients = LoadClient.subscribedOnEveryReplica(sockets, stack, reader.token(), 4, first,
                 second);
@@ -70,34 +70,34 @@ class RedisFailoverIT {
             assertThat(RedisLink.modes(stack)).containsOnly("redis");
             poster.awaitMorePosts(PHASE_POSTS);
 
-            long beforeOutage = Ledger.headSeq(http);
+            Ledger.Moment beforeOutage = Ledger.now(http);
             stack.redis().stop();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> RedisLink.modes(stack).stream().allMatch("feed_polling"::equals));
             poster.awaitMorePosts(PHASE_POSTS);
-            long duringOutage = Ledger.headSeq(http);
+            Ledger.Moment duringOutage = Ledger.now(http);
             Map<Long, List<JsonNode>> outageEvents = Delivery.expected(http, beforeOutage, first, second);
             assertThat(Delivery.awaitComplete(outageEvents, frames, Duration.ofSeconds(30)))
                     .as("clients on both replicas receive while Redis is down").isTrue();
-            Delivery.count(degraded, sliceOf(outageEvents, duringOutage), frames);
+            Delivery.count(degraded, Ledger.slice(outageEvents, beforeOutage, duringOutage), frames);
 
             stack.redis().start();
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> RedisLink.modes(stack).stream().allMatch("redis"::equals));
             await().atMost(Duration.ofSeconds(30)).until(() -> RedisLink.typingSubscribers(stack) == 2);
-            long afterRecovery = Ledger.headSeq(http);
+            Ledger.Moment afterRecovery = Ledger.now(http);
             poster.awaitMorePosts(PHASE_POSTS);
             poster.stop();
 
-            Map<Long, List<JsonNode>> all = Delivery.expected(http, startSeq, first, second);
+            Map<Long, List<JsonNode>> all = Delivery.expected(http, start, first, second);
             Delivery.awaitComplete(all, frames, Duration.ofSeconds(30));
             Delivery.count(total.sent(poster.sent()).note("post_failures", poster.failed()), all, frames);
-            Delivery.count(pubsub, sliceBetween(all, startSeq, beforeOutage), frames);
-            Delivery.count(recovered, sliceBetween(all, afterRecovery, Long.MAX_VALUE), frames);
-            poster.recordLatencies(clients, startSeq, beforeOutage, pubsub);
+            Delivery.count(pubsub, Ledger.slice(all, start, beforeOutage), frames);
+            Delivery.count(recovered, Ledger.slice(all, afterRecovery, Ledger.Moment.END), frames);
+            poster.recordLatencies(clients, start, beforeOutage, pubsub);
             poster.recordLatencies(clients, beforeOutage, duringOutage, degraded);
-            poster.recordLatencies(clients, afterRecovery, Long.MAX_VALUE, recovered);
-            poster.recordLatencies(clients, startSeq, Long.MAX_VALUE, total);
+            poster.recordLatencies(clients, afterRecovery, Ledger.Moment.END, recovered);
+            poster.recordLatencies(clients, start, Ledger.Moment.END, total);
         } finally {
             clients.forEach(LoadClient::close);
         }
@@ -108,18 +108,5 @@ class RedisFailoverIT {
         assertThat(recovered.expected()).as("events posted after Redis came back").isPositive();
         assertThat(degraded.expected()).as("events posted while Redis was down").isPositive();
         total.assertClean();
-    }
-
-    private static Map<Long, List<JsonNode>> sliceOf(Map<Long, List<JsonNode>> events, long maxSeq) {
-        return sliceBetween(events, Long.MIN_VALUE, maxSeq);
-    }
-
-    /** The events with afterSeq < seq <= maxSeq. */
-    private static Map<Long, List<JsonNode>> sliceBetween(Map<Long, List<JsonNode>> events, long afterSeq,
-            long maxSeq) {
-        Map<Long, List<JsonNode>> slice = new java.util.LinkedHashMap<>();
-        events.forEach((thread, list) -> slice.put(thread, list.stream()
-                .filter(e -> e.path("seq").asLong() > afterSeq && e.path("seq").asLong() <= maxSeq).toList()));
-        return slice;
     }
 }

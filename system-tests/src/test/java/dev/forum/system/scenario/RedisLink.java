@@ -44,10 +44,9 @@ final class RedisLink {
     }
 
     /**
-     * Connections on the stack's Redis that hold a gateway's whole subscription: the events pattern
-     * ({@code psub=1}) and the typing, notification and own heartbeat channels ({@code sub=3}), from
-     * {@code CLIENT LIST TYPE pubsub}. ({@code PUBSUB NUMPAT} cannot count them: since Redis 7 it counts
-     * unique patterns.)
+     * Gateways' subscriber connections on the stack's Redis, from {@code CLIENT LIST TYPE pubsub}: each gateway
+     * names its one connection {@code gateway-subscriber-<id>} (whether all its channels are confirmed again is
+     * its readiness {@code mode}, see {@link #modes}).
      */
     static long gatewaySubscriberConnections(Stack stack) {
         return gatewaySubscriberIds(stack).size();
@@ -56,7 +55,7 @@ final class RedisLink {
     /** The Redis client ids ({@code id=...}) of the connections {@link #gatewaySubscriberConnections} counts. */
     static Set<String> gatewaySubscriberIds(Stack stack) {
         return stack.redis().command("CLIENT", "LIST", "TYPE", "pubsub").lines()
-                .filter(line -> line.contains(" sub=3 ") && line.contains(" psub=1 "))
+                .filter(line -> line.contains(" name=gateway-subscriber-"))
                 .map(line -> line.substring(0, line.indexOf(' ')))
                 .collect(Collectors.toSet());
     }
