@@ -64,6 +64,11 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** Every node's URL, comma-separated: what a service in cluster mode is given as seed nodes. */
+    public String seeds() {
+        return String.join(",", nodes.stream().map(RedisServer::url).toList());
+    }
+
     /** The hash slot of a key or sharded channel (the part in {@code {...}} when there is one). */
     public int slotOf(String channel) {
         return (int) anyLiveNode().integer("CLUSTER", "KEYSLOT", channel);

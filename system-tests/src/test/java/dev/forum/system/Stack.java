@@ -37,6 +37,8 @@ public final class Stack implements AutoCloseable {
     private final Path root;
     private final Path logDir;
     private final RedisServer redis;
+    /** With {@link Builder#redisCluster()}: the services' Redis instead of {@link #redis}, which then never starts. */
+    private final RedisCluster redisCluster;
     private final RedisProxy gatewayRedisProxy;
     private final ServiceProcess forumApi;
     private final ServiceProcess feedForumApi;
@@ -48,11 +50,12 @@ public final class Stack implements AutoCloseable {
         root = projectRoot();
         logDir = root.resolve("system-tests/target/system-logs/" + id);
         redis = new RedisServer(Ports.free(), logDir);
+        redisCluster = builder.redisCluster ? RedisCluster.start(3, 1, logDir) : null;
         if (builder.redisAcl) {
             redis.withAcl(root.resolve("scripts/redis-users.acl.template"), namespace);
         }
         gatewayRedisProxy = builder.gatewaysViaRedisProxy ? new RedisProxy(Ports.free(), redis::port) : null;
-        String gatewayRedisUrl = gatewayRedisProxy != null ? gatewayRedisProxy.url() : redis.url(RedisServer.GATEWAY);
+        String gatewayRedisUrl = gatewayRedisProxy != null ? gatewayRedisProxy.url() : redisUrl(RedisServer.GATEWAY);
         forumApi = forumApiProcess("forum-api", builder);
         // A second replica on the same database and Redis; it starts after the first, which therefore
         // holds the relay's leader lock, so killing this one never stops publishing.
@@ -64,11 +67,12 @@ public final class Stack implements AutoCloseable {
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
                     .property("gateway.forum-api.url", gatewayForumApiUrl)
                     .property("gateway.forum-api.internal-token", internalToken)
-                    .property("quarkus.redis.hosts", redis.url(RedisServer.GATEWAY))
+                    .property("quarkus.redis.hosts", redisUrl(RedisServer.GATEWAY))
                     .property("gateway.redis.url", gatewayRedisUrl)
                     .property("gateway.redis.namespace", namespace)
                     .property("gateway.redis.reconnect-delay", "500ms")
                     .property("gateway.feed.poll-interval", "250ms");
+            clusterMode(gateway, "gateway.redis.mode");
             builder.gatewayProperties.forEach(gateway::property);
             gateways.add(gateway);
         }
@@ -78,15 +82,16 @@ public final class Stack implements AutoCloseable {
                     .env("FORUM_INTERNAL_TOKEN", internalToken)
                     .env("NOTIFY_FORUM_API_URL", forumApi.httpUrl())
                     .env("NOTIFY_DB_URL", Postgres.jdbcUrl(notifyDatabase))
-                    .env("NOTIFY_REDIS_URL", redis.url(RedisServer.NOTIFICATION_SERVICE))
+                    .env("NOTIFY_REDIS_URL", redisUrl(RedisServer.NOTIFICATION_SERVICE))
                     .env("NOTIFY_REDIS_NAMESPACE", namespace)
                     .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(notifyDatabase))
                     .property("quarkus.datasource.username", Postgres.USER)
-                    .property("quarkus.redis.hosts", redis.url(RedisServer.NOTIFICATION_SERVICE))
+                    .property("quarkus.redis.hosts", redisUrl(RedisServer.NOTIFICATION_SERVICE))
                     .property("quarkus.rest-client.forum-api.url", forumApi.httpUrl())
                     .property("notify.redis.namespace", namespace)
                     .property("notify.internal-token", internalToken)
                     .property("notify.consumer.poll-interval", "1s");
+            clusterMode(notificationService, "notify.redis.mode");
             builder.notifyProperties.forEach(notificationService::property);
         } else {
             notificationService = null;
@@ -97,11 +102,11 @@ public final class Stack implements AutoCloseable {
         ServiceProcess process = new ServiceProcess(name, jar("forum-api"), Ports.free(), logDir)
                 .env("FORUM_INTERNAL_TOKEN", internalToken)
                 .env("FORUM_DB_URL", Postgres.jdbcUrl(database))
-                .env("FORUM_REDIS_URL", redis.url(RedisServer.FORUM_API))
+                .env("FORUM_REDIS_URL", redisUrl(RedisServer.FORUM_API))
                 .env("FORUM_REDIS_NAMESPACE", namespace)
                 .property("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database))
                 .property("quarkus.datasource.username", Postgres.USER)
-                .property("quarkus.redis.hosts", redis.url(RedisServer.FORUM_API))
+                .property("quarkus.redis.hosts", redisUrl(RedisServer.FORUM_API))
                 .property("forum.redis.namespace", namespace)
                 .property("forum.internal.token", internalToken)
                 .property("forum.rate-limit.posts", "100000")
@@ -111,6 +116,7 @@ public final class Stack implements AutoCloseable {
                 .property("forum.rate-limit.login.registers-per-address", "100000")
                 .property("forum.auth.bcrypt-cost", "4")
                 .property("forum.demo-data.enabled", "true");
+        clusterMode(process, "forum.redis.mode");
         builder.forumApiProperties.forEach(process::property);
         return process;
     }
@@ -127,7 +133,9 @@ public final class Stack implements AutoCloseable {
                 Postgres.createDatabase(notifyDatabase);
             }
             databasesCreated = true;
-            redis.start();
+            if (redisCluster == null) {
+                redis.start();
+            }
             if (gatewayRedisProxy != null) {
                 gatewayRedisProxy.start();
             }
@@ -151,7 +159,30 @@ public final class Stack implements AutoCloseable {
     }
 
     public RedisServer redis() {
+        if (redisCluster != null) {
+            throw new IllegalStateException("stack built with redisCluster(): use redisCluster()");
+        }
         return redis;
+    }
+
+    /** The services' Redis Cluster; only with {@link Builder#redisCluster()}. */
+    public RedisCluster redisCluster() {
+        if (redisCluster == null) {
+            throw new IllegalStateException("stack built without redisCluster()");
+        }
+        return redisCluster;
+    }
+
+    /** The Redis URL a service connects with: its user's on the single Redis, or every cluster node as seeds. */
+    private String redisUrl(String user) {
+        return redisCluster != null ? redisCluster.seeds() : redis.url(user);
+    }
+
+    /** On a Redis Cluster, the service's {@code <prefix>.redis.mode} is {@code cluster} (else its default, single). */
+    private void clusterMode(ServiceProcess service, String modeProperty) {
+        if (redisCluster != null) {
+            service.property(modeProperty, "cluster");
+        }
     }
 
     /** The TCP proxy between the gateways and Redis; only with {@link Builder#gatewaysViaRedisProxy()}. */
@@ -218,7 +249,11 @@ public final class Stack implements AutoCloseable {
         if (gatewayRedisProxy != null) {
             gatewayRedisProxy.close();
         }
-        redis.stop();
+        if (redisCluster != null) {
+            redisCluster.close();
+        } else {
+            redis.stop();
+        }
         if (databasesCreated) {
             Postgres.dropDatabase(database);
             if (notificationService != null) {
@@ -254,6 +289,7 @@ public final class Stack implements AutoCloseable {
         private boolean secondForumApiForGateways;
         private boolean gatewaysViaRedisProxy;
         private boolean redisAcl;
+        private boolean redisCluster;
         private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
         private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
         private final Map<String, String> notifyProperties = new LinkedHashMap<>();
@@ -290,6 +326,15 @@ public final class Stack implements AutoCloseable {
         /** Runs Redis with the project's ACL users (scripts/redis-users.acl.template); each service connects as its own. */
         public Builder redisAcl() {
             this.redisAcl = true;
+            return this;
+        }
+
+        /**
+         * Runs the services on a Redis Cluster of 3 masters and 3 replicas ({@link RedisCluster}) in cluster mode
+         * (sharded pub/sub, seed nodes in their Redis URLs) instead of one {@code redis-server}.
+         */
+        public Builder redisCluster() {
+            this.redisCluster = true;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.forum.system.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp;
+import dev.forum.system.ServiceProcess;
 import dev.forum.system.Stack;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,10 +104,25 @@ final class LoadClient implements WebSocket.Listener {
      */
     static List<LoadClient> subscribedOnEveryReplica(HttpClient http, Stack stack, String token, int count,
             long... threadIds) throws Exception {
-        List<LoadClient> clients = new ArrayList<>();
+        List<URI> sockets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            LoadClient client = open(http, stack.gateway(i % stack.gateways().size()).wsUri(Wire.V2), token)
-                    .get(30, TimeUnit.SECONDS);
+            sockets.add(stack.gateway(i % stack.gateways().size()).wsUri(Wire.V2));
+        }
+        return subscribed(http, sockets, token, threadIds);
+    }
+
+    /** {@code count} v2 clients of one user on one gateway, each subscribed to every given thread. */
+    static List<LoadClient> subscribedOn(HttpClient http, ServiceProcess gateway, String token, int count,
+            long... threadIds) throws Exception {
+        return subscribed(http, Collections.nCopies(count, gateway.wsUri(Wire.V2)), token, threadIds);
+    }
+
+    /** A client per socket URI, each subscribed to every given thread (waits for each {@code subscribed}). */
+    private static List<LoadClient> subscribed(HttpClient http, List<URI> sockets, String token, long... threadIds)
+            throws Exception {
+        List<LoadClient> clients = new ArrayList<>();
+        for (URI socket : sockets) {
+            LoadClient client = open(http, socket, token).get(30, TimeUnit.SECONDS);
             clients.add(client);
             for (long threadId : threadIds) {
                 client.subscribe(threadId);
