@@ -23,6 +23,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,9 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every replica runs this bean; the one that holds the {@link LeaderLock} {@link #LEADER_LOCK_KEY} (a session-level
  * advisory lock on its own dedicated JDBC connection) is the leader. The others wait for that lock
  * ({@link LeaderLock#await()}, which costs nothing while it waits): when the leader dies, its connection closes,
- * PostgreSQL releases the lock and grants it to a stand-by at once. The leader's connection also LISTENs on
- * {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY is delivered only when it commits, so the relay
- * wakes on every commit without polling.
+ * PostgreSQL releases the lock and grants it to a stand-by at once. Every commit that wrote outbox rows wakes the
+ * leader without polling ({@link OutboxWakeup}): in process on the leader's replica ({@link #wakeIfLeader()}, drained
+ * on this relay's own thread, not the writer's), by a NOTIFY on {@link OutboxWriter#NOTIFY_CHANNEL}, which the
+ * leader's connection LISTENs on, from any other.
  * {@link #sweep()} is the safety net: it retries a failed publish and marks publishing progress, and drains once per
  * {@link #SAFETY_DRAIN_MILLIS} anyway; at rest it touches the database only for that.
  *
@@ -67,6 +70,13 @@ public class OutboxRelay {
 
     private final ReentrantLock drainLock = new ReentrantLock();
     private final AtomicBoolean drainRequested = new AtomicBoolean();
+    /** A local wake-up is queued on {@link #waker} (one at a time: the drain it runs covers every later commit). */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outbox-relay-wake");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running;
     private volatile boolean leader;
     private volatile boolean standingBy;
@@ -144,6 +154,25 @@ public class OutboxRelay {
 
     public boolean isLeader() {
         return leader;
+    }
+
+    /**
+     * A commit on this replica wrote outbox rows: if this relay leads, drains soon on its own thread and returns true;
+     * false when another replica's relay must be notified. (Should the leadership have just been lost, draining here
+     * is still safe: numbering is serialised by the state row lock, see {@link OutboxNumbering}.)
+     */
+    public boolean wakeIfLeader() {
+        if (!running || !leader) {
+            return false;
+        }
+        drainRequested.set(true);
+        if (wakeQueued.compareAndSet(false, true)) {
+            waker.execute(() -> {
+                wakeQueued.set(false);
+                requestDrain();
+            });
+        }
+        return true;
     }
 
     /** True once this replica has tried the leader lock and found it held by another. */

@@ -15,32 +15,32 @@ import java.util.UUID;
 
 /**
  * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
- * change, or a change without its event, cannot happen), and queues a NOTIFY that PostgreSQL delivers to the relay
- * only when that transaction commits. Events that change a user's sessions or standing ({@link
- * SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
+ * change, or a change without its event, cannot happen), and has the relay woken once that transaction commits
+ * ({@link OutboxWakeup}: not a NOTIFY inside the transaction, which would serialise every writer's commit). Events
+ * that change a user's sessions or standing ({@link SessionCache#SESSION_EVENTS}) also evict that user's cached
+ * sessions on every replica.
  */
 @ApplicationScoped
 public class OutboxWriter {
 
+    /** The channel the relay leader LISTENs on, for commits on replicas where it does not run. */
     public static final String NOTIFY_CHANNEL = "forum_outbox";
 
-    /** The row and the NOTIFY in one statement (one round trip); the NOTIFY is delivered on commit. */
     private static final String INSERT = """
-            WITH inserted AS (
-                INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                          min_tier_cents, payload, message_delta, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, clock_timestamp())
-                RETURNING id)
-            SELECT pg_notify('%s', '') FROM inserted""".formatted(NOTIFY_CHANNEL);
+            INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
+                                      min_tier_cents, payload, message_delta, committed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, clock_timestamp())""";
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final SessionCache sessions;
+    private final OutboxWakeup wakeup;
 
-    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions) {
+    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions, OutboxWakeup wakeup) {
         this.em = em;
         this.json = json;
         this.sessions = sessions;
+        this.wakeup = wakeup;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -69,9 +69,10 @@ public class OutboxWriter {
                 }
                 insert.setString(9, payload);
                 insert.setInt(10, event.messageDelta());
-                insert.executeQuery().close();
+                insert.executeUpdate();
             }
         });
+        wakeup.afterCommit();
         if (SessionCache.SESSION_EVENTS.contains(event.type()) && event.userId() != null) {
             sessions.evictUser(event.userId());
         }

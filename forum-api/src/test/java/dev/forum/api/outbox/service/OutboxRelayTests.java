@@ -22,9 +22,13 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +110,24 @@ class OutboxRelayTests {
             relay.start();
         }
         await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+    }
+
+    @Test
+    void aCommitOnTheLeadersReplicaWakesItsRelayInProcessWithoutANotify() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "woken in process");
+        try (Connection listener = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse(""));
+             Statement st = listener.createStatement()) {
+            st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
+
+            long id = ForumApi.postMessage(alice, threadId, "no NOTIFY in my commit");
+
+            events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == id);
+            st.execute("SELECT 1"); // a round trip, so that a notification sent before the publish has arrived
+            PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications();
+            assertThat(received == null ? List.of() : List.of(received)).isEmpty();
+        }
     }
 
     @Test
