@@ -1,4 +1,4 @@
-package dev.forum.gateway.shard;
+package dev.forum.common.redis;
 
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -37,7 +37,7 @@ final class LocalRedisCluster implements AutoCloseable {
 
     LocalRedisCluster() {
         try {
-            dir = Files.createTempDirectory("gateway-redis-cluster");
+            dir = Files.createTempDirectory("redis-cluster-test");
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
             for (int i = 0; i < 6; i++) {
                 int port = freePort();
@@ -66,7 +66,7 @@ final class LocalRedisCluster implements AutoCloseable {
         return nodes.entrySet().stream().filter(node -> node.getValue().isAlive()).map(Map.Entry::getKey).toList();
     }
 
-    /** How a gateway would reach the cluster: every node as a seed, client type CLUSTER. */
+    /** How a service would reach the cluster: every node as a seed, client type CLUSTER. */
     RedisOptions options() {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
         nodes.keySet().forEach(port -> options.addConnectionString("redis://127.0.0.1:" + port));

@@ -1,4 +1,4 @@
-package dev.forum.gateway.shard;
+package dev.forum.common.redis;
 
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link ShardedSubscriber} against a real 3-master, 3-replica Redis Cluster, through the Vert.x cluster client
- * as a gateway would use it. The last two tests move slots (a failover, a killed master), so they run last.
+ * as a service would use it. The last two tests move slots (a failover, a killed master), so they run last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardedSubscriberTest extends ClusterTestBase {
@@ -156,6 +156,6 @@ class ShardedSubscriberTest extends ClusterTestBase {
     }
 
     private static String channel() {
-        return "gateway-test:events:" + UUID.randomUUID();
+        return "subscriber-test:events:" + UUID.randomUUID();
     }
 }

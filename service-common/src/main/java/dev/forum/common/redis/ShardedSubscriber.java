@@ -1,6 +1,5 @@
-package dev.forum.gateway.shard;
+package dev.forum.common.redis;
 
-import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -9,16 +8,17 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Redis 7 sharded pub/sub ({@code SSUBSCRIBE}) on a Redis Cluster, for the shard channels a gateway serves
- * (issue 14; not wired into the gateway yet). It keeps the channels it was asked for subscribed across
- * failovers and slot moves, and says when each one is live and when it may have missed messages, so that the
- * caller can fill that shard's gap from the feed.
+ * Redis 7 sharded pub/sub ({@code SSUBSCRIBE}) on a Redis Cluster, for the shard channels a service listens to
+ * (issue 14). It keeps the channels it was asked for subscribed across failovers and slot moves, and says when
+ * each one is live and when it may have missed messages, so that the caller can fill that shard's gap from the
+ * feed.
  *
  * <p>What the Vert.x cluster client (vertx-redis-client 4.5.27, Quarkus 3.33) does, and why this class exists:
  * {@code connect()} opens one connection to every node of {@code CLUSTER SLOTS} (replicas included) and fails
@@ -38,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The listener is called on the connection's event loop: hand messages off, never block.
  */
 public final class ShardedSubscriber {
+
+    private static final Logger LOG = Logger.getLogger(ShardedSubscriber.class);
 
     /** What the caller learns. Called on a Vert.x event loop. */
     public interface Listener {
@@ -116,7 +118,7 @@ public final class ShardedSubscriber {
         fresh.connect()
                 .onSuccess(opened -> opened(attempt, opened))
                 .onFailure(e -> {
-                    Log.debugf("Redis Cluster connect failed: %s", e.getMessage());
+                    LOG.debugf("Redis Cluster connect failed: %s", e.getMessage());
                     fresh.close();
                     vertx.setTimer(retryDelay.toMillis(), id -> connect(attempt));
                 });
@@ -153,7 +155,7 @@ public final class ShardedSubscriber {
             return;
         }
         if (response.type() == ResponseType.ERROR) {
-            Log.debugf("Redis Cluster answered a subscription with %s", response);
+            LOG.debugf("Redis Cluster answered a subscription with %s", response);
             return; // the confirmation timer reconnects with a fresh slot map
         }
         if (response.size() < 3) {
@@ -172,7 +174,7 @@ public final class ShardedSubscriber {
             case "sunsubscribe" -> {
                 live.remove(channel);
                 if (!leaving.remove(channel) && wanted.contains(channel)) {
-                    Log.infof("Redis Cluster moved %s away from its node: subscribing again", channel);
+                    LOG.infof("Redis Cluster moved %s away from its node: subscribing again", channel);
                     listener.onLost(channel);
                     send(channel, attempt);
                 }
@@ -186,7 +188,7 @@ public final class ShardedSubscriber {
         if (stopped || attempt != generation) {
             return;
         }
-        Log.warnf("Redis Cluster subscriber connection lost (%s): reconnecting", why);
+        LOG.warnf("Redis Cluster subscriber connection lost (%s): reconnecting", why);
         generation++;
         for (String channel : live) {
             listener.onLost(channel);

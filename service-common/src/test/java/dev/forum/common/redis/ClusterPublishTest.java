@@ -1,4 +1,4 @@
-package dev.forum.gateway.shard;
+package dev.forum.common.redis;
 
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

@@ -1,11 +1,11 @@
-package dev.forum.gateway.shard;
+package dev.forum.common.redis;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A fresh {@link LocalRedisCluster} per test class, with Vert.x and a cluster client as a gateway would hold. */
+/** A fresh {@link LocalRedisCluster} per test class, with Vert.x and a cluster client as a service would hold. */
 abstract class ClusterTestBase {
 
     static LocalRedisCluster cluster;
