@@ -24,9 +24,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The smallest Redis Cluster these tests need: 3 masters and 3 replicas from the machine's {@code redis-server}
  * on loopback, no persistence. The full harness (which node owns what, failover waits) is system-tests'
- * {@code RedisCluster}; this module's tests may not use it, so here the tests ask the nodes themselves.
+ * {@code RedisCluster}; module tests may not use it, so here the tests ask the nodes themselves. Services'
+ * tests get this class from service-common's test-jar.
  */
-final class LocalRedisCluster implements AutoCloseable {
+public final class LocalRedisCluster implements AutoCloseable {
 
     /** A node's cluster bus listens on its port + 10000: by default both stay below the ephemeral range. */
     private static final int BUS_OFFSET = 10_000;
@@ -35,7 +36,7 @@ final class LocalRedisCluster implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
 
-    LocalRedisCluster() {
+    public LocalRedisCluster() {
         try {
             dir = Files.createTempDirectory("redis-cluster-test");
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
@@ -62,28 +63,28 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** The live nodes' ports. */
-    List<Integer> ports() {
+    public List<Integer> ports() {
         return nodes.entrySet().stream().filter(node -> node.getValue().isAlive()).map(Map.Entry::getKey).toList();
     }
 
     /** How a service would reach the cluster: every node as a seed, client type CLUSTER. */
-    RedisOptions options() {
+    public RedisOptions options() {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
         nodes.keySet().forEach(port -> options.addConnectionString("redis://127.0.0.1:" + port));
         return options;
     }
 
     /** The port of a master's replica, from the master's {@code ROLE} (master, offset, ip, port, offset). */
-    int replicaOf(int master) {
+    public int replicaOf(int master) {
         return Integer.parseInt(cli(master, "ROLE").lines().toList().get(3));
     }
 
-    void kill(int port) throws InterruptedException {
+    public void kill(int port) throws InterruptedException {
         nodes.get(port).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** One command through {@code redis-cli}, its raw reply. */
-    String cli(int port, String... args) {
+    public String cli(int port, String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         try {
