@@ -1,6 +1,7 @@
 package dev.forum.api.outbox.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forum.api.EventFeed;
 import dev.forum.api.ForumApi;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
@@ -155,7 +156,8 @@ class ThreadCountsTests {
                 posted.add(ForumApi.postMessage(alice, threadId, "numbered, not published " + i));
             }
             // What a leader that crashed after its numbering commit and before publishing leaves behind.
-            new OutboxNumbering(dataSource, rows, 100).next(0, 0);
+            new OutboxNumbering(dataSource, rows, 100).next(relay.epoch().epoch(),
+                    new int[] {EventFeed.shardOf(threadId)}, Map.of(), Map.of());
             assertThat(unnumbered(threadId)).isZero();
             assertThat(messageCount(threadId)).isEqualTo(4);
         } finally {
