@@ -4,10 +4,14 @@ package dev.forum.contract;
  * Redis pub/sub channel names, under a configurable namespace ({@code forum} in production; tests
  * use a fresh one so that parallel runs sharing a Redis never see each other's events).
  *
- * <p>Outbox events are spread over {@code <ns>:events:<shard>} by thread (events without a thread
- * go to shard 0), so that a gateway can later subscribe only to the shards its clients watch, and
- * shards can live on different Redis nodes (see docs/scaling.md). Today every gateway subscribes to
- * {@link #eventsPattern()} on one connection, which keeps the relay's order.
+ * <p>Outbox events of the sharded streams travel on {@link #events(int) <ns>:events:&#123;shard&#125;}, one channel
+ * per shard of {@link EventShards} (the forum shard is {@code <ns>:events:{-1}}): a gateway subscribes only the
+ * shards its clients watch, and the braces are a Redis Cluster hash tag, so each shard's channel lives on one
+ * slot and the shards spread over the masters (a single Redis ignores them). See docs/scaling.md.
+ *
+ * <p>{@link #eventsChannelFor}, {@link #eventsShard} and {@link #eventsPattern} name the channels of the legacy
+ * global stream ({@code <ns>:events:<thread_id mod 16>}, every gateway {@code PSUBSCRIBE}d to all of them): they
+ * go once no service reads that stream live.
  */
 public record Channels(String namespace, int shardCount) {
 
@@ -20,15 +24,22 @@ public record Channels(String namespace, int shardCount) {
         }
     }
 
+    /** The channel of an event shard's stream ({@link EventShards}): {@code <ns>:events:{<shard>}}. */
+    public String events(int shard) {
+        return namespace + ":events:{" + shard + "}";
+    }
+
+    /** Legacy global stream: the channel of one of its 16 spreads. */
     public String eventsShard(int shard) {
         return namespace + ":events:" + shard;
     }
 
-    /** The channel an outbox event is published on. */
+    /** Legacy global stream: the channel an event of it is published on. */
     public String eventsChannelFor(Long threadId) {
         return eventsShard(threadId == null ? 0 : (int) Math.floorMod(threadId, (long) shardCount));
     }
 
+    /** Legacy global stream: the pattern of all its channels. */
     public String eventsPattern() {
         return namespace + ":events:*";
     }

@@ -14,9 +14,14 @@ import java.util.UUID;
  * {@link #clientFrame()}) on client sockets.
  *
  * @param eventId       unique id; consumers deduplicate on it, clients resume from it
- * @param seq           the relay's publish sequence: strictly increasing, gap-free across all
- *                      outbox events; {@code null} for events that are not stored (typing) or that
- *                      come from the notification service
+ * @param shardEpoch    the epoch of the event's stream: together with {@link #shard} it names the stream
+ *                      {@link #seq} counts in ({@link EventShards}); {@code null} on events of the legacy
+ *                      global stream (written before sharding) and on events that are not stored
+ * @param shard         the event's shard ({@link EventShards#shardOf}); {@code null} as {@code shardEpoch}
+ * @param seq           the event's position in its stream, strictly increasing by 1 and gap-free: in the
+ *                      stream ({@code shardEpoch}, {@code shard}) when those are set, else in the legacy
+ *                      global stream; {@code null} for events that are not stored (typing) or that come
+ *                      from the notification service
  * @param type          what happened
  * @param v             the version of the payload's schema; absent (null) means 1, and writers leave it absent
  *                      while it is 1 (see {@link EventType#payloadVersion()})
@@ -35,6 +40,8 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventEnvelope(
         UUID eventId,
+        Integer shardEpoch,
+        Integer shard,
         Long seq,
         EventType type,
         Integer v,
@@ -47,7 +54,15 @@ public record EventEnvelope(
         Instant committedAt,
         ObjectNode payload) {
 
-    /** An envelope of a version-1 payload (no {@code v} on the wire). */
+    /** An envelope with no shard position (the legacy global stream, or an event that is not stored). */
+    public EventEnvelope(UUID eventId, Long seq, EventType type, Integer v, String aggregateType,
+            String aggregateId, Audience audience, Long threadId, Long userId, Integer minTierCents,
+            Instant committedAt, ObjectNode payload) {
+        this(eventId, null, null, seq, type, v, aggregateType, aggregateId, audience, threadId, userId,
+                minTierCents, committedAt, payload);
+    }
+
+    /** An envelope of a version-1 payload (no {@code v} on the wire) with no shard position. */
     public EventEnvelope(UUID eventId, Long seq, EventType type, String aggregateType, String aggregateId,
             Audience audience, Long threadId, Long userId, Integer minTierCents, Instant committedAt,
             ObjectNode payload) {
@@ -55,10 +70,15 @@ public record EventEnvelope(
                 committedAt, payload);
     }
 
-    /** The same event with the sequence the relay gave it. */
+    /** The same event with the sequence the relay gave it, in the stream it already names. */
     public EventEnvelope withSeq(long newSeq) {
-        return new EventEnvelope(eventId, newSeq, type, v, aggregateType, aggregateId, audience, threadId, userId,
-                minTierCents, committedAt, payload);
+        return withPosition(shardEpoch, shard, newSeq);
+    }
+
+    /** The same event at position {@code newSeq} of the stream ({@code newShardEpoch}, {@code newShard}). */
+    public EventEnvelope withPosition(Integer newShardEpoch, Integer newShard, long newSeq) {
+        return new EventEnvelope(eventId, newShardEpoch, newShard, newSeq, type, v, aggregateType, aggregateId,
+                audience, threadId, userId, minTierCents, committedAt, payload);
     }
 
     /** The version of the payload's schema: {@code v}, or 1 when absent. */
@@ -68,7 +88,8 @@ public record EventEnvelope(
 
     /**
      * What a client receives: the payload's fields with {@code type}, {@code event_id}, {@code seq},
-     * {@code v} and {@code thread_id} beside them, as in the seeds.
+     * {@code v} and {@code thread_id} beside them, as in the seeds. No shard fields: a thread lives in one shard, so
+     * {@code seq} alone orders a thread's frames.
      */
     public ObjectNode clientFrame() {
         ObjectNode frame = JsonNodeFactory.instance.objectNode();

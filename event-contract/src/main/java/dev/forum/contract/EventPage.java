@@ -1,22 +1,36 @@
 package dev.forum.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
 /**
- * One page of forum-api's event feed ({@code GET /api/internal/events}).
+ * One page of one stream of forum-api's event feed ({@code GET /api/internal/events}): a shard's stream
+ * ({@code ?shard=K}) or, without {@code shard}, the legacy global stream (events written before sharding).
  *
  * @param events         published events with {@code seq > after_seq}, in seq order
- * @param headSeq        the newest published seq when the page was read
- * @param oldestSeq      the oldest seq still kept; asking for less than {@code oldestSeq - 1}
+ * @param headSeq        the newest published seq of the stream when the page was read
+ * @param oldestSeq      the oldest seq of the stream still kept; asking for less than {@code oldestSeq - 1}
  *                       means the gap cannot be replayed
- * @param resyncRequired true when {@code after_seq} is older than what is kept
+ * @param resyncRequired true when {@code after_seq} is older than what is kept, or was asked in another shard
+ *                       epoch than the current one (then {@code events} is empty)
+ * @param shard          the page's shard ({@link EventShards}); absent on a page of the legacy global stream
+ * @param shardEpoch     the current shard epoch, the one {@code headSeq} and {@code oldestSeq} count in; absent on
+ *                       a page of the legacy global stream
+ * @param shardCount     the shard count of that epoch; absent on a page of the legacy global stream
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record EventPage(List<EventEnvelope> events, long headSeq, long oldestSeq, boolean resyncRequired) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EventPage(List<EventEnvelope> events, long headSeq, long oldestSeq, boolean resyncRequired,
+                        Integer shard, Integer shardEpoch, Integer shardCount) {
 
     /** Where forum-api serves the pages (with the {@link AuthContract#INTERNAL_TOKEN_HEADER}). */
     public static final String PATH = "/api/internal/events";
+
+    /** A page of the legacy global stream (no shard fields). */
+    public EventPage(List<EventEnvelope> events, long headSeq, long oldestSeq, boolean resyncRequired) {
+        this(events, headSeq, oldestSeq, resyncRequired, null, null, null);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventEnvelopeTest {
 
@@ -44,6 +45,42 @@ class EventEnvelopeTest {
         assertEquals(true, json.contains("\"audience\":\"thread\""));
         assertFalse(json.contains("user_id"), "null fields are omitted");
         assertEquals(newMessage(), mapper.readValue(json, EventEnvelope.class));
+    }
+
+    @Test
+    void envelopeOfAShardCarriesItsPositionAndRoundTrips() throws Exception {
+        EventEnvelope sharded = newMessage().withPosition(1, 12, 7);
+
+        String json = mapper.writeValueAsString(sharded);
+
+        assertTrue(json.startsWith("{\"event_id\":\"" + DEFAULT_EVENT_ID + "\",\"shard_epoch\":1,\"shard\":12,\"seq\":7,"),
+                json);
+        assertEquals(sharded, mapper.readValue(json, EventEnvelope.class));
+    }
+
+    @Test
+    void envelopeOfTheLegacyStreamHasNoShardFields() throws Exception {
+        String json = mapper.writeValueAsString(newMessage());
+
+        assertFalse(json.contains("shard"), json);
+        assertEquals(null, mapper.readValue(json, EventEnvelope.class).shard());
+    }
+
+    @Test
+    void clientFrameKeepsSeqWithoutShardFields() {
+        ObjectNode frame = newMessage().withPosition(1, 12, 7).clientFrame();
+
+        assertEquals(7, frame.get("seq").asLong());
+        assertFalse(frame.has("shard"));
+        assertFalse(frame.has("shard_epoch"));
+    }
+
+    @Test
+    void channelsNameOneHashTaggedChannelPerShard() {
+        Channels channels = new Channels("t1", 16);
+
+        assertEquals("t1:events:{7}", channels.events(7));
+        assertEquals("t1:events:{-1}", channels.events(EventShards.FORUM));
     }
 
     @Test
