@@ -25,6 +25,8 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
 
     /** Base URL of the running forum-api, for tests. */
     public static volatile String baseUrl;
+    /** forum-api's database, for tests that write what an older forum-api would have written. */
+    public static volatile String jdbcUrl;
     /** The Redis both forum-api and this service use in these tests; tests may stop and restart it. */
     public static volatile RedisServerProcess redis;
 
@@ -44,6 +46,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         database = "forum_api_nt_" + suffix; // "nt": started by notification-service tests
         NotifyTestResource.execute("CREATE DATABASE " + database);
+        jdbcUrl = NotifyTestResource.jdbcUrl(database);
         String token = "it-" + suffix;
         int port = RedisServerProcess.freePort();
         redis = RedisServerProcess.onFreePort();
