@@ -338,7 +338,7 @@ public class FeedConsumer {
                     pageSize));
         } catch (RuntimeException e) {
             feedWanted.addAll(asked);
-            if (notFound(e)) {
+            if (noShardedFeed(e)) {
                 followLegacyOnly();
             } else {
                 Log.warnf("event feed unreadable (retrying on next wake/poll): %s", e.getMessage());
@@ -409,9 +409,13 @@ public class FeedConsumer {
         legacyFinished = false;
     }
 
-    private static boolean notFound(RuntimeException e) {
+    /**
+     * An older forum-api has no positions endpoint: its {@code /api/internal/events/{event_id}} route answers a
+     * POST with 405 (404 if nothing matches at all).
+     */
+    private static boolean noShardedFeed(RuntimeException e) {
         return e instanceof WebApplicationException web && web.getResponse() != null
-                && web.getResponse().getStatus() == 404;
+                && (web.getResponse().getStatus() == 404 || web.getResponse().getStatus() == 405);
     }
 
     /**
