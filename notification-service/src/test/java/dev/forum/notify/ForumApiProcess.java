@@ -49,15 +49,15 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         jdbcUrl = NotifyTestResource.jdbcUrl(database);
         String token = "it-" + suffix;
         int port = RedisServerProcess.freePort();
-        redis = RedisServerProcess.onFreePort();
-        redis.start();
+        String redisUrl = startRedis();
         int managementPort = RedisServerProcess.freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort, "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
         builder.environment().put("FORUM_REDIS_NAMESPACE", publishNamespace(NotifyTestResource.namespace));
-        builder.environment().put("FORUM_REDIS_URL", redis.url());
+        builder.environment().put("FORUM_REDIS_URL", redisUrl);
+        builder.environment().putAll(environment());
         // Tests log in and act from one address far faster than the production limits allow.
         for (String limit : new String[] {"FORUM_RATE_LIMIT_POSTS", "FORUM_RATE_LIMIT_REACTIONS",
             "FORUM_RATE_LIMIT_LOGIN_PER_ACCOUNT", "FORUM_RATE_LIMIT_LOGIN_PER_ADDRESS",
@@ -76,7 +76,26 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.rest-client.forum-api.url", baseUrl,
                 "notify.internal-token", token,
-                "quarkus.redis.hosts", redis.url());
+                "quarkus.redis.hosts", redisUrl);
+    }
+
+    /** Starts the Redis forum-api and this service share; returns its URL (seed URLs, comma-separated). */
+    protected String startRedis() {
+        redis = RedisServerProcess.onFreePort();
+        redis.start();
+        return redis.url();
+    }
+
+    /** forum-api's environment beyond database, token, namespace and Redis URL. */
+    protected Map<String, String> environment() {
+        return Map.of();
+    }
+
+    /** Stops what {@link #startRedis()} started. */
+    protected void stopRedis() {
+        if (redis != null) {
+            redis.stop();
+        }
     }
 
     /** The Redis namespace forum-api publishes its events to: the one this service subscribes to. */
@@ -101,9 +120,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                 Thread.currentThread().interrupt();
             }
         }
-        if (redis != null) {
-            redis.stop();
-        }
+        stopRedis();
         if (database != null) {
             NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }

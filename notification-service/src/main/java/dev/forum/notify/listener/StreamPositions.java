@@ -4,6 +4,7 @@ import dev.forum.contract.EventShards;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -41,7 +42,7 @@ final class StreamPositions {
 
     /** Every shard of the current shard count: the forum shard, then 0..N-1. */
     Set<Integer> allShards() {
-        return EventShards.all(shardCount).boxed().collect(Collectors.toCollection(java.util.TreeSet::new));
+        return EventShards.all(shardCount).boxed().collect(Collectors.toCollection(TreeSet::new));
     }
 
     boolean isShard(int shard) {

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * on loopback, no persistence. The full harness (which node owns what, failover waits) is system-tests'
  * {@code RedisCluster}; this module's tests may not use it, so here the tests ask the nodes themselves.
  */
-final class LocalRedisCluster implements AutoCloseable {
+public final class LocalRedisCluster implements AutoCloseable {
 
     /** A node's cluster bus listens on its port + 10000: by default both stay below the ephemeral range. */
     private static final int BUS_OFFSET = 10_000;
@@ -35,7 +35,7 @@ final class LocalRedisCluster implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
 
-    LocalRedisCluster() {
+    public LocalRedisCluster() {
         try {
             dir = Files.createTempDirectory("redis-cluster-test");
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
@@ -62,28 +62,37 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** The live nodes' ports. */
-    List<Integer> ports() {
+    public List<Integer> ports() {
         return nodes.entrySet().stream().filter(node -> node.getValue().isAlive()).map(Map.Entry::getKey).toList();
     }
 
     /** How a service would reach the cluster: every node as a seed, client type CLUSTER. */
-    RedisOptions options() {
+    public RedisOptions options() {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
-        nodes.keySet().forEach(port -> options.addConnectionString("redis://127.0.0.1:" + port));
+        seeds().forEach(options::addConnectionString);
         return options;
     }
 
+    /** Every node as a seed, comma-separated: the value of a service's {@code *_REDIS_URL} in cluster mode. */
+    public String urls() {
+        return String.join(",", seeds());
+    }
+
+    private List<String> seeds() {
+        return nodes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).toList();
+    }
+
     /** The port of a master's replica, from the master's {@code ROLE} (master, offset, ip, port, offset). */
-    int replicaOf(int master) {
+    public int replicaOf(int master) {
         return Integer.parseInt(cli(master, "ROLE").lines().toList().get(3));
     }
 
-    void kill(int port) throws InterruptedException {
+    public void kill(int port) throws InterruptedException {
         nodes.get(port).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** One command through {@code redis-cli}, its raw reply. */
-    String cli(int port, String... args) {
+    public String cli(int port, String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         try {
