@@ -88,6 +88,8 @@ public class FeedConsumer {
     /** forum-api serves no sharded feed (not switched yet): follow the legacy stream, polled. */
     private volatile boolean legacyOnly;
     private volatile boolean legacyStalled;
+    /** The next feed read asks for the forum shard only, to learn the current epoch and shard count. */
+    private volatile boolean probeEpoch;
     private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong lastEventNanos = new AtomicLong(System.nanoTime());
     private final ExecutorService drainThread = Executors.newSingleThreadExecutor(r -> {
@@ -327,8 +329,9 @@ public class FeedConsumer {
      */
     private boolean drainFeed(Set<Integer> shards, Set<Integer> failed) {
         int epoch = positions.shardEpoch();
-        // Before the feed named the epoch and its shard count, ask only for the forum shard, which every count has.
-        Set<Integer> asked = epoch == 0 ? Set.of(EventShards.FORUM) : shards;
+        // Before the feed named the epoch and its shard count (or after it refused a shard we asked for: the count
+        // changed), ask only for the forum shard, which every count has.
+        Set<Integer> asked = epoch == 0 || probeEpoch ? Set.of(EventShards.FORUM) : shards;
         feedWanted.removeAll(asked);
         Map<Integer, Long> after = new TreeMap<>();
         asked.forEach(shard -> after.put(shard, positions.cursor(positions.stream(shard))));
@@ -340,6 +343,10 @@ public class FeedConsumer {
             feedWanted.addAll(asked);
             if (noShardedFeed(e)) {
                 followLegacyOnly();
+            } else if (status(e) == 400) {
+                Log.warnf("the feed refused the shards asked for (%s): asking for the forum shard to learn the "
+                        + "current shard epoch and count", e.getMessage());
+                probeEpoch = true;
             } else {
                 Log.warnf("event feed unreadable (retrying on next wake/poll): %s", e.getMessage());
             }
@@ -347,6 +354,7 @@ public class FeedConsumer {
         }
         lastEventNanos.set(System.nanoTime());
         lastSuccessNanos.set(System.nanoTime());
+        probeEpoch = false;
         if (legacyOnly) {
             Log.infof("forum-api serves the sharded feed now: consuming the shards");
             legacyOnly = false;
@@ -414,8 +422,12 @@ public class FeedConsumer {
      * POST with 405 (404 if nothing matches at all).
      */
     private static boolean noShardedFeed(RuntimeException e) {
-        return e instanceof WebApplicationException web && web.getResponse() != null
-                && (web.getResponse().getStatus() == 404 || web.getResponse().getStatus() == 405);
+        return status(e) == 404 || status(e) == 405;
+    }
+
+    private static int status(RuntimeException e) {
+        return e instanceof WebApplicationException web && web.getResponse() != null ? web.getResponse().getStatus()
+                : 0;
     }
 
     /**
