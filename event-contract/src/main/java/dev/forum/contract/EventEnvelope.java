@@ -81,6 +81,12 @@ public record EventEnvelope(
                 audience, threadId, userId, minTierCents, committedAt, payload);
     }
 
+    /** The same event (position included) with another payload. */
+    public EventEnvelope withPayload(ObjectNode newPayload) {
+        return new EventEnvelope(eventId, shardEpoch, shard, seq, type, v, aggregateType, aggregateId, audience,
+                threadId, userId, minTierCents, committedAt, newPayload);
+    }
+
     /** The version of the payload's schema: {@code v}, or 1 when absent. */
     public int payloadVersion() {
         return v == null ? 1 : v;

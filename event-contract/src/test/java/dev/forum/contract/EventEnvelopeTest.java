@@ -59,6 +59,18 @@ class EventEnvelopeTest {
     }
 
     @Test
+    void withPayloadKeepsThePosition() {
+        EventEnvelope sharded = newMessage().withPosition(1, 12, 7);
+
+        EventEnvelope replaced = sharded.withPayload(JsonNodeFactory.instance.objectNode().put("x", 1));
+
+        assertEquals(1, replaced.shardEpoch());
+        assertEquals(12, replaced.shard());
+        assertEquals(7L, replaced.seq());
+        assertEquals(1, replaced.payload().get("x").asInt());
+    }
+
+    @Test
     void envelopeOfTheLegacyStreamHasNoShardFields() throws Exception {
         String json = mapper.writeValueAsString(newMessage());
 

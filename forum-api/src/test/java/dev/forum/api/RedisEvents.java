@@ -35,7 +35,7 @@ public class RedisEvents {
 
     public RedisEvents(RedisDataSource redis, ForumConfig config, ObjectMapper json) {
         this.json = json;
-        Channels channels = new Channels(config.redis().namespace(), config.redis().shardCount());
+        Channels channels = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT);
         this.subscriber = redis.pubsub(String.class)
                 .subscribeToPatterns(List.of(channels.eventsPattern()), (channel, message) -> {
                     try {

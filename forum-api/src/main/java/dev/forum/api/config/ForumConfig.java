@@ -20,6 +20,10 @@ public interface ForumConfig {
 
     Outbox outbox();
 
+    Events events();
+
+    Relay relay();
+
     DemoData demoData();
 
     Bootstrap bootstrap();
@@ -52,8 +56,29 @@ public interface ForumConfig {
         @WithDefault("forum")
         String namespace();
 
+        /** {@code single}: PUBLISH on one Redis; {@code cluster}: SPUBLISH on a Redis Cluster (docs/scaling.md). */
+        @WithDefault("single")
+        Mode mode();
+
+        enum Mode { SINGLE, CLUSTER }
+    }
+
+    /** The event streams (docs/events.md "Shards"). */
+    interface Events {
+        /** N, the thread shards (env FORUM_EVENT_SHARDS, the same value in every service); a change opens an epoch. */
         @WithDefault("16")
         int shardCount();
+    }
+
+    /** The relay partitions spread over the replicas (see OutboxRelay). */
+    interface Relay {
+        /** P: shard s belongs to partition floorMod(s, P); each partition has one owner at a time. */
+        @WithDefault("16")
+        int partitions();
+
+        /** How often a replica checks its lock session and moves its share of the partitions. */
+        @WithDefault("2s")
+        Duration rebalanceInterval();
     }
 
     interface RateLimit {

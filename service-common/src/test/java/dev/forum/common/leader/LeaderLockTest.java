@@ -1,20 +1,16 @@
 package dev.forum.common.leader;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -28,30 +24,12 @@ import static org.awaitility.Awaitility.await;
  */
 class LeaderLockTest {
 
-    private static final String HOST = System.getenv().getOrDefault("FORUM_TEST_PG_HOST", "127.0.0.1:5432");
-    private static final String ADMIN_URL = "jdbc:postgresql://" + HOST + "/postgres";
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static String database;
-    private static String url;
+    @RegisterExtension
+    static final TestDatabase database = new TestDatabase();
 
     private final long key = ThreadLocalRandom.current().nextLong();
     private final List<LeaderLock> locks = new ArrayList<>();
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        database = "service_common_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        url = "jdbc:postgresql://" + HOST + "/" + database;
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + database);
-        }
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
 
     @AfterEach
     void closeLocks() {
@@ -157,7 +135,7 @@ class LeaderLockTest {
     }
 
     private LeaderLock replica() {
-        LeaderLock lock = LeaderLock.overJdbc("test", key, url, "postgres", null);
+        LeaderLock lock = LeaderLock.overJdbc("test", key, database.url, "postgres", null);
         locks.add(lock);
         return lock;
     }
@@ -174,25 +152,16 @@ class LeaderLockTest {
 
     /** Ends the leader's session from outside, as a crash or a network cut would. */
     private static void terminateSessionOf(LeaderLock leader) throws SQLException {
-        int pid;
-        try (Statement st = leader.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            pid = rs.getInt(1);
-        }
-        try (Connection admin = DriverManager.getConnection(url, "postgres", "");
-                PreparedStatement st = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
-            st.setInt(1, pid);
-            st.execute();
-        }
+        database.terminate(leader.connection());
     }
 
     private long waitingSessions() throws SQLException {
-        try (Connection admin = DriverManager.getConnection(url, "postgres", "");
+        try (Connection admin = database.connect();
                 PreparedStatement st = admin.prepareStatement("""
                         SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
                         WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = ?
                           AND ((l.classid::bigint << 32) | l.objid::bigint) = ?""")) {
-            st.setString(1, database);
+            st.setString(1, database.name);
             st.setLong(2, key);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

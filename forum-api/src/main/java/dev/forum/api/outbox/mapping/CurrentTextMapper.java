@@ -76,9 +76,7 @@ public class CurrentTextMapper {
                         : new EditedMessage(m.id(), text.content(), text.contentHtml(), text.editedAt() != null,
                                 editedAt(text, m.editedAt()), m.isDeleted()));
             }
-            withCurrent.add(payload == null ? event : new EventEnvelope(event.eventId(), event.seq(), event.type(),
-                    event.v(), event.aggregateType(), event.aggregateId(), event.audience(), event.threadId(),
-                    event.userId(), event.minTierCents(), event.committedAt(), EventPayloads.tree(json, payload)));
+            withCurrent.add(payload == null ? event : event.withPayload(EventPayloads.tree(json, payload)));
         }
         return withCurrent;
     }

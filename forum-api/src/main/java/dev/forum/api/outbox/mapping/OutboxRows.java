@@ -23,14 +23,17 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OutboxRows {
 
-    private static final List<String> COLUMN_LIST = List.of("id", "seq", "type", "aggregate_type", "aggregate_id",
+    private static final List<String> COLUMN_LIST = List.of("id", "shard_epoch", "shard", "seq", "type", "aggregate_type", "aggregate_id",
             "audience", "thread_id", "user_id", "min_tier_cents", "committed_at", "payload");
 
     /** The columns {@link #envelope} and {@link #publishable} expect, in a SELECT list. */
     public static final String COLUMNS = String.join(", ", COLUMN_LIST);
 
-    /** An event as the relay publishes it: the envelope's JSON text, with what routing and bookkeeping need. */
-    public record Publishable(long seq, Long threadId, Instant committedAt, String json) {
+    /**
+     * An event as the relay publishes it: the envelope's JSON text, with what routing and bookkeeping need
+     * ({@code shard} is null for an event of the legacy global stream).
+     */
+    public record Publishable(Integer shard, long seq, Long threadId, Instant committedAt, String json) {
     }
 
     private final ObjectMapper json;
@@ -42,10 +45,14 @@ public class OutboxRows {
     public EventEnvelope envelope(ResultSet rs) throws SQLException {
         Timestamp committedAt = rs.getTimestamp("committed_at");
         try {
+            Integer shardEpoch = (Integer) rs.getObject("shard_epoch");
             return new EventEnvelope(
                     rs.getObject("id", UUID.class),
+                    shardEpoch,
+                    shardEpoch == null ? null : (Integer) rs.getObject("shard"),
                     (Long) rs.getObject("seq"),
                     EventType.fromWireName(rs.getString("type")),
+                    null,
                     rs.getString("aggregate_type"),
                     rs.getString("aggregate_id"),
                     Audience.fromWireName(rs.getString("audience")),
@@ -70,6 +77,8 @@ public class OutboxRows {
      */
     public Publishable publishable(ResultSet rs) throws SQLException {
         long seq = rs.getLong("seq");
+        Integer shardEpoch = (Integer) rs.getObject("shard_epoch");
+        Integer shard = shardEpoch == null ? null : (Integer) rs.getObject("shard");
         Long threadId = (Long) rs.getObject("thread_id");
         Long userId = (Long) rs.getObject("user_id");
         Integer minTierCents = (Integer) rs.getObject("min_tier_cents");
@@ -78,6 +87,10 @@ public class OutboxRows {
         try (JsonGenerator g = json.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event_id", rs.getObject("id", UUID.class).toString());
+            if (shardEpoch != null) {
+                g.writeNumberField("shard_epoch", shardEpoch);
+                g.writeNumberField("shard", shard);
+            }
             g.writeNumberField("seq", seq);
             g.writeStringField("type", rs.getString("type"));
             g.writeStringField("aggregate_type", rs.getString("aggregate_type"));
@@ -100,7 +113,7 @@ public class OutboxRows {
         } catch (IOException e) {
             throw new SQLException("cannot write the envelope of seq " + seq, e);
         }
-        return new Publishable(seq, threadId, committedAt, out.toString());
+        return new Publishable(shard, seq, threadId, committedAt, out.toString());
     }
 
     public String toJson(EventEnvelope envelope) {

@@ -4,91 +4,120 @@ import dev.forum.api.outbox.mapping.OutboxRows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The relay's numbering: gives committed outbox rows their {@code seq} and says what to publish next.
+ * The relay's numbering: gives committed outbox rows their {@code seq} in their shard's stream and says what to
+ * publish next. One step covers the shards of one relay partition.
  *
- * <h2>Why seq is gap-free and given once</h2>
- * Rows are inserted with {@code seq = NULL}. Writers' transactions commit in any order, so insert order means
- * nothing; the relay only ever sees committed rows. A drain step runs one transaction that
+ * <h2>Why seq is gap-free per shard and given once</h2>
+ * Rows are inserted with their {@code shard} and {@code seq = NULL}. Writers' transactions commit in any order, so
+ * insert order means nothing; the relay only ever sees committed rows. A step runs one transaction that
  * <ol>
- *   <li>locks the single {@code outbox_relay_state} row: even a second relay during a fail-over (split brain)
- *       waits here, so seq assignment is strictly serial; the next statement takes its snapshot after the lock,
- *       so it sees every row the other relay numbered;</li>
- *   <li>numbers the visible rows with {@code seq IS NULL} as {@code last_seq + 1 ...}, in (committed_at,
- *       write_order) order, in one UPDATE that also stores the new {@code last_seq} and RETURNs the rows to
- *       publish ({@link #NUMBER}); then commits.</li>
+ *   <li>locks the partition's {@code outbox_shard_state} rows, one per shard of the current epoch, in shard order
+ *       ({@link #LOCK_STATES}): even a second relay during a fail-over (split brain: the old owner's lock session
+ *       died but its step still runs) waits here, so each shard's numbering is strictly serial; the next statement
+ *       takes its snapshot after the lock, so it sees every row the other relay numbered;</li>
+ *   <li>numbers the visible rows with {@code seq IS NULL} of those shards as {@code last_seq + 1 ...} of their
+ *       shard, in (committed_at, write_order) order, in one UPDATE that also stores each shard's new
+ *       {@code last_seq} and RETURNs the rows to publish ({@link #NUMBER}); then commits.</li>
  * </ol>
  * A row that commits late (its committed_at is earlier than rows already numbered) simply gets the next seq in a
  * later step: seq order is publish order, not clock order. Because numbering and {@code last_seq} change in one
- * transaction under the row lock, every row gets exactly one seq, seqs never repeat or skip, and a reader of the
- * feed sees seq N only once N-1 is visible too. {@code last_seq} lives in its own row so that purging old events
- * never resets the sequence.
+ * transaction under the shard's row lock, every row gets exactly one seq, seqs never repeat or skip within a shard,
+ * and a reader of the feed sees seq N of a shard only once N-1 is visible too. {@code last_seq} lives in the state
+ * row so that purging old events never resets the sequence.
  *
  * <p>Finding the unnumbered rows costs the same with a million rows of history, with or without VACUUM: each row
- * carries its writer's transaction id ({@code xid}), and the state row keeps {@code numbered_xmin}, the oldest
- * transaction that was still running when a step last numbered every row it could see. A transaction older than
- * that had finished, so all its rows were visible to that step and were numbered; the next step therefore only
- * looks at rows with {@code xid >= numbered_xmin} (index {@code outbox_event_unnumbered}), never at the entries of
- * rows numbered long ago. The watermark is taken from the numbering statement's own snapshot.
+ * carries its writer's transaction id ({@code xid}), and each shard's state row keeps {@code numbered_xmin}, the
+ * oldest transaction that was still running when a step last numbered every row it could see of that partition. A
+ * transaction older than that had finished, so all its rows were visible to that step and were numbered; the next
+ * step therefore only looks at rows with {@code xid >= numbered_xmin} (index {@code outbox_event_unnumbered_shard}),
+ * never at the entries of rows numbered long ago. The watermark is taken from the numbering statement's own
+ * snapshot.
  *
- * <p>Per aggregate, seq order is also commit order: a write updates its row (the thread's counters, the message)
- * before it inserts its event, so two writers of the same row are serialised by that row lock, and the second
- * one's event row is inserted (and stamped) only after the first one committed.
+ * <p>Per thread, seq order is also commit order: a thread's events are all in its shard, and a write updates its
+ * row (the thread's counters, the message) before it inserts its event, so two writers of the same row are
+ * serialised by that row lock, and the second one's event row is inserted (and stamped) only after the first one
+ * committed.
  *
- * <p>Publishing progress is one number, {@code published_seq} in the state row ({@link OutboxRelay} keeps it moving):
- * a step first returns the rows numbered earlier but not published ({@code published_seq} and after: the backlog a new
- * leader or a failed publish left), then the rows it numbered.
+ * <p>Publishing progress is one number per shard, {@code published_seq} in its state row ({@link OutboxRelay} keeps
+ * it moving): a step first returns, per shard, the rows numbered earlier but not published ({@code published_seq}
+ * and after: the backlog a new owner or a failed publish left), then the rows it numbered.
  */
 final class OutboxNumbering {
 
-    private static final String LOCK_STATE =
-            "SELECT last_seq, published_seq FROM outbox_relay_state WHERE id = 1 FOR UPDATE";
-    private static final String MARK_AND_LOCK_STATE = "UPDATE outbox_relay_state SET published_seq ="
-            + " greatest(published_seq, ?) WHERE id = 1 RETURNING last_seq, published_seq";
-    private static final String MARK = "UPDATE outbox_relay_state SET published_seq = greatest(published_seq, ?)"
-            + " WHERE id = 1 AND published_seq < ?";
+    /**
+     * Locks the partition's state rows of the current epoch (none if another epoch opened since): parameters epoch,
+     * shards.
+     */
+    private static final String LOCK_STATES = """
+            SELECT shard, last_seq, published_seq FROM outbox_shard_state
+            WHERE shard_epoch = ? AND shard = ANY(?) AND shard_epoch = (SELECT max(epoch) FROM outbox_shard_epoch)
+            ORDER BY shard FOR UPDATE""";
+    /** Moves published_seq of the given shards forward: parameters shards, seqs, epoch. */
+    private static final String MARK = """
+            UPDATE outbox_shard_state s SET published_seq = m.up_to
+            FROM unnest(?::int[], ?::bigint[]) AS m(shard, up_to)
+            WHERE s.shard_epoch = ? AND s.shard = m.shard AND s.published_seq < m.up_to""";
 
     /**
-     * Numbers up to ? (batch) unnumbered rows after ? (last_seq) and returns them; moves last_seq and, when the step
-     * saw every unnumbered row (fewer than a batch), the watermark. Parameters: batch, last_seq, batch.
+     * Numbers up to ? (batch) unnumbered rows of the partition's shards after their last_seq and returns them; moves
+     * each numbered shard's last_seq and, when the step saw every unnumbered row (fewer than a batch), its watermark.
+     * Within a shard the picked rows are its earliest, so their numbers continue its last_seq without a hole.
+     * Parameters: epoch, shards, batch, epoch, batch, epoch.
      */
     private static final String NUMBER = """
             WITH state AS (
-                SELECT numbered_xmin FROM outbox_relay_state WHERE id = 1),
+                SELECT shard, last_seq, numbered_xmin FROM outbox_shard_state WHERE shard_epoch = ? AND shard = ANY(?)),
+            candidates AS (
+                SELECT e.id, e.committed_at, e.write_order,
+                       s.last_seq + row_number() OVER (PARTITION BY e.shard ORDER BY e.committed_at, e.write_order)
+                           AS next_seq
+                FROM state s JOIN outbox_event e
+                    ON e.shard = s.shard AND e.seq IS NULL AND e.xid >= s.numbered_xmin),
             picked AS (
-                SELECT id, row_number() OVER (ORDER BY committed_at, write_order) AS n
-                FROM outbox_event
-                WHERE seq IS NULL AND xid >= (SELECT numbered_xmin FROM state)
-                ORDER BY committed_at, write_order
-                LIMIT ?),
+                SELECT id, next_seq FROM candidates ORDER BY committed_at, write_order LIMIT ?),
             numbered AS (
-                UPDATE outbox_event e SET seq = ? + picked.n FROM picked WHERE e.id = picked.id
+                UPDATE outbox_event e SET seq = picked.next_seq, shard_epoch = ? FROM picked WHERE e.id = picked.id
                 RETURNING %s),
+            counts AS (
+                SELECT shard, count(*) AS n FROM numbered GROUP BY shard),
             moved AS (
-                UPDATE outbox_relay_state SET
-                    last_seq = last_seq + (SELECT count(*) FROM numbered),
+                UPDATE outbox_shard_state st SET
+                    last_seq = st.last_seq + counts.n,
                     numbered_xmin = CASE WHEN (SELECT count(*) FROM numbered) < ?
-                        THEN greatest(numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
-                        ELSE numbered_xmin END
-                WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered))
-            SELECT * FROM numbered ORDER BY seq""".formatted(OutboxRows.returning("e"));
+                        THEN greatest(st.numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
+                        ELSE st.numbered_xmin END
+                FROM counts WHERE st.shard_epoch = ? AND st.shard = counts.shard)
+            SELECT * FROM numbered ORDER BY shard, seq""".formatted(OutboxRows.returning("e"));
 
-    private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS
-            + " FROM outbox_event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+    private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event"
+            + " WHERE shard_epoch = ? AND shard = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
 
     private final AgroalDataSource dataSource;
     private final OutboxRows rows;
     private final int batchSize;
 
-    /** What one step found: the events to publish, in seq order, and whether more are waiting. */
+    /** What one step found: the events to publish, per shard in seq order, and whether more are waiting. */
     record Step(List<OutboxRows.Publishable> toPublish, boolean more) {
+    }
+
+    /** Another epoch was opened (another replica runs with another shard count): this relay cannot number. */
+    static final class EpochChangedException extends SQLException {
+        EpochChangedException(int epoch) {
+            super("shard epoch " + epoch + " is no longer the current one: restart with the current shard count");
+        }
     }
 
     OutboxNumbering(AgroalDataSource dataSource, OutboxRows rows, int batchSize) {
@@ -98,72 +127,114 @@ final class OutboxNumbering {
     }
 
     /**
-     * One step in one transaction: locks the state row (recording {@code published_seq = markUpTo} first when
-     * {@code markUpTo > 0}), reads the numbered rows after {@code max(published_seq, publishedUpTo)}, numbers the
-     * next batch, commits.
+     * One step for the partition's {@code shards} in one transaction: locks their state rows (recording
+     * {@code published_seq} from {@code markUpTo} first), reads per shard the numbered rows after
+     * {@code max(published_seq, publishedUpTo)}, numbers the next batch, commits.
      */
-    Step next(long publishedUpTo, long markUpTo) throws SQLException {
-        List<OutboxRows.Publishable> batch = new ArrayList<>();
-        boolean more;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long last;
-                long publishedInDb;
-                boolean mark = markUpTo > 0;
-                try (PreparedStatement st = c.prepareStatement(mark ? MARK_AND_LOCK_STATE : LOCK_STATE)) {
-                    if (mark) {
-                        st.setLong(1, markUpTo);
-                    }
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        last = rs.getLong(1);
-                        publishedInDb = rs.getLong(2);
-                    }
-                }
-                long from = Math.max(publishedInDb, publishedUpTo);
-                if (from < last) {
-                    try (PreparedStatement st = c.prepareStatement(BACKLOG)) {
-                        st.setLong(1, from);
-                        st.setLong(2, last);
-                        st.setInt(3, batchSize);
-                        readInto(st, batch);
-                    }
-                }
-                boolean backlogDone = from + batch.size() >= last;
-                List<OutboxRows.Publishable> numbered = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement(NUMBER)) {
-                    st.setInt(1, batchSize);
-                    st.setLong(2, last);
-                    st.setInt(3, batchSize);
-                    readInto(st, numbered);
-                }
-                c.commit();
-                if (backlogDone) {
-                    batch.addAll(numbered);
-                }
-                more = !backlogDone || numbered.size() == batchSize;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+    Step next(int epoch, int[] shards, Map<Integer, Long> publishedUpTo, Map<Integer, Long> markUpTo)
+            throws SQLException {
+        return Transactions.inTransaction(dataSource, c -> {
+            Array shardArray = c.createArrayOf("integer", box(shards));
+            Map<Integer, long[]> states = lockStates(c, epoch, shardArray);
+            if (states.size() < shards.length) {
+                throw new EpochChangedException(epoch);
             }
-        }
-        return new Step(batch, more);
+            if (!markUpTo.isEmpty()) {
+                mark(c, epoch, markUpTo);
+                markUpTo.forEach((shard, upTo) -> states.get(shard)[1] = Math.max(states.get(shard)[1], upTo));
+            }
+            List<OutboxRows.Publishable> toPublish = new ArrayList<>();
+            Set<Integer> behindBacklog = new HashSet<>();
+            for (Map.Entry<Integer, long[]> state : states.entrySet()) {
+                int shard = state.getKey();
+                long last = state.getValue()[0];
+                long from = Math.max(state.getValue()[1], publishedUpTo.getOrDefault(shard, 0L));
+                if (from < last) {
+                    List<OutboxRows.Publishable> backlog = backlog(c, epoch, shard, from, last);
+                    toPublish.addAll(backlog);
+                    if (from + backlog.size() < last) {
+                        behindBacklog.add(shard);
+                    }
+                }
+            }
+            List<OutboxRows.Publishable> numbered = number(c, epoch, shardArray);
+            // Behind an unfinished backlog, a shard's new rows wait for the next step (as backlog).
+            numbered.stream().filter(event -> !behindBacklog.contains(event.shard())).forEach(toPublish::add);
+            return new Step(toPublish, !behindBacklog.isEmpty() || numbered.size() == batchSize);
+        });
     }
 
-    /** Records {@code published_seq = upTo} (one small update, if it moves it); true when recorded. */
-    boolean markPublished(long upTo) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(MARK)) {
-            st.setLong(1, upTo);
-            st.setLong(2, upTo);
-            st.executeUpdate();
+    /** Records {@code published_seq} per shard (one small update); true when recorded. */
+    boolean markPublished(int epoch, Map<Integer, Long> upTo) {
+        try (Connection c = dataSource.getConnection()) {
+            mark(c, epoch, upTo);
             return true;
         } catch (SQLException e) {
             Log.debugf("recording publish progress failed, will retry: %s", e.getMessage());
             return false;
         }
+    }
+
+    /** The shard's numbered rows after {@code from} up to {@code last}, at most a batch. */
+    private List<OutboxRows.Publishable> backlog(Connection c, int epoch, int shard, long from, long last)
+            throws SQLException {
+        List<OutboxRows.Publishable> backlog = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(BACKLOG)) {
+            st.setInt(1, epoch);
+            st.setInt(2, shard);
+            st.setLong(3, from);
+            st.setLong(4, last);
+            st.setInt(5, batchSize);
+            readInto(st, backlog);
+        }
+        return backlog;
+    }
+
+    private List<OutboxRows.Publishable> number(Connection c, int epoch, Array shards) throws SQLException {
+        List<OutboxRows.Publishable> numbered = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(NUMBER)) {
+            st.setInt(1, epoch);
+            st.setArray(2, shards);
+            st.setInt(3, batchSize);
+            st.setInt(4, epoch);
+            st.setInt(5, batchSize);
+            st.setInt(6, epoch);
+            readInto(st, numbered);
+        }
+        return numbered;
+    }
+
+    /** shard -> {last_seq, published_seq}, the rows locked. */
+    private static Map<Integer, long[]> lockStates(Connection c, int epoch, Array shards) throws SQLException {
+        Map<Integer, long[]> states = new HashMap<>();
+        try (PreparedStatement st = c.prepareStatement(LOCK_STATES)) {
+            st.setInt(1, epoch);
+            st.setArray(2, shards);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return states;
+    }
+
+    private static void mark(Connection c, int epoch, Map<Integer, Long> upTo) throws SQLException {
+        List<Integer> shards = new ArrayList<>(upTo.keySet());
+        try (PreparedStatement st = c.prepareStatement(MARK)) {
+            st.setArray(1, c.createArrayOf("integer", shards.toArray()));
+            st.setArray(2, c.createArrayOf("bigint", shards.stream().map(upTo::get).toArray()));
+            st.setInt(3, epoch);
+            st.executeUpdate();
+        }
+    }
+
+    private static Integer[] box(int[] values) {
+        Integer[] boxed = new Integer[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
     }
 
     private void readInto(PreparedStatement st, List<OutboxRows.Publishable> into) throws SQLException {

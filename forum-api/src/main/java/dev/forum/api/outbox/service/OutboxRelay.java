@@ -2,8 +2,9 @@ package dev.forum.api.outbox.service;
 
 import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.OutboxRows;
-import dev.forum.common.leader.LeaderLock;
+import dev.forum.common.leader.PartitionLocks;
 import dev.forum.contract.Channels;
+import dev.forum.contract.EventShards;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,81 +20,94 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
- * Publishes committed outbox rows to Redis, in order, giving each its {@code seq}.
+ * Publishes committed outbox rows to Redis, in order per shard, giving each its {@code seq} in its shard's stream.
  *
- * <h2>One relay per cluster</h2>
- * Every replica runs this bean; the one that holds the {@link LeaderLock} {@link #LEADER_LOCK_KEY} (a session-level
- * advisory lock on its own dedicated JDBC connection) is the leader. The others wait for that lock
- * ({@link LeaderLock#await()}, which costs nothing while it waits): when the leader dies, its connection closes,
- * PostgreSQL releases the lock and grants it to a stand-by at once. The leader's connection also LISTENs on
- * {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY is delivered only when it commits, so the relay
- * wakes on every commit without polling.
- * {@link #sweep()} is the safety net: it retries a failed publish and marks publishing progress, and drains once per
- * {@link #SAFETY_DRAIN_MILLIS} anyway; at rest it touches the database only for that.
+ * <h2>Relay partitions over the replicas</h2>
+ * The shards (-1..N-1, {@link EventShards}) are grouped into P partitions, shard {@code s} in partition
+ * {@code floorMod(s, P)} ({@code forum.relay.partitions}). Every replica runs this bean; a partition is relayed by
+ * the replica that holds its lock ({@link PartitionLocks}: advisory locks {@code (PARTITION_LOCK_KEY, p)} on one
+ * dedicated JDBC session per replica). Every {@code forum.relay.rebalance-interval} each replica checks that session
+ * and moves its share towards {@code ceil(P / replicas)}: it finishes and gives up its surplus partitions and takes
+ * free ones. So the partitions spread fairly over the replicas, and when a replica dies (its session ends, PostgreSQL
+ * releases its locks) the others take its partitions at their next tick. A replica that stops gives its partitions
+ * up after their running step. Write throughput grows with replicas: each numbers and publishes only its shards.
+ *
+ * <p>The lock session also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY, delivered
+ * only when it commits, carries the event's shard, and the owner of that shard's partition drains it (on a small
+ * pool of drain threads, one drain at a time per partition). {@link #sweep()} is the safety net: it retries a failed
+ * publish and marks publishing progress, and once per {@link #SAFETY_DRAIN_MILLIS} drains every owned partition and
+ * adopts rows written without a shard ({@link ShardEpochs}); at rest it touches the database only for that.
  *
  * <h2>Seq and publishing</h2>
- * {@link OutboxNumbering} gives committed rows a gap-free {@code seq} (its comment says why the sequence has no gaps
- * and every row gets exactly one); {@link OutboxPublisher} publishes them to Redis, pipelined, in seq order. This
- * class keeps the leadership, wakes a drain for every commit and keeps progress ({@code published_seq}) moving.
- *
- * <h2>Shutdown</h2>
- * {@link #stop()} lets the running step finish its batch, records progress, then releases the lock and closes the
- * connection.
+ * {@link OutboxNumbering} gives committed rows a gap-free {@code seq} per shard (its comment says why the sequence has
+ * no gaps and every row gets exactly one, even while two replicas both think they own a partition);
+ * {@link OutboxPublisher} publishes them to Redis, pipelined, in seq order per shard. This class keeps the
+ * partitions, wakes a drain for every commit and keeps progress ({@code published_seq} per shard) moving.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
-    /** {@code pg_advisory_lock} key of the leader: "forumrly" as a long. Advisory locks are per database. */
-    static final long LEADER_LOCK_KEY = 0x666f72756d726c79L;
+    /** First half of the partition locks' keys: "rlay"; the partition (or -1, membership) is the second half. */
+    static final int PARTITION_LOCK_KEY = 0x726c6179;
     private static final long RECONNECT_MILLIS = 1000;
     private static final int LISTEN_WAIT_MILLIS = 500;
     private static final long SAFETY_DRAIN_MILLIS = 30_000;
+    private static final int DRAIN_THREADS = 2;
 
     private final OutboxNumbering numbering;
     private final OutboxPublisher publisher;
+    private final ShardEpochs epochs;
     private final Channels channels;
+    private final int partitionCount;
+    private final long rebalanceMillis;
+    private final int batchSize;
     private final String jdbcUrl;
     private final String jdbcUser;
     private final Optional<String> jdbcPassword;
 
-    private final ReentrantLock drainLock = new ReentrantLock();
-    private final AtomicBoolean drainRequested = new AtomicBoolean();
     private volatile boolean running;
-    private volatile boolean leader;
-    private volatile boolean standingBy;
-    /** Set when a step failed (Redis or database): the sweep drains again. */
-    private volatile boolean retryPending;
-    /** Highest seq this relay published, and the highest it recorded as {@code published_seq}. */
-    private volatile long publishedUpTo;
-    private volatile long markedUpTo;
-    private volatile long lastDrainMillis;
-    private volatile LeaderLock leaderLock;
-    /** The leader lock's session, LISTENing for commits (null while not the leader). */
-    private Connection listening;
+    private volatile ShardEpochs.Epoch epoch;
+    private volatile PartitionLocks locks;
+    private volatile Partition[] partitions = new Partition[0];
+    private volatile long lastSafetyDrainMillis;
+    private ExecutorService drains;
     private Thread loop;
 
-    public OutboxRelay(AgroalDataSource dataSource, OutboxRows rows, RedisDataSource redis, ForumConfig config,
-                       MeterRegistry registry,
+    public OutboxRelay(AgroalDataSource dataSource, OutboxRows rows, RedisDataSource redis, ShardEpochs epochs,
+                       ForumConfig config, MeterRegistry registry,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
                        @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> jdbcPassword) {
-        this.channels = new Channels(config.redis().namespace(), config.redis().shardCount());
+        this.channels = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT);
         this.numbering = new OutboxNumbering(dataSource, rows, config.outbox().batchSize());
-        this.publisher = new OutboxPublisher(redis.getReactive().getRedis(), channels, registry);
+        this.publisher = new OutboxPublisher(redis.getReactive().getRedis(), channels, config.redis().mode(), registry);
+        this.epochs = epochs;
+        this.partitionCount = config.relay().partitions();
+        this.rebalanceMillis = config.relay().rebalanceInterval().toMillis();
+        this.batchSize = config.outbox().batchSize();
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
         this.jdbcPassword = jdbcPassword;
-        Gauge.builder("forum.outbox.relay.leader", this, r -> r.leader ? 1 : 0)
-                .description("1 on the replica whose outbox relay holds the leader lock").register(registry);
+        Gauge.builder("forum.outbox.relay.partitions", this, r -> r.ownedPartitions().size())
+                .description("Relay partitions this replica owns (numbers and publishes)").register(registry);
+        Gauge.builder("forum.outbox.relay.leader", this, r -> r.isRelaying() ? 1 : 0)
+                .description("1 on a replica that owns at least one relay partition").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -109,46 +123,55 @@ public class OutboxRelay {
             return;
         }
         running = true;
-        leaderLock = LeaderLock.overJdbc("outbox relay", LEADER_LOCK_KEY, jdbcUrl, jdbcUser, jdbcPassword.orElse(null));
+        locks = new PartitionLocks("outbox relay", PARTITION_LOCK_KEY, partitionCount,
+                ThreadLocalRandom.current().nextInt(partitionCount),
+                () -> DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse("")));
+        drains = Executors.newFixedThreadPool(DRAIN_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "outbox-relay-drain");
+            thread.setDaemon(true);
+            return thread;
+        });
         loop = new Thread(this::listenLoop, "outbox-relay");
         loop.setDaemon(true);
         loop.start();
     }
 
-    /** Stops relaying on this replica: the current batch completes, progress is recorded, the lock released. */
+    /** Stops relaying on this replica: each partition's running step completes, progress is recorded, locks go. */
     public synchronized void stop() {
         if (!running) {
             return;
         }
         running = false;
-        standingBy = false;
         try {
-            // Cancel a stand-by's lock wait; again if the cancel came just before the wait began.
-            for (int i = 0; i < 10 && loop.isAlive(); i++) {
-                leaderLock.cancelWait();
-                loop.join(TimeUnit.SECONDS.toMillis(1));
-            }
+            loop.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        drainLock.lock();
-        try {
-            markPublished();
-            releaseLeadership();
-            leaderLock.close();
-        } finally {
-            drainLock.unlock();
+        for (Partition partition : partitions) {
+            partition.stop();
         }
-        Log.info("Outbox relay stopped (current batch finished, leader lock released)");
+        locks.close();
+        drains.shutdown();
+        Log.info("Outbox relay stopped (running steps finished, partitions released)");
     }
 
-    public boolean isLeader() {
-        return leader;
+    /** The partitions this replica owns now. */
+    public List<Integer> ownedPartitions() {
+        PartitionLocks current = locks;
+        return current == null || !running ? List.of() : current.owned();
     }
 
-    /** True once this replica has tried the leader lock and found it held by another. */
-    public boolean isStandingBy() {
-        return standingBy && !leader;
+    public boolean isRelaying() {
+        return !ownedPartitions().isEmpty();
+    }
+
+    public int partitionCount() {
+        return partitionCount;
+    }
+
+    /** The epoch this replica numbers in (null before its first start-up step). */
+    public ShardEpochs.Epoch epoch() {
+        return epoch;
     }
 
     public boolean isLastPublishOk() {
@@ -159,140 +182,129 @@ public class OutboxRelay {
         return channels;
     }
 
+    /** The backend pid of this replica's lock session (tests end it, as a crash would). */
+    int lockSessionPid() throws SQLException {
+        try (Statement st = locks.connection().createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     // Not before the application runs: a sweep on the scheduler thread would construct this bean (and its Redis
     // client) while Quarkus still creates the Redis clients on the main thread, and that registry is not safe for
     // concurrent creation (seen as a ConcurrentModificationException at startup).
     @Scheduled(every = "${forum.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
-        if (!running || !leader) {
+        if (!running || !isRelaying()) {
             return;
         }
-        if (retryPending || System.currentTimeMillis() - lastDrainMillis >= SAFETY_DRAIN_MILLIS) {
-            requestDrain();
+        boolean safety = System.currentTimeMillis() - lastSafetyDrainMillis >= SAFETY_DRAIN_MILLIS;
+        if (safety) {
+            lastSafetyDrainMillis = System.currentTimeMillis();
+            adoptUnsharded();
         }
-        if (drainLock.tryLock()) {
-            try {
-                markPublished();
-            } finally {
-                drainLock.unlock();
+        for (Partition partition : partitions) {
+            if (!locks.owns(partition.index)) {
+                continue;
             }
-            // A wake-up that came while this held the lock found it taken: drain for it now.
-            if (drainRequested.get()) {
-                requestDrain();
+            if (safety || partition.retryPending) {
+                requestDrain(partition);
+            } else {
+                partition.markPublishedIfIdle();
             }
         }
     }
 
     private void listenLoop() {
+        Connection listening = null;
+        long nextRebalance = 0;
         while (running) {
             try {
-                if (!leader) {
-                    becomeLeader();
-                    if (!leader) {
-                        continue;
-                    }
-                    requestDrain();
+                if (epoch == null) {
+                    epoch = epochs.open();
+                    partitions = partitionsOf(epoch);
+                    Log.infof("Outbox relay: epoch %d, %d shards in %d partitions (namespace %s)", epoch.epoch(),
+                            epoch.shardCount(), partitionCount, channels.namespace());
                 }
-                PGNotification[] notifications =
-                        listening.unwrap(PGConnection.class).getNotifications(LISTEN_WAIT_MILLIS);
-                if (notifications != null && notifications.length > 0) {
-                    requestDrain();
+                Connection session = locks.connection();
+                if (session != listening) {
+                    try (Statement st = session.createStatement()) {
+                        st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
+                    }
+                    listening = session;
+                }
+                if (System.currentTimeMillis() >= nextRebalance) {
+                    PartitionLocks.Change change = locks.rebalance(p -> partitions[p].stop());
+                    for (int p : change.taken()) {
+                        partitions[p].start();
+                    }
+                    nextRebalance = System.currentTimeMillis() + rebalanceMillis;
+                }
+                int wait = (int) Math.max(1, Math.min(LISTEN_WAIT_MILLIS, nextRebalance - System.currentTimeMillis()));
+                PGNotification[] notifications = session.unwrap(PGConnection.class).getNotifications(wait);
+                if (notifications != null) {
+                    for (PGNotification notification : notifications) {
+                        wake(notification.getParameter());
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    Log.warnf("Outbox relay lost its connection, standing by: %s", e.getMessage());
+                    Log.warnf("Outbox relay lost its lock session, its partitions go to the others: %s",
+                            e.getMessage());
                 }
-                drainLock.lock();
-                try {
-                    releaseLeadership();
-                } finally {
-                    drainLock.unlock();
-                }
+                listening = null;
+                locks.drop();
                 pause(RECONNECT_MILLIS);
             }
         }
     }
 
-    /** Takes the leader lock, waiting for it (at no cost) while another replica holds it. */
-    private void becomeLeader() throws SQLException {
-        if (!leaderLock.tryAcquire()) {
-            standingBy = true;
-            leaderLock.await();
-            if (!running) {
-                throw new SQLException("stopped while standing by");
-            }
+    /** A commit's NOTIFY: drains the partition of its shard if this replica owns it. */
+    private void wake(String shardText) {
+        Partition[] current = partitions;
+        if (current.length == 0) {
+            return;
         }
-        listening = leaderLock.connection();
-        try (Statement st = listening.createStatement()) {
-            st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
-        }
-        // A new leader starts from the recorded progress: what this process published before is not trusted.
-        publishedUpTo = 0;
-        markedUpTo = 0;
-        leader = true;
-        standingBy = false;
-        Log.infof("Outbox relay is the leader (namespace %s)", channels.namespace());
-    }
-
-    /** Stops leading: ends the lock's session (PostgreSQL releases the lock with it); the next try reconnects. */
-    private void releaseLeadership() {
-        leader = false;
-        listening = null;
-        leaderLock.drop();
-    }
-
-    /**
-     * Drains now, or makes the thread that is draining go round once more, so that no wake-up is lost.
-     */
-    void requestDrain() {
-        drainRequested.set(true);
-        while (drainRequested.get() && running && leader && drainLock.tryLock()) {
-            try {
-                while (drainRequested.getAndSet(false) && running && leader) {
-                    drainAll();
-                }
-            } finally {
-                drainLock.unlock();
-            }
-        }
-    }
-
-    private void drainAll() {
-        lastDrainMillis = System.currentTimeMillis();
         try {
-            boolean more = true;
-            while (more && running && leader) {
-                more = drainStep();
+            int partition = Math.floorMod(Integer.parseInt(shardText), partitionCount);
+            if (locks.owns(partition)) {
+                requestDrain(current[partition]);
+            }
+        } catch (NumberFormatException e) {
+            for (Partition partition : current) {
+                if (locks.owns(partition.index)) {
+                    requestDrain(partition);
+                }
+            }
+        }
+    }
+
+    private void requestDrain(Partition partition) {
+        partition.drainRequested.set(true);
+        if (partition.scheduled.compareAndSet(false, true)) {
+            try {
+                drains.execute(partition::drain);
+            } catch (RuntimeException rejected) {
+                partition.scheduled.set(false);
+            }
+        }
+    }
+
+    private void adoptUnsharded() {
+        try {
+            while (running && epochs.adoptUnsharded(batchSize) == batchSize) {
+                Log.debug("adopting more outbox rows written without a shard");
             }
         } catch (SQLException e) {
-            retryPending = true;
-            Log.warnf("Outbox drain failed, will retry: %s", e.getMessage());
+            Log.warnf("Adopting outbox rows without a shard failed, will retry: %s", e.getMessage());
         }
     }
 
-    /** Numbers the next batch and publishes what is numbered and not yet published; true when more is waiting. */
-    private boolean drainStep() throws SQLException {
-        long marking = publishedUpTo > markedUpTo ? publishedUpTo : 0;
-        OutboxNumbering.Step step = numbering.next(publishedUpTo, marking);
-        if (marking > 0) {
-            markedUpTo = Math.max(markedUpTo, marking);
-        }
-        List<OutboxRows.Publishable> batch = step.toPublish();
-        boolean ok = publisher.publish(batch);
-        retryPending = !ok;
-        if (ok && !batch.isEmpty()) {
-            publishedUpTo = Math.max(publishedUpTo, batch.get(batch.size() - 1).seq());
-        }
-        return ok && step.more();
-    }
-
-    /** Records {@code published_seq} if this relay published more than it recorded (one small update). */
-    private void markPublished() {
-        long upTo = publishedUpTo;
-        if (upTo > markedUpTo && numbering.markPublished(upTo)) {
-            markedUpTo = upTo;
-        }
+    private Partition[] partitionsOf(ShardEpochs.Epoch current) {
+        return IntStream.range(0, partitionCount).mapToObj(p -> new Partition(p, EventShards.all(current.shardCount())
+                .filter(s -> Math.floorMod(s, partitionCount) == p).toArray())).toArray(Partition[]::new);
     }
 
     private void pause(long millis) {
@@ -304,6 +316,124 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** One partition's drain state on this replica; reset each time this replica takes it. */
+    private final class Partition {
+
+        final int index;
+        final int[] shards;
+        final ReentrantLock drainLock = new ReentrantLock();
+        final AtomicBoolean drainRequested = new AtomicBoolean();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Per shard: the highest seq this owner published, and the highest it recorded as published_seq. */
+        final Map<Integer, Long> publishedUpTo = new HashMap<>();
+        final Map<Integer, Long> markedUpTo = new HashMap<>();
+        /** Set when a step failed (Redis or database): the sweep drains again. */
+        volatile boolean retryPending;
+
+        Partition(int index, int[] shards) {
+            this.index = index;
+            this.shards = shards;
+        }
+
+        /** Taken: start from the recorded progress (what this process published before is not trusted). */
+        void start() {
+            drainLock.lock();
+            try {
+                publishedUpTo.clear();
+                markedUpTo.clear();
+                retryPending = false;
+            } finally {
+                drainLock.unlock();
+            }
+            requestDrain(this);
+        }
+
+        /** About to be given up (or the relay stops): waits for the running step, records progress. */
+        void stop() {
+            drainLock.lock();
+            try {
+                markPublished();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+
+        void markPublishedIfIdle() {
+            if (drainLock.tryLock()) {
+                try {
+                    markPublished();
+                } finally {
+                    drainLock.unlock();
+                }
+                // A wake-up that came while this held the lock found it taken: drain for it now.
+                if (drainRequested.get()) {
+                    requestDrain(this);
+                }
+            }
+        }
+
+        /** Runs on a drain thread; makes itself go round once more if a wake-up came while it ran. */
+        void drain() {
+            scheduled.set(false);
+            if (shards.length == 0 || !drainLock.tryLock()) {
+                return;
+            }
+            try {
+                while (drainRequested.getAndSet(false) && running && locks.owns(index)) {
+                    drainAll();
+                }
+            } finally {
+                drainLock.unlock();
+            }
+            if (drainRequested.get() && running && locks.owns(index)) {
+                requestDrain(this);
+            }
+        }
+
+        private void drainAll() {
+            try {
+                boolean more = true;
+                while (more && running && locks.owns(index)) {
+                    more = drainStep();
+                }
+            } catch (SQLException | RuntimeException e) {
+                retryPending = true;
+                Log.warnf("Outbox drain of partition %d failed, will retry: %s", index, e.getMessage());
+            }
+        }
+
+        /** Numbers the next batch and publishes what is numbered and not yet published; true when more waits. */
+        private boolean drainStep() throws SQLException {
+            Map<Integer, Long> marking = unmarked();
+            OutboxNumbering.Step step = numbering.next(epoch.epoch(), shards, publishedUpTo, marking);
+            markedUpTo.putAll(marking);
+            List<OutboxRows.Publishable> batch = step.toPublish();
+            Map<Integer, Long> done = publisher.publish(batch);
+            done.forEach((shard, seq) -> publishedUpTo.merge(shard, seq, Math::max));
+            boolean ok = batch.stream().allMatch(event -> done.containsKey(event.shard()));
+            retryPending = !ok;
+            return ok && step.more();
+        }
+
+        /** Records {@code published_seq} of the shards this owner published more of than it recorded. */
+        private void markPublished() {
+            Map<Integer, Long> marking = unmarked();
+            if (!marking.isEmpty() && numbering.markPublished(epoch.epoch(), marking)) {
+                markedUpTo.putAll(marking);
+            }
+        }
+
+        private Map<Integer, Long> unmarked() {
+            Map<Integer, Long> marking = new HashMap<>();
+            publishedUpTo.forEach((shard, seq) -> {
+                if (seq > markedUpTo.getOrDefault(shard, 0L)) {
+                    marking.put(shard, seq);
+                }
+            });
+            return marking;
         }
     }
 }

@@ -2,8 +2,10 @@ package dev.forum.api.outbox.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.NewEvent;
 import dev.forum.api.user.service.SessionCache;
+import dev.forum.contract.EventShards;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -15,8 +17,9 @@ import java.util.UUID;
 
 /**
  * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
- * change, or a change without its event, cannot happen), and queues a NOTIFY that PostgreSQL delivers to the relay
- * only when that transaction commits. Events that change a user's sessions or standing ({@link
+ * change, or a change without its event, cannot happen), with its shard ({@link EventShards}), and queues a NOTIFY
+ * carrying that shard, which PostgreSQL delivers to the relays only when that transaction commits (the owner of
+ * the shard's partition drains it). Events that change a user's sessions or standing ({@link
  * SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
  */
 @ApplicationScoped
@@ -28,19 +31,21 @@ public class OutboxWriter {
     private static final String INSERT = """
             WITH inserted AS (
                 INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                          min_tier_cents, payload, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), clock_timestamp())
-                RETURNING id)
-            SELECT pg_notify('%s', '') FROM inserted""".formatted(NOTIFY_CHANNEL);
+                                          min_tier_cents, payload, shard, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, clock_timestamp())
+                RETURNING shard)
+            SELECT pg_notify('%s', shard::text) FROM inserted""".formatted(NOTIFY_CHANNEL);
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final SessionCache sessions;
+    private final int shardCount;
 
-    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions) {
+    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions, ForumConfig config) {
         this.em = em;
         this.json = json;
         this.sessions = sessions;
+        this.shardCount = config.events().shardCount();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -68,6 +73,7 @@ public class OutboxWriter {
                     insert.setInt(8, event.minTierCents());
                 }
                 insert.setString(9, payload);
+                insert.setInt(10, EventShards.shardOf(event.audience(), event.threadId(), shardCount));
                 insert.executeQuery().close();
             }
         });

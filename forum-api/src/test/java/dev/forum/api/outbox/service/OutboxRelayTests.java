@@ -2,6 +2,7 @@ package dev.forum.api.outbox.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.api.EventFeed;
 import dev.forum.api.ForumApi;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
@@ -11,11 +12,12 @@ import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.api.thread.service.ThreadService;
 import dev.forum.contract.CurrentUser;
+import dev.forum.contract.EventShards;
 import dev.forum.contract.Role;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -25,18 +27,25 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
+import static dev.forum.api.EventFeed.shardOf;
 import static dev.forum.api.RedisEvents.thread;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,6 +53,8 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(value = ForumTestDatabase.class, restrictToAnnotatedClass = false)
 class OutboxRelayTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Inject
     TestUsers users;
@@ -53,6 +64,9 @@ class OutboxRelayTests {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    ShardEpochs epochs;
 
     @Inject
     ThreadService threads;
@@ -85,27 +99,77 @@ class OutboxRelayTests {
     Optional<String> jdbcPassword;
 
     @Test
-    void aSecondReplicasRelayStandsByAndTakesOverWhenTheLeaderStops() {
+    void partitionsSpreadOverThreeRelaysAndEveryShardIsPublishedByItsOwner() throws Exception {
         TestUsers.TestUser alice = users.member();
-        long threadId = ForumApi.createThread(alice, "fail-over");
-        OutboxRelay second = new OutboxRelay(dataSource, rows, redis, config, registry, jdbcUrl, jdbcUser, jdbcPassword);
-        second.start();
+        OutboxRelay second = anotherReplica();
+        OutboxRelay third = anotherReplica();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(second::isStandingBy);
-            assertThat(relay.isLeader()).isTrue();
-            long before = ForumApi.postMessage(alice, threadId, "published by the first relay");
-            events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == before);
+            await().atMost(WAIT).until(() -> spreadFairly(relay, second, third));
+            List<Long> threadIds = threadsCoveringEveryShard(alice);
 
-            relay.stop();
-            await().atMost(Duration.ofSeconds(10)).until(second::isLeader);
-            long after = ForumApi.postMessage(alice, threadId, "published by the second relay");
-            events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == after);
-            assertThat(events.matching(e -> e.path("payload").path("message").path("id").asLong() == before)).hasSize(1);
+            List<Long> messageIds = new ArrayList<>();
+            for (long threadId : threadIds) {
+                messageIds.add(ForumApi.postMessage(alice, threadId, "to shard " + shardOf(threadId)));
+            }
+
+            await().atMost(WAIT).until(() -> publishedMessageIds().containsAll(messageIds));
+            assertThat(ownedOnceEach(relay, second, third)).isTrue();
+            for (long threadId : threadIds) {
+                JsonNode published = events.await("new_message", thread(threadId));
+                assertThat(published.path("shard").asInt()).isEqualTo(shardOf(threadId));
+                assertThat(published.path("shard_epoch").asInt()).isEqualTo(1);
+            }
+            assertThat(events.all()).filteredOn(r -> r.event().has("shard"))
+                    .allSatisfy(r -> assertThat(r.channel()).isEqualTo(
+                            relay.channels().events(r.event().path("shard").asInt())));
         } finally {
             second.stop();
-            relay.start();
+            third.stop();
         }
-        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        await().atMost(WAIT).until(() -> relay.ownedPartitions().size() == relay.partitionCount());
+    }
+
+    @Test
+    void aRelayWhoseSessionDiesHasItsPartitionsTakenOverWithNoGapOrDuplicate() throws Exception {
+        TestUsers.TestUser alice = users.member();
+        List<Long> threadIds = threadsCoveringEveryShard(alice);
+        Map<Integer, Long> before = headsOf(threadIds);
+        OutboxRelay second = anotherReplica();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        List<Long> messageIds = new CopyOnWriteArrayList<>();
+        try {
+            await().atMost(WAIT).until(() -> spreadFairly(relay, second));
+            Future<?> posts = writer.submit(() -> {
+                for (int i = 0; writing.get() || i < threadIds.size(); i++) {
+                    messageIds.add(ForumApi.postMessage(alice, threadIds.get(i % threadIds.size()), "during " + i));
+                }
+            });
+            await().atMost(WAIT).until(() -> messageIds.size() > threadIds.size());
+
+            terminateLockSessionOf(second);
+
+            await().atMost(WAIT).until(() -> relay.ownedPartitions().size() == relay.partitionCount());
+            writing.set(false);
+            posts.get();
+        } finally {
+            writing.set(false);
+            writer.shutdown();
+            second.stop();
+        }
+
+        await().atMost(WAIT).until(() -> publishedMessageIds().containsAll(messageIds));
+        for (Map.Entry<Integer, Long> head : before.entrySet()) {
+            JsonPath feed = EventFeed.shard(head.getKey(), head.getValue());
+            assertThat(feed.getList("events.seq", Long.class)).as("shard %d", head.getKey()).containsExactlyElementsOf(
+                    LongStream.rangeClosed(head.getValue() + 1, feed.getLong("head_seq")).boxed().toList());
+            List<String> publishedIds = events.all().stream().map(RedisEvents.Received::event)
+                    .filter(e -> e.path("shard").asInt() == head.getKey() && e.path("seq").asLong() > head.getValue())
+                    .map(e -> e.path("event_id").asText()).distinct().toList();
+            assertThat(publishedIds).as("shard %d on Redis", head.getKey())
+                    .containsExactlyInAnyOrderElementsOf(feed.getList("events.event_id", String.class));
+        }
+        assertThat(messageIds).doesNotHaveDuplicates();
     }
 
     @Test
@@ -122,7 +186,7 @@ class OutboxRelayTests {
 
         events.await("new_thread_created", thread(committed));
         assertThat(events.matching(e -> e.toString().contains(doomed))).isEmpty();
-        assertThat(feedAfter(0).getList("events.payload.thread.title", String.class)).doesNotContain(doomed);
+        assertThat(EventFeed.forum(0).getList("events.payload.thread.title", String.class)).doesNotContain(doomed);
     }
 
     @Test
@@ -136,12 +200,13 @@ class OutboxRelayTests {
             for (int i = 0; i < 5; i++) {
                 messageIds.add(ForumApi.postMessage(alice, threadId, "pending " + i));
             }
-            assertThat(feedAfter(0).getList("events.payload.message.id", Long.class)).doesNotContainAnyElementsOf(messageIds);
+            assertThat(EventFeed.thread(threadId, 0).getList("events.payload.message.id", Long.class))
+                    .doesNotContainAnyElementsOf(messageIds);
         } finally {
             relay.start();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> publishedMessageIds(threadId).containsAll(messageIds));
+        await().atMost(WAIT).until(() -> publishedMessageIds(threadId).containsAll(messageIds));
         List<JsonNode> published = newMessages(threadId).stream()
                 .filter(e -> messageIds.contains(e.path("payload").path("message").path("id").asLong())).toList();
         assertThat(published).extracting(e -> e.path("payload").path("message").path("id").asLong())
@@ -154,24 +219,27 @@ class OutboxRelayTests {
         TestUsers.TestUser alice = users.member();
         long threadId = ForumApi.createThread(alice, "crash between seq and publish");
         JsonNode first = events.await("new_thread_created", thread(threadId));
+        await().atMost(WAIT).until(() -> publishedSeq(EventShards.FORUM) >= first.path("seq").asLong());
         relay.stop();
         // What a crash after the publish and before recording it leaves: published_seq behind the published rows.
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("UPDATE outbox_relay_state SET published_seq = ? - 1")) {
+             PreparedStatement st = c.prepareStatement(
+                     "UPDATE outbox_shard_state SET published_seq = ? - 1 WHERE shard_epoch = 1 AND shard = ?")) {
             st.setLong(1, first.path("seq").asLong());
+            st.setInt(2, EventShards.FORUM);
             assertThat(st.executeUpdate()).isEqualTo(1);
         } finally {
             relay.start();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.matching(
+        await().atMost(WAIT).until(() -> events.matching(
                 e -> e.path("event_id").asText().equals(first.path("event_id").asText())).size() == 2);
         assertThat(events.matching(e -> e.path("event_id").asText().equals(first.path("event_id").asText())))
                 .extracting(e -> e.path("seq").asLong()).containsOnly(first.path("seq").asLong());
     }
 
     @Test
-    void concurrentWritersGetAGapFreeStrictlyIncreasingSeq() throws Exception {
+    void concurrentWritersGetAGapFreeStrictlyIncreasingSeqPerShard() throws Exception {
         int writers = 6;
         int perWriter = 8;
         List<TestUsers.TestUser> authors = new ArrayList<>();
@@ -182,16 +250,17 @@ class OutboxRelayTests {
             threadIds.add(ForumApi.createThread(author, "concurrent " + i));
         }
         threadIds.forEach(id -> events.await("new_message", thread(id)));
-        long before = feedAfter(0).getLong("head_seq");
+        List<Long> shared = threadIds.subList(0, 3);
+        Map<Integer, Long> before = headsOf(shared);
 
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             TestUsers.TestUser author = authors.get(w);
-            long shared = threadIds.get(w % 2);
+            long target = shared.get(w % shared.size());
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perWriter; i++) {
-                    ForumApi.postMessage(author, shared, author.username() + " " + i);
+                    ForumApi.postMessage(author, target, author.username() + " " + i);
                 }
             }));
         }
@@ -201,18 +270,21 @@ class OutboxRelayTests {
         pool.shutdown();
 
         int expectedMessages = writers * perWriter;
-        await().atMost(Duration.ofSeconds(15)).until(() -> events.matching(
-                e -> e.path("seq").asLong() > before && "new_message".equals(e.path("type").asText())).size()
-                >= expectedMessages);
-        JsonPath feed = feedAfter(before);
-        List<Long> seqs = feed.getList("events.seq", Long.class);
-        long head = feed.getLong("head_seq");
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(before + 1, head).boxed().toList());
-        assertThat(feed.getList("events.type", String.class).stream().filter("new_message"::equals).count())
-                .isEqualTo(expectedMessages);
-        List<Long> redisOrder = events.matching(e -> e.path("seq").asLong() > before).stream()
-                .map(e -> e.path("seq").asLong()).toList();
-        assertThat(redisOrder).isSorted().doesNotHaveDuplicates();
+        await().atMost(WAIT).until(() -> before.entrySet().stream().mapToLong(head -> events.matching(
+                e -> e.path("shard").asInt() == head.getKey() && e.path("seq").asLong() > head.getValue()
+                        && "new_message".equals(e.path("type").asText())).size()).sum() >= expectedMessages);
+        long inFeed = 0;
+        for (Map.Entry<Integer, Long> head : before.entrySet()) {
+            JsonPath feed = EventFeed.shard(head.getKey(), head.getValue());
+            assertThat(feed.getList("events.seq", Long.class)).containsExactlyElementsOf(
+                    LongStream.rangeClosed(head.getValue() + 1, feed.getLong("head_seq")).boxed().toList());
+            inFeed += feed.getList("events.type", String.class).stream().filter("new_message"::equals).count();
+            List<Long> redisOrder = events.matching(
+                    e -> e.path("shard").asInt() == head.getKey() && e.path("seq").asLong() > head.getValue())
+                    .stream().map(e -> e.path("seq").asLong()).toList();
+            assertThat(redisOrder).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(inFeed).isEqualTo(expectedMessages);
     }
 
     @Test
@@ -223,17 +295,7 @@ class OutboxRelayTests {
         UUID late = UUID.randomUUID();
         try (Connection held = dataSource.getConnection()) {
             held.setAutoCommit(false);
-            try (PreparedStatement st = held.prepareStatement("""
-                    INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, payload)
-                    VALUES (?, 'thread', ?, 'thread_updated', 'thread', ?, '{"updates": {"title": "late"}}')""")) {
-                st.setObject(1, late);
-                st.setString(2, Long.toString(threadId));
-                st.setLong(3, threadId);
-                st.executeUpdate();
-            }
-            try (PreparedStatement st = held.prepareStatement("SELECT pg_notify('" + OutboxWriter.NOTIFY_CHANNEL + "', '')")) {
-                st.executeQuery().close();
-            }
+            insertRawEvent(held, late, threadId, shardOf(threadId));
             // Later writers commit first and are numbered while the held transaction is still running.
             for (int i = 0; i < 3; i++) {
                 long id = ForumApi.postMessage(alice, threadId, "before the late one " + i);
@@ -244,11 +306,29 @@ class OutboxRelayTests {
 
         JsonNode published = events.await("thread_updated", e -> e.path("event_id").asText().equals(late.toString()));
         long before = published.path("seq").asLong() - 10;
-        JsonPath feed = feedAfter(Math.max(0, before));
+        JsonPath feed = EventFeed.shard(shardOf(threadId), Math.max(0, before));
         List<Long> seqs = feed.getList("events.seq", Long.class);
         assertThat(seqs).containsExactlyElementsOf(
                 LongStream.rangeClosed(seqs.get(0), feed.getLong("head_seq")).boxed().toList());
         assertThat(feed.getList("events.event_id", String.class)).contains(late.toString());
+    }
+
+    @Test
+    void rowWrittenWithoutAShardIsAdoptedIntoItsThreadsShardAndPublished() throws Exception {
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "written by an older replica");
+        events.await("new_message", thread(threadId));
+        UUID unsharded = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection()) {
+            insertRawEvent(c, unsharded, threadId, null);
+        }
+
+        assertThat(epochs.adoptUnsharded(100)).isEqualTo(1);
+
+        JsonNode published = events.await("thread_updated",
+                e -> e.path("event_id").asText().equals(unsharded.toString()));
+        assertThat(published.path("shard").asInt()).isEqualTo(shardOf(threadId));
+        assertThat(EventFeed.thread(threadId, 0).getList("events.event_id", String.class)).contains(unsharded.toString());
     }
 
     @Test
@@ -258,16 +338,96 @@ class OutboxRelayTests {
         JsonNode received = events.await("new_thread_created", thread(threadId));
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
-                     "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event WHERE seq = ?")) {
-            st.setLong(1, received.path("seq").asLong());
-            try (java.sql.ResultSet rs = st.executeQuery()) {
+                     "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event WHERE id = ?")) {
+            st.setObject(1, UUID.fromString(received.path("event_id").asText()));
+            try (ResultSet rs = st.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 JsonNode viaEnvelope = json.readTree(rows.toJson(rows.envelope(rs)));
                 JsonNode published = json.readTree(rows.publishable(rs).json());
                 assertThat(published).isEqualTo(viaEnvelope);
                 assertThat(published).isEqualTo(received);
+                assertThat(published.path("shard").asInt()).isEqualTo(EventShards.FORUM);
             }
         }
+    }
+
+    private OutboxRelay anotherReplica() {
+        OutboxRelay replica = new OutboxRelay(dataSource, rows, redis, epochs, config, registry, jdbcUrl, jdbcUser,
+                jdbcPassword);
+        replica.start();
+        return replica;
+    }
+
+    /** Each relay owns its fair share (at most ceil(P / n)), and every partition has exactly one owner. */
+    private static boolean spreadFairly(OutboxRelay... relays) {
+        int share = (relays[0].partitionCount() + relays.length - 1) / relays.length;
+        return ownedOnceEach(relays) && java.util.Arrays.stream(relays)
+                .allMatch(r -> r.ownedPartitions().size() <= share && !r.ownedPartitions().isEmpty());
+    }
+
+    private static boolean ownedOnceEach(OutboxRelay... relays) {
+        List<Integer> all = java.util.Arrays.stream(relays).flatMap(r -> r.ownedPartitions().stream()).toList();
+        return all.size() == relays[0].partitionCount() && new HashSet<>(all).size() == all.size();
+    }
+
+    /** Threads, one in each thread shard (thread ids are sequential), each with its first message published. */
+    private List<Long> threadsCoveringEveryShard(TestUsers.TestUser author) {
+        Map<Integer, Long> byShard = new java.util.TreeMap<>();
+        while (byShard.size() < EventFeed.SHARDS) {
+            long threadId = ForumApi.createThread(author, "shard cover " + byShard.size());
+            byShard.putIfAbsent(shardOf(threadId), threadId);
+        }
+        byShard.values().forEach(id -> events.await("new_message", thread(id)));
+        return new ArrayList<>(byShard.values());
+    }
+
+    /** Each of the threads' shards, with its head now. */
+    private static Map<Integer, Long> headsOf(List<Long> threadIds) {
+        Set<Integer> shards = threadIds.stream().map(EventFeed::shardOf).collect(Collectors.toSet());
+        return shards.stream().collect(Collectors.toMap(s -> s, s -> EventFeed.shard(s, 0).getLong("head_seq")));
+    }
+
+    private long publishedSeq(int shard) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT published_seq FROM outbox_shard_state WHERE shard_epoch = 1 AND shard = ?")) {
+            st.setInt(1, shard);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Ends a relay's lock session from outside, as a crash or a network cut would (its process runs on). */
+    private void terminateLockSessionOf(OutboxRelay replica) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            st.setInt(1, replica.lockSessionPid());
+            st.execute();
+        }
+    }
+
+    private static void insertRawEvent(Connection c, UUID id, long threadId, Integer shard) throws Exception {
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, shard, payload)
+                VALUES (?, 'thread', ?, 'thread_updated', 'thread', ?, ?, '{"updates": {"title": "late"}}')""")) {
+            st.setObject(1, id);
+            st.setString(2, Long.toString(threadId));
+            st.setLong(3, threadId);
+            st.setObject(4, shard, java.sql.Types.INTEGER);
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT pg_notify('" + OutboxWriter.NOTIFY_CHANNEL + "', ?)")) {
+            st.setString(1, shard == null ? "" : shard.toString());
+            st.executeQuery().close();
+        }
+    }
+
+    private List<Long> publishedMessageIds() {
+        return events.matching(e -> "new_message".equals(e.path("type").asText())).stream()
+                .map(e -> e.path("payload").path("message").path("id").asLong()).toList();
     }
 
     private List<JsonNode> newMessages(long threadId) {
@@ -276,11 +436,5 @@ class OutboxRelayTests {
 
     private List<Long> publishedMessageIds(long threadId) {
         return newMessages(threadId).stream().map(e -> e.path("payload").path("message").path("id").asLong()).toList();
-    }
-
-    private static JsonPath feedAfter(long afterSeq) {
-        return given().header("X-Internal-Token", "test-internal-token")
-                .queryParam("after_seq", afterSeq).queryParam("limit", 1000)
-                .get("/api/internal/events").then().statusCode(200).extract().jsonPath();
     }
 }

@@ -2,6 +2,7 @@ package dev.forum.api.outbox.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.api.EventFeed;
 import dev.forum.api.ForumApi;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.OwnRedisProfile;
@@ -55,7 +56,7 @@ class RedisOutageTests {
 
         long messageId = ForumApi.postMessage(alice, threadId, "written while Redis is down");
 
-        long seq = await().atMost(Duration.ofSeconds(10)).until(() -> seqOfMessage(messageId), s -> s > 0);
+        long seq = await().atMost(Duration.ofSeconds(10)).until(() -> seqOfMessage(threadId, messageId), s -> s > 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> !relay.isLastPublishOk());
         given().get(TestHTTPResourceManager.getManagementUri() + "/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
@@ -89,10 +90,8 @@ class RedisOutageTests {
         }
     }
 
-    private long seqOfMessage(long messageId) {
-        JsonPath feed = given().header("X-Internal-Token", "test-internal-token")
-                .queryParam("after_seq", 0).queryParam("limit", 1000)
-                .get("/api/internal/events").then().statusCode(200).extract().jsonPath();
+    private long seqOfMessage(long threadId, long messageId) {
+        JsonPath feed = EventFeed.thread(threadId, 0);
         Object seq = feed.get("events.find { it.type == 'new_message' && it.payload.message.id == " + messageId + " }.seq");
         return seq == null ? 0 : ((Number) seq).longValue();
     }

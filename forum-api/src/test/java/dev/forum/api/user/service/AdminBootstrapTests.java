@@ -1,6 +1,7 @@
 package dev.forum.api.user.service;
 
 import dev.forum.api.BootstrapAdminProfile;
+import dev.forum.api.EventFeed;
 import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.TestUsers;
 import dev.forum.api.user.User;
@@ -34,9 +35,7 @@ class AdminBootstrapTests {
 
         given().header("Authorization", "Bearer " + token).get("/api/auth/me")
                 .then().statusCode(200).body("role", equalTo("admin"));
-        JsonPath feed = given().header("X-Internal-Token", "test-internal-token")
-                .queryParam("after_seq", 0).queryParam("limit", 1000)
-                .get("/api/internal/events").then().statusCode(200).extract().jsonPath();
+        JsonPath feed = EventFeed.forum(0);
         List<Map<String, Object>> updates = feed.getList("events.findAll { it.type == 'user_updated' }.payload.user");
         assertThat(updates).singleElement()
                 .satisfies(user -> assertThat(user).containsEntry("username", FOUNDER).containsEntry("role", "admin"));

@@ -1,0 +1,144 @@
+package dev.forum.api.outbox.service;
+
+import dev.forum.api.config.ForumConfig;
+import dev.forum.contract.Audience;
+import dev.forum.contract.EventShards;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Shard epochs, and the rows that reach the relay without a shard.
+ *
+ * <h2>Epochs</h2>
+ * A stream is (epoch, shard). The current epoch is the greatest row of {@code outbox_shard_epoch}, with the shard
+ * count it was opened with. {@link #open()} (every replica, at start) opens epoch 1 on the first run of the sharded
+ * relay, and a new epoch when this replica's {@code forum.events.shard-count} differs from the current epoch's: a
+ * change of N moves threads between shards, so positions of the old epoch cannot be compared with the new one (the
+ * feed answers {@code resync_required}). Opening an epoch creates its state rows (one per shard, -1..N-1) and gives
+ * every row not yet numbered the shard of the new count. The table lock serialises replicas starting together. N
+ * must be the same on every replica: change it by restarting all of them (a replica still running with the old N
+ * finds its epoch gone and stops numbering, see {@link OutboxNumbering}).
+ *
+ * <h2>Adopting rows without a shard</h2>
+ * Rows written before V10, or by a replica of the previous version during a rolling upgrade, have no shard (the
+ * migration stopped the global numbering). {@link #adoptUnsharded(int)} gives them their shard by the same rule as
+ * {@link OutboxWriter} and stamps them with the adopting transaction's id, as if written now: the shard's watermark
+ * then cannot have passed them, and the NOTIFY of each shard wakes its owner on commit.
+ */
+@ApplicationScoped
+public class ShardEpochs {
+
+    /** An epoch and its shard count. */
+    public record Epoch(int epoch, int shardCount) {
+    }
+
+    private static final String CURRENT =
+            "SELECT epoch, shard_count FROM outbox_shard_epoch ORDER BY epoch DESC LIMIT 1";
+    private static final String UNSHARDED = "SELECT id, audience, thread_id FROM outbox_event"
+            + " WHERE seq IS NULL AND shard IS NULL ORDER BY write_order LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String ADOPT = """
+            UPDATE outbox_event e SET shard = a.shard, xid = pg_current_xact_id()
+            FROM unnest(?::uuid[], ?::int[]) AS a(id, shard) WHERE e.id = a.id""";
+
+    private final AgroalDataSource dataSource;
+    private final int shardCount;
+
+    public ShardEpochs(AgroalDataSource dataSource, ForumConfig config) {
+        this.dataSource = dataSource;
+        this.shardCount = config.events().shardCount();
+    }
+
+    /** The current epoch, opening one if there is none or if its shard count is not this replica's. */
+    public Epoch open() throws SQLException {
+        return Transactions.inTransaction(dataSource, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("LOCK TABLE outbox_shard_epoch IN SHARE ROW EXCLUSIVE MODE");
+            }
+            Optional<Epoch> current = current(c);
+            if (current.isPresent() && current.get().shardCount() == shardCount) {
+                return current.get();
+            }
+            Epoch opened = new Epoch(current.map(e -> e.epoch() + 1).orElse(1), shardCount);
+            try (PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO outbox_shard_epoch (epoch, shard_count) VALUES (?, ?)")) {
+                st.setInt(1, opened.epoch());
+                st.setInt(2, opened.shardCount());
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO outbox_shard_state (shard_epoch, shard)"
+                    + " SELECT ?, s FROM generate_series(?, ?) AS s")) {
+                st.setInt(1, opened.epoch());
+                st.setInt(2, EventShards.FORUM);
+                st.setInt(3, opened.shardCount() - 1);
+                st.executeUpdate();
+            }
+            if (current.isPresent()) {
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE outbox_event SET shard = NULL WHERE seq IS NULL");
+                }
+            }
+            while (adopt(c, 1000) == 1000) {
+                Log.debug("adopting more rows into the new epoch");
+            }
+            Log.infof("Opening shard epoch %d with %d shards", opened.epoch(), opened.shardCount());
+            return opened;
+        });
+    }
+
+    /** The current epoch as {@code c} sees it (empty before the first {@link #open()}). */
+    public Optional<Epoch> current(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(CURRENT); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? Optional.of(new Epoch(rs.getInt(1), rs.getInt(2))) : Optional.empty();
+        }
+    }
+
+    /** Gives up to {@code limit} unnumbered rows without a shard their shard, in one transaction; returns how many. */
+    public int adoptUnsharded(int limit) throws SQLException {
+        int adopted = Transactions.inTransaction(dataSource, c -> adopt(c, limit));
+        if (adopted > 0) {
+            Log.infof("Adopted %d outbox rows written without a shard", adopted);
+        }
+        return adopted;
+    }
+
+    private int adopt(Connection c, int limit) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        List<Integer> shards = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(UNSHARDED)) {
+            st.setInt(1, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                    shards.add(EventShards.shardOf(Audience.fromWireName(rs.getString(2)),
+                            (Long) rs.getObject(3), shardCount));
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement st = c.prepareStatement(ADOPT)) {
+            st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            st.setArray(2, c.createArrayOf("integer", shards.toArray()));
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT pg_notify('" + OutboxWriter.NOTIFY_CHANNEL + "', s::text) FROM unnest(?::int[]) AS s")) {
+            st.setArray(1, c.createArrayOf("integer", new TreeSet<>(shards).toArray()));
+            st.executeQuery().close();
+        }
+        return ids.size();
+    }
+}
