@@ -6,11 +6,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** A fresh {@link LocalRedisCluster} per test class, with Vert.x and a cluster client as a service would hold. */
-abstract class ClusterTestBase {
+public abstract class ClusterTestBase {
 
-    static LocalRedisCluster cluster;
-    static Vertx vertx;
-    static Redis client;
+    protected static LocalRedisCluster cluster;
+    protected static Vertx vertx;
+    protected static Redis client;
 
     @BeforeAll
     static void startCluster() {

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The smallest Redis Cluster these tests need: 3 masters and 3 replicas from the machine's {@code redis-server}
  * on loopback, no persistence. The full harness (which node owns what, failover waits) is system-tests'
- * {@code RedisCluster}; this module's tests may not use it, so here the tests ask the nodes themselves.
+ * {@code RedisCluster}; module tests may not use it, so here the tests ask the nodes themselves. Services'
+ * tests get this class from service-common's test-jar.
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
@@ -69,17 +70,8 @@ public final class LocalRedisCluster implements AutoCloseable {
     /** How a service would reach the cluster: every node as a seed, client type CLUSTER. */
     public RedisOptions options() {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
-        seeds().forEach(options::addConnectionString);
+        nodes.keySet().forEach(port -> options.addConnectionString("redis://127.0.0.1:" + port));
         return options;
-    }
-
-    /** Every node as a seed, comma-separated: the value of a service's {@code *_REDIS_URL} in cluster mode. */
-    public String urls() {
-        return String.join(",", seeds());
-    }
-
-    private List<String> seeds() {
-        return nodes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).toList();
     }
 
     /** The port of a master's replica, from the master's {@code ROLE} (master, offset, ip, port, offset). */
@@ -106,6 +98,11 @@ public final class LocalRedisCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Every node as a seed, comma-separated: the value of a service's {@code *_REDIS_URL} in cluster mode. */
+    public String urls() {
+        return String.join(",", nodes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).toList());
     }
 
     @Override
