@@ -24,6 +24,17 @@
 //                                alternate targets
 //   --post-path /api/forum/threads/{id}/messages   --post-token T (Bearer, for POSTs)
 //   --sub-urls ws://..,...       --ws-tokens t1,t2 (Bearer for the handshake, round-robin)
+//   --layout blocks|spread       which sub-url each client uses: blocks (default) = contiguous blocks
+//                                of clients, so every thread has watchers on every url when there are
+//                                more clients than threads; spread = a thread's watchers on one or two
+//                                of the urls only (half the threads each, picked by a fixed hash of the
+//                                thread's index: the same layout every run)
+//   --rest 5                     fixed mode: a window of that many seconds with no posts, after the
+//                                warm-up, whose CPU is reported as cpu_pct_at_rest (what the processes
+//                                spend with these clients connected and nothing happening)
+//   --metrics-urls http://..,... one Prometheus endpoint per sub-url (a gateway's /q/metrics): read
+//                                before a measured step and after its drain, and reported per gateway
+//                                with its clients, threads watched and deliveries
 //   --payload 100                --connect-concurrency 200
 //   --procs name=pid,...         processes whose CPU (% of one core) and RSS are reported per window
 //   --pg-dbs db1,db2             PostgreSQL databases: their backends' CPU and pg_stat_database deltas
@@ -81,7 +92,12 @@ const opt = {
   gcCmd: A['gc-cmd'],
   settle: num('settle', 5),
   sourceIps: list(A['source-ips']),
+  layout: A.layout || 'blocks',
+  rest: num('rest', 0),
+  metricsUrls: list(A['metrics-urls']),
 };
+if (!['blocks', 'spread'].includes(opt.layout)) throw new Error('unknown --layout ' + opt.layout);
+if (opt.metricsUrls.length && opt.metricsUrls.length !== opt.subUrls.length) throw new Error('--metrics-urls needs one url per --sub-urls entry');
 if (!opt.threadIds.length) throw new Error('--thread-ids is required');
 if (!opt.subUrls.length) throw new Error('--sub-urls is required');
 
@@ -106,6 +122,10 @@ let inflight = 0;
 let disconnects = 0;
 let foreign = 0;
 let framesTotal = 0; // matched deliveries, any step
+const G = opt.subUrls.length;
+const framesPerUrl = new Float64Array(G); // matched deliveries per sub-url, any step
+const clientsPerUrl = new Int32Array(G);
+const threadsPerUrl = Array.from({ length: G }, () => new Set());
 let postsDone = 0; // successful POST responses, any step
 
 function newStep(rate, seconds) {
@@ -116,8 +136,8 @@ function newStep(rate, seconds) {
   return steps.length - 1;
 }
 
-// one received frame: find "<tag>:<seq>|" in its bytes
-function onFrame(buf) {
+// one received frame (on a client of sub-url gi): find "<tag>:<seq>|" in its bytes
+function onFrame(buf, gi) {
   const t = now();
   const i = buf.indexOf(tagBuf);
   if (i < 0) {
@@ -132,6 +152,7 @@ function onFrame(buf) {
   }
   recvPer[seq]++;
   framesTotal++;
+  framesPerUrl[gi]++;
   const si = stepOf[seq];
   if (si >= 0) {
     const s = steps[si];
@@ -273,6 +294,8 @@ const meter = new Meter(opt.procs, opt.pgDbs);
 
 async function measureStep(rate, seconds) {
   const si = newStep(rate, seconds);
+  const scraped0 = await scrapeAll();
+  const perUrl0 = Float64Array.from(framesPerUrl);
   meter.start();
   const f0 = framesTotal;
   const p0 = postsDone;
@@ -283,12 +306,77 @@ async function measureStep(rate, seconds) {
   window.posts_done_in_window = postsDone - p0;
   await drain(si, opt.drain);
   const res = stepResult(si, seconds, phase, window);
+  if (scraped0) res.per_gateway = perGateway(scraped0, await scrapeAll(), perUrl0);
   steps[si].lat = [[], [], []];
   steps[si].http = [];
   return res;
 }
 
 // ------------------------------------------------------------------ clients
+// the sub-url of client i (watching thread ti) out of g
+function urlOf(i, ti, n, g) {
+  if (opt.layout === 'blocks' || g === 1) return Math.floor((i * g) / n);
+  // spread: the thread's k-th watcher on its first or second url; a fixed integer hash of the thread's
+  // index, so the layout (and what each gateway has to hear) is the same in every run
+  let h = Math.imul(ti + 1, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h = (h ^ (h >>> 13)) >>> 0;
+  const first = h % g;
+  const both = ((h >>> 8) & 1) === 1;
+  const second = (first + 1 + ((h >>> 9) % (g - 1))) % g;
+  return both && Math.floor(i / T) % 2 === 1 ? second : first;
+}
+
+// ------------------------------------------------------------------ gateway metrics (Prometheus text)
+// {"name{labels}": value} of every sample of every --metrics-urls entry, or null without them
+async function scrapeAll() {
+  if (!opt.metricsUrls.length) return null;
+  return Promise.all(opt.metricsUrls.map(async (url) => {
+    const samples = {};
+    try {
+      const text = await (await fetch(url)).text();
+      for (const line of text.split('\n')) {
+        const m = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)/.exec(line);
+        if (m) samples[m[1]] = Number(m[2]);
+      }
+    } catch (e) {
+      log(`metrics ${url}: ${e.message}`);
+    }
+    return samples;
+  }));
+}
+
+// the sum of the samples of one metric whose labels include every one given
+function metricSum(samples, name, labels = '') {
+  let sum = 0;
+  let found = false;
+  for (const [k, v] of Object.entries(samples)) {
+    const brace = k.indexOf('{');
+    if ((brace < 0 ? k : k.slice(0, brace)) !== name) continue;
+    if (labels && !labels.split(',').every((l) => k.includes(l))) continue;
+    sum += v;
+    found = true;
+  }
+  return found ? sum : null;
+}
+
+function perGateway(before, after, perUrl0) {
+  const delta = (i, name, labels) => {
+    const a = metricSum(before[i], name, labels);
+    const b = metricSum(after[i], name, labels);
+    return a === null || b === null ? null : r2(b - a);
+  };
+  return opt.subUrls.map((url, i) => ({
+    url, clients: clientsPerUrl[i], threads_watched: threadsPerUrl[i].size,
+    deliveries: framesPerUrl[i] - perUrl0[i],
+    events_received: {
+      pubsub: delta(i, 'gateway_events_received_total', 'source="pubsub"'),
+      feed: delta(i, 'gateway_events_received_total', 'source="feed"'),
+    },
+    frames_written: delta(i, 'gateway_deliveries_total'),
+  }));
+}
+
 async function openClients(n, urls) {
   const out = [];
   let next = 0;
@@ -299,18 +387,21 @@ async function openClients(n, urls) {
     while (next < n) {
       const i = next++;
       const ti = i % T;
+      const gi = urlOf(i, ti, n, urls.length);
       // a refused or failed connection is retried (as a browser would, with backoff) a few times
       for (let attempt = 1; ; attempt++) {
         const c = clients.create(opt.client, {
           headers: opt.wsTokens.length ? { authorization: 'Bearer ' + opt.wsTokens[i % opt.wsTokens.length] } : {},
           localAddress: opt.sourceIps.length ? opt.sourceIps[i % opt.sourceIps.length] : undefined,
-          onFrame,
+          onFrame: (buf) => onFrame(buf, gi),
           onClose: () => disconnects++,
         });
         try {
-          await c.connect(urls[Math.floor((i * urls.length) / n)]);
+          await c.connect(urls[gi]);
           await c.subscribe(opt.threadIds[ti]);
           subs[ti]++;
+          clientsPerUrl[gi]++;
+          threadsPerUrl[gi].add(ti);
           out.push(c);
           break;
         } catch (e) {
@@ -355,9 +446,17 @@ async function modeFixed() {
     await postPhase(opt.rate, opt.warmup, -1);
     await sleep(500);
   }
+  let rest = null;
+  if (opt.rest > 0) {
+    log(`at rest ${opt.rest} s`);
+    await sleep(1000); // the warm-up's last deliveries
+    meter.start();
+    await sleep(opt.rest * 1000);
+    rest = (await meter.end()).cpu_pct;
+  }
   log(`measuring ${opt.duration} s at ${opt.rate} posts/s`);
   const res = await measureStep(opt.rate, opt.duration);
-  const out = { mode: 'fixed', ...res, ...common(conn) };
+  const out = { mode: 'fixed', ...res, ...(rest ? { cpu_pct_at_rest: rest } : {}), ...common(conn) };
   closeClients(conn.clients);
   return out;
 }

@@ -22,7 +22,7 @@ const PROFILE = flag('--profile');
 const NO_PEER = flag('--no-peer') || SMOKE;
 let scenarios = args.filter((a) => !a.startsWith('--'));
 if (!scenarios.length) scenarios = SMOKE ? ['smoke'] : ['a', 'b', 'c', 'idle'];
-const KNOWN = ['smoke', 'a', 'b', 'c', 'idle', 'idle100k', 'cold'];
+const KNOWN = ['smoke', 'a', 'b', 'c', 'idle', 'idle100k', 'cold', 'shards'];
 for (const s of scenarios) if (!KNOWN.includes(s)) throw new Error(`unknown scenario ${s} (${KNOWN.join(', ')})`);
 
 const BASE = Number(env.BENCH_PORT_BASE || 9100);
@@ -56,6 +56,12 @@ const SPEC = {
   idle: { mode: 'idle', clients: Q ? 500 : 5000, threads: 20 },
   idle100k: { mode: 'idle', clients: Number(env.BENCH_IDLE_CONNECTIONS || 100000), threads: 20, sourceIps: 8 },
   cold: { mode: 'fixed', clients: Q ? 200 : 1000, threads: 20, rate: Q ? 20 : 50, duration: Q ? 10 : 60, warmup: 0, coldDelay: 10 },
+  // issue 14: many threads, each watched on one or two of 4 gateways; what each gateway hears and
+  // spends (this project only; its own warm-up, which warms the two extra gateways too)
+  shards: {
+    mode: 'fixed', clients: Q ? 400 : 2000, threads: Q ? 200 : 1000, rate: Q ? 50 : 200, duration: Q ? 5 : 20, warmup: Q ? 3 : 30,
+    gateways: 4, layout: 'spread', rest: Q ? 3 : 5, forumOnly: true,
+  },
 };
 
 const running = env.BENCH_API_URL
@@ -70,15 +76,16 @@ const running = env.BENCH_API_URL
 
 const forum = new ForumStack({
   root: ROOT, id, logDir, workDir, running,
-  ports: { api: BASE + 10, gateways: [BASE + 11, BASE + 13], notify: BASE + 12, idle: BASE + 14, redis: BASE + 90 },
+  ports: { api: BASE + 10, gateways: [BASE + 11, BASE + 13, BASE + 15, BASE + 16], notify: BASE + 12, idle: BASE + 14, redis: BASE + 90 },
 });
 const stacks = [forum];
-if (!NO_PEER && fs.existsSync(path.join(PEER_DIR, 'server.js'))) {
+const peerNeeded = !NO_PEER && scenarios.some((sc) => !SPEC[sc].forumOnly);
+if (peerNeeded && fs.existsSync(path.join(PEER_DIR, 'server.js'))) {
   stacks.push(new PeerStack({
     peerDir: PEER_DIR, id, logDir, workDir, cacheDir,
     ports: { replicas: [BASE + 50, BASE + 51], idle: BASE + 52, redis: BASE + 91 },
   }));
-} else if (!NO_PEER) {
+} else if (peerNeeded) {
   log(`no peer at ${PEER_DIR} (set PEER_DIR): this project only`);
 }
 
@@ -93,6 +100,8 @@ function loadgenOpts(spec) {
   add('--step-factor', spec.stepFactor);
   add('--step-duration', spec.stepDuration);
   add('--max-steps', spec.maxSteps);
+  add('--layout', spec.layout);
+  add('--rest', spec.rest);
   return o.map(String);
 }
 
@@ -100,7 +109,9 @@ function loadgenOpts(spec) {
 function runLoadgen(name, argv, onLoad) {
   return new Promise((resolve, reject) => {
     const logFile = path.join(logDir, `loadgen-${name}.log`);
-    log(`${name}: node bench/loadgen.js ${argv.join(' ').replace(/(--(?:post-token|ws-tokens) )\S+/g, '$1…')}`);
+    const shown = argv.join(' ').replace(/(--(?:post-token|ws-tokens) )\S+/g, '$1…')
+      .replace(/(--thread-ids )(\d+)\S*,(\d+)\b/, (m, k, a, b) => `${k}${a}…${b}`);
+    log(`${name}: node bench/loadgen.js ${shown}`);
     const [cmd, cmdArgs] = niced(process.execPath, [path.join(__dirname, 'loadgen.js'), ...argv]);
     const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -135,7 +146,17 @@ function emit(stack, scenario, result, extra = {}) {
 
 async function runScenario(stack, sc) {
   const spec = SPEC[sc];
+  if (spec.forumOnly && stack.name !== 'forum') return null;
   if (spec.mode === 'idle') return runIdle(stack, sc, spec);
+  if (spec.gateways) {
+    log(`${sc}: ${spec.gateways} gateway replicas`);
+    await stack.useGateways(spec.gateways);
+    try {
+      return emit(stack, sc, await runLoadgen(`${stack.name}-${sc}`, [...loadgenOpts(spec), ...stack.loadgenArgs(spec.threads, { metrics: true })]));
+    } finally {
+      await stack.useGateways(stack.defaultGateways);
+    }
+  }
   if (sc === 'cold') {
     if (stack.external) {
       log('cold: skipped for a running stack (this runner must restart every service)');

@@ -12,7 +12,8 @@ function table(head, rows) {
 // the measured step of a line: the line itself (fixed) or its best passing step (max)
 const measured = (l) => (l.mode === 'max' ? l.best : l);
 
-const SERVER_PROCS = ['gateway1', 'gateway2', 'replica1', 'replica2', 'forum_api', 'notify', 'postgres', 'redis'];
+const SERVER_PROCS = ['replica1', 'replica2', 'forum_api', 'notify', 'postgres', 'redis'];
+const isServer = (k) => SERVER_PROCS.includes(k) || /^gateway\d+$/.test(k);
 
 // CPU and SQL of a window are divided by what was done inside it: deliveries received and posts
 // answered (equal to what was offered unless the system fell behind)
@@ -32,7 +33,7 @@ function cpuRows(l) {
   let total = 0;
   for (const [k, pct] of Object.entries(m.cpu_pct)) {
     if (k === 'machine_busy' || pct === null) continue;
-    if (SERVER_PROCS.includes(k)) total += pct;
+    if (isServer(k)) total += pct;
     rows.push([k, pct]);
   }
   rows.push(['servers (sum)', total]);
@@ -46,7 +47,7 @@ function cpuRows(l) {
 function serverUsPerDelivery(l) {
   const m = measured(l);
   if (!m || !m.cpu_pct) return null;
-  const pct = Object.entries(m.cpu_pct).filter(([k]) => SERVER_PROCS.includes(k)).reduce((a, [, v]) => a + (v || 0), 0);
+  const pct = Object.entries(m.cpu_pct).filter(([k]) => isServer(k)).reduce((a, [, v]) => a + (v || 0), 0);
   return (pct * (m.window_s || m.duration) * 1e4) / perUnit(m).deliveries;
 }
 
@@ -86,6 +87,24 @@ function tables(lines) {
       out.push(`Statements per post, scenario ${l.scenario}, ${l.stack} (pg_stat_statements, top 15 by time)`);
       out.push(table(['calls/post', 'rows/post', 'ms/post', 'statement'],
         m.pg.statements.slice(0, 15).map((q) => [per(q.calls), per(q.rows), per(q.ms), q.query.slice(0, 110)])));
+    }
+    const gw = load.filter((l) => measured(l) && measured(l).per_gateway);
+    if (gw.length) {
+      out.push('');
+      out.push('Per gateway: outbox events heard (from Redis pub/sub, from the feed; counted by the gateway from before the window to ' +
+        'after the drain), deliveries to its clients, CPU over the measured window and at rest (the same clients, no posts)');
+      out.push(table(['scenario', 'stack', 'gateway', 'clients', 'threads watched', 'heard pubsub', 'heard feed', 'heard / posts', 'deliveries',
+        '% core', '% core at rest', 'us/post'], gw.flatMap((l) => {
+        const m = measured(l);
+        const secs = m.window_s || m.duration;
+        return m.per_gateway.map((g, i) => {
+          const pct = m.cpu_pct[`gateway${i + 1}`];
+          const us = pct == null ? null : (pct * secs * 1e6) / 100;
+          const heard = g.events_received.pubsub;
+          return [l.scenario, l.stack, `gateway${i + 1}`, g.clients, g.threads_watched, f(heard, 0), f(g.events_received.feed, 0),
+            heard == null ? '-' : `${f((100 * heard) / m.posted, 1)} %`, g.deliveries, f(pct), f((l.cpu_pct_at_rest || {})[`gateway${i + 1}`]), f(us / perUnit(m).posts, 0)];
+        });
+      })));
     }
     const steps = load.filter((l) => l.mode === 'max');
     for (const l of steps) {

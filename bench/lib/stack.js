@@ -1,7 +1,7 @@
 'use strict';
 // The systems under test, as processes this runner starts and stops:
 //   ForumStack  this project's packaged services (forum-api, notification-service, two gateway
-//               replicas) started like scripts/run-local, on their own databases, ports and
+//               replicas, more for a scenario that asks: useGateways) started like scripts/run-local, on their own databases, ports and
 //               redis-server; or an already running stack (BENCH_API_URL=...).
 //   PeerStack   the Node.js peer (../shared/peer-node or PEER_DIR): two replicas of its server.js,
 //               started as its bench.sh does, on its own database and redis-server.
@@ -165,6 +165,9 @@ class ForumStack {
     this.namespace = 'bench1';
     this.token = `bench-${o.id}-${Math.random().toString(36).slice(2)}`;
     this.createdDbs = false;
+    // gateways in use: the first of ports.gateways (or of a running stack's), until useGateways changes it
+    this.defaultGateways = o.running ? o.running.gateways.length : 2;
+    this.gatewayCount = this.defaultGateways;
   }
 
   get external() {
@@ -176,7 +179,33 @@ class ForumStack {
   }
 
   gatewayHttpUrls() {
-    return this.external ? this.o.running.gateways : this.o.ports.gateways.map((p) => `http://127.0.0.1:${p}`);
+    const all = this.external ? this.o.running.gateways : this.o.ports.gateways.map((p) => `http://127.0.0.1:${p}`);
+    return all.slice(0, this.gatewayCount);
+  }
+
+  // a gateway's Prometheus endpoint, on its management port
+  metricsUrl(httpBase) {
+    const u = new URL(httpBase);
+    return `http://${u.hostname}:${Number(u.port) + MANAGEMENT_PORT_OFFSET}/q/metrics`;
+  }
+
+  // n gateway replicas from now on: starts the missing ones (and waits until they are ready), stops the
+  // surplus; a running stack must already have n (BENCH_GATEWAY_URLS)
+  async useGateways(n) {
+    if (this.external) {
+      if (this.o.running.gateways.length < n) throw new Error(`${n} gateways needed, BENCH_GATEWAY_URLS has ${this.o.running.gateways.length}`);
+      this.gatewayCount = n;
+      return;
+    }
+    const ports = this.o.ports.gateways;
+    if (n > ports.length) throw new Error(`${n} gateways needed, ports for ${ports.length}`);
+    for (let i = this.gatewayCount; i < n; i++) this.procs[`gateway${i + 1}`] = this.startGateway(`gateway-${ports[i]}`, ports[i]);
+    for (let i = this.gatewayCount; i < n; i++) await waitHttp(readyUrls(ports[i]), `gateway :${ports[i]}`, 180, this.procs[`gateway${i + 1}`]);
+    for (let i = n; i < this.gatewayCount; i++) {
+      await this.procs[`gateway${i + 1}`].stop();
+      delete this.procs[`gateway${i + 1}`];
+    }
+    this.gatewayCount = n;
   }
 
   wsUrl(httpBase) {
@@ -235,11 +264,12 @@ class ForumStack {
       NOTIFY_REDIS_NAMESPACE: this.namespace,
       NOTIFY_FORUM_API_URL: api,
     }).start();
-    ports.gateways.forEach((p, i) => {
+    const gateways = ports.gateways.slice(0, this.gatewayCount);
+    gateways.forEach((p, i) => {
       this.procs[`gateway${i + 1}`] = this.startGateway(`gateway-${p}`, p);
     });
     await waitHttp(readyUrls(ports.notify), 'notification-service', 180, this.procs.notify);
-    for (const [i, p] of ports.gateways.entries()) {
+    for (const [i, p] of gateways.entries()) {
       await waitHttp(readyUrls(p), `gateway :${p}`, 180, this.procs[`gateway${i + 1}`]);
     }
   }
@@ -270,8 +300,12 @@ class ForumStack {
   pids() {
     if (this.external) return Object.fromEntries(Object.entries(this.attachedPids).filter(([, p]) => p));
     const out = {};
-    for (const k of ['gateway1', 'gateway2', 'forum_api', 'notify', 'redis']) if (this.procs[k]) out[k] = this.procs[k].pid;
+    for (const k of [...this.gatewayKeys(), 'forum_api', 'notify', 'redis']) if (this.procs[k]) out[k] = this.procs[k].pid;
     return out;
+  }
+
+  gatewayKeys() {
+    return Object.keys(this.procs).filter((k) => /^gateway\d+$/.test(k)).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
   }
 
   pgDbs() {
@@ -297,11 +331,14 @@ class ForumStack {
     }
   }
 
-  loadgenArgs(threads) {
+  // metrics: the gateways' Prometheus endpoints too (the generator reports them per gateway)
+  loadgenArgs(threads, { metrics = false } = {}) {
+    const gateways = this.gatewayHttpUrls();
     return [
+      ...(metrics ? ['--metrics-urls', gateways.map((u) => this.metricsUrl(u)).join(',')] : []),
       '--client', 'forum', '--thread-ids', this.threadIds.slice(0, threads).join(','),
       '--post-urls', this.apiUrl, '--post-path', '/api/forum/threads/{id}/messages', '--post-token', this.postToken,
-      '--sub-urls', this.gatewayHttpUrls().map((u) => this.wsUrl(u)).join(','), '--ws-tokens', this.wsTokens.join(','),
+      '--sub-urls', gateways.map((u) => this.wsUrl(u)).join(','), '--ws-tokens', this.wsTokens.join(','),
       '--procs', Object.entries(this.pids()).map(([k, v]) => `${k}=${v}`).join(','), '--pg-dbs', this.pgDbs().join(','),
     ];
   }
@@ -315,7 +352,7 @@ class ForumStack {
   }
 
   async stopServices() {
-    const order = ['gateway1', 'gateway2', 'notify', 'forum_api'];
+    const order = [...this.gatewayKeys(), 'notify', 'forum_api'];
     await Promise.all(order.filter((k) => this.procs[k]).map((k) => this.procs[k].stop()));
   }
 

@@ -40,6 +40,8 @@ public class GatewayMetrics implements DeliveryListener {
     private final Counter resyncs;
     private final Counter gapFills;
     private final Counter polledEvents;
+    private final Counter receivedFromPubSub;
+    private final Counter receivedFromFeed;
     private final Counter sentBytes;
     private final Counter inboundFrames;
     private final Counter upgradesAccepted;
@@ -66,6 +68,9 @@ public class GatewayMetrics implements DeliveryListener {
                 .description("Events fetched from the feed to fill a seq gap").register(registry);
         polledEvents = Counter.builder("gateway.feed.polled.events")
                 .description("Events delivered from the feed while Redis was down").register(registry);
+        // What this replica hears, wanted or not: the cost that subscribing only to watched shards cuts.
+        receivedFromPubSub = received("pubsub");
+        receivedFromFeed = received("feed");
         sentBytes = Counter.builder("gateway.sent").baseUnit("bytes")
                 .description("Bytes of frames written to sockets").register(registry);
         inboundFrames = Counter.builder("gateway.inbound.frames")
@@ -78,6 +83,12 @@ public class GatewayMetrics implements DeliveryListener {
         latency = Timer.builder("gateway.delivery.latency")
                 .description("From the event's committed_at (taken at its INSERT, before the commit) to its socket write")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+    }
+
+    private Counter received(String source) {
+        return Counter.builder("gateway.events.received").tag("source", source)
+                .description("Outbox events received from the Redis events channels (pubsub) or read from forum-api's feed (feed)")
                 .register(registry);
     }
 
@@ -120,6 +131,14 @@ public class GatewayMetrics implements DeliveryListener {
 
     public void gapFilled(int events) {
         gapFills.increment(events);
+    }
+
+    public void receivedFromPubSub() {
+        receivedFromPubSub.increment();
+    }
+
+    public void receivedFromFeed(int events) {
+        receivedFromFeed.increment(events);
     }
 
     public void polled(int events) {

@@ -79,6 +79,9 @@ public class EventSequencer {
 
     /** A raw message from Redis, from the channel of this source; parsed and handled off the Redis thread. Never blocks. */
     public void submit(String json, EventSource source) {
+        if (source == EventSource.OUTBOX) {
+            metrics.receivedFromPubSub();
+        }
         handOff(() -> {
             EventEnvelope envelope;
             try {
@@ -175,6 +178,7 @@ public class EventSequencer {
         try {
             while (seqs.last() < upTo) {
                 EventPage page = fetch(seqs.last(), config.feed().pageSize());
+                metrics.receivedFromFeed(page.events().size());
                 if (page.resyncRequired()) {
                     gapUnfilled("the feed no longer keeps them");
                     break;
@@ -219,6 +223,7 @@ public class EventSequencer {
             int delivered = 0;
             while (true) {
                 EventPage page = fetch(seqs.last(), config.feed().pageSize());
+                metrics.receivedFromFeed(page.events().size());
                 for (EventEnvelope event : page.events()) {
                     long before = seqs.last();
                     process(event, EventSource.OUTBOX);

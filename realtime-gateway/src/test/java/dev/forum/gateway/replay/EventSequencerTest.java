@@ -98,6 +98,29 @@ class EventSequencerTest {
     }
 
     @Test
+    void everyOutboxEventHeardOnPubSubIsCountedDuplicatesIncluded() {
+        startAfterHead(4);
+
+        fromRedis(5, 5, 6);
+        sequencer.submit(json(newMessage(7, THREAD, 0)), EventSource.TYPING);
+
+        await().atMost(WAIT).until(() -> sequencer.lastSeq() == 6);
+        assertThat(meters.counter("gateway.events.received", "source", "pubsub").count()).isEqualTo(3);
+    }
+
+    @Test
+    void eventsReadFromTheFeedAreCountedApartFromPubSub() {
+        startAfterHead(4);
+        published(5, 6, 7, 8);
+
+        fromRedis(5, 8);
+
+        await().atMost(WAIT).until(() -> sequencer.lastSeq() == 8);
+        assertThat(meters.counter("gateway.events.received", "source", "feed").count()).isEqualTo(2);
+        assertThat(meters.counter("gateway.events.received", "source", "pubsub").count()).isEqualTo(2);
+    }
+
+    @Test
     void submitAfterAGapTheFeedLostSendsResyncRequiredThenGoesOn() {
         startAfterHead(4);
         forumApiClient.feedPurged = true;

@@ -80,27 +80,27 @@ public class MessageService {
         countPost.accept(caller.id());
         // The caller is who the session says: a reference, not a read of forum_user.
         User author = em.getReference(User.class, caller.id());
-        Message message = insertMessage(thread, author, content, replyToId);
+        // The insert's foreign key check holds the thread's row FOR KEY SHARE until commit: a moderator's lock, tier
+        // change or deletion (FOR UPDATE) waits for this post or this post for it, while other posts do not. The
+        // thread's counters are not touched here: the relay adds the event's message_delta when it numbers it.
+        Message message = insertMessage(thread, author, content, replyToId, Times.now());
         MessageView view = MessageView.of(message, caller.id(), caller.username(), null);
         outbox.write(events.newMessage(message, caller.id(), caller.username()));
         followOnPost(thread, caller.id());
-        // Last, because it locks the thread's row until commit: every other post to this thread waits on it,
-        // so it must not also wait on the statements above.
-        bumpThreadActivity(thread, message.createdAt);
         return Optional.of(view);
     }
 
     /**
-     * Adds a message to a thread and bumps the thread's counters atomically in the database; writes no event
-     * (callers order their events). The thread entity's counters are not re-read: callers that show them refresh it.
+     * Adds the first message to a thread created in this transaction, whose row was inserted already counting it
+     * (no other transaction sees that row yet, so nothing waits on it), at the thread's creation time. Writes no
+     * event (callers order their events; the message's is {@link EventMapper#firstMessage}, which the relay does not
+     * count again).
      */
-    public Message addMessage(ForumThread thread, User author, String content, Long replyToId) {
-        Message message = insertMessage(thread, author, content, replyToId);
-        bumpThreadActivity(thread, message.createdAt);
-        return message;
+    public Message addFirstMessage(ForumThread thread, User author, String content) {
+        return insertMessage(thread, author, content, null, thread.createdAt);
     }
 
-    private Message insertMessage(ForumThread thread, User author, String content, Long replyToId) {
+    private Message insertMessage(ForumThread thread, User author, String content, Long replyToId, Instant at) {
         if (replyToId != null) {
             Message parent = Message.findById(replyToId);
             if (parent == null || !parent.thread.id.equals(thread.id)) {
@@ -114,16 +114,10 @@ public class MessageService {
         message.content = content;
         message.contentHtml = markdown.toSafeHtml(content, User::usernamesByLowerName);
         message.replyToId = replyToId;
-        message.createdAt = Times.now();
+        message.createdAt = at;
         message.persist();
         em.flush();
         return message;
-    }
-
-    private void bumpThreadActivity(ForumThread thread, Instant at) {
-        em.createNativeQuery("UPDATE forum_thread SET message_count = message_count + 1,"
-                        + " last_activity_at = greatest(last_activity_at, ?1) WHERE id = ?2")
-                .setParameter(1, at).setParameter(2, thread.id).executeUpdate();
     }
 
     /** Posting follows the thread (idempotent); a new follow is announced internally. */
@@ -168,12 +162,14 @@ public class MessageService {
                 .setParameter(1, messageId).getResultList();
         List<Long> ids = rows.stream().map(Number::longValue).toList();
         em.flush();
-        em.createNativeQuery("DELETE FROM forum_message WHERE id IN (:ids)")
+        // Like a post, a deletion holds the thread FOR KEY SHARE (serialised with a moderator's change of the
+        // thread, not with posts); the relay takes the rows it really deleted (a concurrent deletion of the same
+        // replies may have taken some) off the thread's count when it numbers the event.
+        em.createNativeQuery("SELECT 1 FROM forum_thread WHERE id = ?1 FOR KEY SHARE")
+                .setParameter(1, thread.id).getResultList();
+        int removed = em.createNativeQuery("DELETE FROM forum_message WHERE id IN (:ids)")
                 .setParameter("ids", ids).executeUpdate();
-        em.createNativeQuery("UPDATE forum_thread SET message_count = greatest(0, message_count - ?1) WHERE id = ?2")
-                .setParameter(1, ids.size()).setParameter(2, thread.id).executeUpdate();
-        em.clear();
-        outbox.write(events.messagesDeleted(ForumThread.findById(thread.id), ids));
+        outbox.write(events.messagesDeleted(thread, ids, removed));
         return Optional.of(ids);
     }
 

@@ -49,15 +49,22 @@ public class EventMapper {
 
     // ---- thread events
 
-    public NewEvent newMessage(Message m) {
-        return newMessage(m, m.author.id, m.author.username);
-    }
-
-    /** With the author given (the message's author entity may be an unloaded reference). */
+    /**
+     * A message posted to an existing thread, with the author given (the message's author entity may be an unloaded
+     * reference); the relay adds it to the thread's count when it numbers the event.
+     */
     public NewEvent newMessage(Message m, long authorId, String authorUsername) {
         MessageView message = new MessageView(m.id, m.thread.id, authorId, authorUsername, m.content, m.contentHtml,
                 m.replyToId, m.likeCount, m.spawnedThreadCount, m.editedAt != null, m.editedAt, m.createdAt, null);
-        return threadEvent(m.thread, Audience.THREAD, new NewMessage(message));
+        return threadEvent(m.thread, Audience.THREAD, new NewMessage(message)).withMessageDelta(1);
+    }
+
+    /**
+     * The first message of a thread created in the same transaction: a {@code new_message} like any other, but the
+     * new thread's row already counts it (so the creator's response and {@code new_thread_created} show it).
+     */
+    public NewEvent firstMessage(Message m) {
+        return newMessage(m, m.author.id, m.author.username).withMessageDelta(0);
     }
 
     public NewEvent messageEdited(Message m) {
@@ -65,8 +72,10 @@ public class EventMapper {
                 new EditedMessage(m.id, m.content, m.contentHtml, m.editedAt != null, m.editedAt, null)));
     }
 
-    public NewEvent messagesDeleted(ForumThread thread, List<Long> ids) {
-        return threadEvent(thread, Audience.THREAD, new MessagesDeleted(List.copyOf(ids), ids.size()));
+    /** {@code removed}: how many of {@code ids} this transaction deleted (what the relay takes off the count). */
+    public NewEvent messagesDeleted(ForumThread thread, List<Long> ids, int removed) {
+        return threadEvent(thread, Audience.THREAD, new MessagesDeleted(List.copyOf(ids), ids.size()))
+                .withMessageDelta(-removed);
     }
 
     public NewEvent messageLiked(Message m, User by, boolean liked) {

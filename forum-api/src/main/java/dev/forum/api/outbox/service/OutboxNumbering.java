@@ -46,10 +46,27 @@ import java.util.Set;
  * never at the entries of rows numbered long ago. The watermark is taken from the numbering statement's own
  * snapshot.
  *
- * <p>Per thread, seq order is also commit order: a thread's events are all in its shard, and a write updates its
- * row (the thread's counters, the message) before it inserts its event, so two writers of the same row are
- * serialised by that row lock, and the second one's event row is inserted (and stamped) only after the first one
- * committed.
+ * <h2>Thread counters</h2>
+ * A thread's {@code message_count} and {@code last_activity_at} are not updated by the posts themselves: that row
+ * lock, held by each post until its commit, made every post to a thread wait for the previous one. Each event carries
+ * {@code message_delta} instead (+1 for a post's {@code new_message}, minus the deleted messages for
+ * {@code messages_deleted}, 0 otherwise), and {@link #NUMBER} adds the deltas of the rows it numbers to their threads
+ * (and moves {@code last_activity_at} to the latest post's {@code committed_at}) in the same statement. Each row is
+ * numbered exactly once, so each delta is counted exactly once: a backlog republished after a crash is read, not
+ * numbered again. The counters therefore lag a post by the time to its numbering (normally milliseconds). The
+ * thread rows are locked in id order, like a moderator's locks on a thread and its sub-threads, so the two cannot
+ * deadlock; and a thread's events are all in one shard, so two partitions numbering at once never lock the same
+ * thread.
+ *
+ * <p>Per thread, seq order is also commit order where it matters: a thread's events are all in its shard; a
+ * moderator's change of a thread (lock, tier, deletion, and the same on its sub-threads) locks the thread's row
+ * {@code FOR UPDATE} before it inserts its event, and every write into the thread (a message insert's foreign key
+ * check, a sub-thread's chain lock, a message deletion) holds {@code FOR KEY SHARE} on that row before inserting its
+ * own event. So a post and a moderation of the same thread are serialised, and the second one's event row is inserted
+ * (and stamped) only after the first one committed; posts do not conflict with each other (nor with this numbering's
+ * {@code FOR NO KEY UPDATE}), and concurrent posts' {@code new_message} events are numbered in the order of their
+ * {@code committed_at}, which is not necessarily their message ids' order. Two writers of one message (edit, like,
+ * delete) are serialised by the message's row lock, taken before the event is inserted.
  *
  * <p>Publishing progress is one number per shard, {@code published_seq} in its state row ({@link OutboxRelay} keeps
  * it moving): a step first returns, per shard, the rows numbered earlier but not published ({@code published_seq}
@@ -74,7 +91,8 @@ final class OutboxNumbering {
     /**
      * Numbers up to ? (batch) unnumbered rows of the partition's shards after their last_seq and returns them; moves
      * each numbered shard's last_seq and, when the step saw every unnumbered row (fewer than a batch), its watermark.
-     * Within a shard the picked rows are its earliest, so their numbers continue its last_seq without a hole.
+     * Within a shard the picked rows are its earliest, so their numbers continue its last_seq without a hole. Folds
+     * the rows' {@code message_delta} into their threads' counters (the class comment says why here).
      * Parameters: epoch, shards, batch, epoch, batch, epoch.
      */
     private static final String NUMBER = """
@@ -90,16 +108,28 @@ final class OutboxNumbering {
                 SELECT id, next_seq FROM candidates ORDER BY committed_at, write_order LIMIT ?),
             numbered AS (
                 UPDATE outbox_event e SET seq = picked.next_seq, shard_epoch = ? FROM picked WHERE e.id = picked.id
-                RETURNING %s),
-            counts AS (
+                RETURNING %s, e.message_delta),
+            per_shard AS (
                 SELECT shard, count(*) AS n FROM numbered GROUP BY shard),
             moved AS (
                 UPDATE outbox_shard_state st SET
-                    last_seq = st.last_seq + counts.n,
+                    last_seq = st.last_seq + per_shard.n,
                     numbered_xmin = CASE WHEN (SELECT count(*) FROM numbered) < ?
                         THEN greatest(st.numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
                         ELSE st.numbered_xmin END
-                FROM counts WHERE st.shard_epoch = ? AND st.shard = counts.shard)
+                FROM per_shard WHERE st.shard_epoch = ? AND st.shard = per_shard.shard),
+            counts AS (
+                SELECT thread_id, sum(message_delta) AS delta,
+                       max(committed_at) FILTER (WHERE message_delta > 0) AS posted_at
+                FROM numbered WHERE message_delta <> 0 GROUP BY thread_id),
+            counted AS (
+                UPDATE forum_thread t SET
+                    message_count = greatest(0, t.message_count + counts.delta),
+                    last_activity_at = greatest(t.last_activity_at, counts.posted_at)
+                FROM counts
+                WHERE t.id = counts.thread_id
+                  AND t.id IN (SELECT id FROM forum_thread WHERE id IN (SELECT thread_id FROM counts)
+                               ORDER BY id FOR NO KEY UPDATE))
             SELECT * FROM numbered ORDER BY shard, seq""".formatted(OutboxRows.returning("e"));
 
     private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event"

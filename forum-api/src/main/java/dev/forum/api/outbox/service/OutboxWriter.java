@@ -31,8 +31,8 @@ public class OutboxWriter {
     private static final String INSERT = """
             WITH inserted AS (
                 INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                          min_tier_cents, payload, shard, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, clock_timestamp())
+                                          min_tier_cents, payload, message_delta, shard, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, ?, clock_timestamp())
                 RETURNING shard)
             SELECT pg_notify('%s', shard::text) FROM inserted""".formatted(NOTIFY_CHANNEL);
 
@@ -73,7 +73,8 @@ public class OutboxWriter {
                     insert.setInt(8, event.minTierCents());
                 }
                 insert.setString(9, payload);
-                insert.setInt(10, EventShards.shardOf(event.audience(), event.threadId(), shardCount));
+                insert.setInt(10, event.messageDelta());
+                insert.setInt(11, EventShards.shardOf(event.audience(), event.threadId(), shardCount));
                 insert.executeQuery().close();
             }
         });

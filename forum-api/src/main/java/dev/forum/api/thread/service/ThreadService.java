@@ -22,7 +22,6 @@ import dev.forum.common.error.ApiException;
 import dev.forum.contract.ThreadAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
@@ -65,11 +64,10 @@ public class ThreadService {
     public ThreadView persistThread(Caller caller, String title, String content, Integer minTierCents) {
         rateLimiter.acquire(caller.id());
         User author = User.findById(caller.id());
-        ForumThread thread = newThread(author, title, minTierCents == null ? 0 : minTierCents, null, null);
-        Message first = messages.addMessage(thread, author, content, null);
-        em.refresh(thread);
+        ForumThread thread = newThread(author, title, minTierCents == null ? 0 : minTierCents, null, null, true);
+        Message first = messages.addFirstMessage(thread, author, content);
         outbox.write(events.newThreadCreated(thread, author));
-        outbox.write(events.newMessage(first));
+        outbox.write(events.firstMessage(first));
         messages.followOnPost(thread, author.id);
         return ThreadView.of(thread);
     }
@@ -88,27 +86,26 @@ public class ThreadService {
         guard.requirePostable(caller, parent);
         rateLimiter.acquire(caller.id());
         User author = User.findById(caller.id());
-        ForumThread sub = newThread(author, title, parent.minTierCents, parent.id, parentMessage.id);
-        Message first = content == null || content.isBlank() ? null : messages.addMessage(sub, author, content, null);
-        if (first != null) {
-            em.refresh(sub);
-        }
+        boolean withMessage = content != null && !content.isBlank();
+        ForumThread sub = newThread(author, title, parent.minTierCents, parent.id, parentMessage.id, withMessage);
+        Message first = withMessage ? messages.addFirstMessage(sub, author, content) : null;
         em.createNativeQuery("UPDATE forum_message SET spawned_thread_count = spawned_thread_count + 1 WHERE id = ?1")
                 .setParameter(1, parentMessage.id).executeUpdate();
         em.refresh(parentMessage);
         outbox.write(events.newSubThreadCreated(parent, sub, parentMessage, author));
         outbox.write(events.messageThreadCountUpdated(parentMessage, sub, author));
         if (first != null) {
-            outbox.write(events.newMessage(first));
+            outbox.write(events.firstMessage(first));
         }
         messages.followOnPost(sub, author.id);
         return Optional.of(ThreadView.of(sub));
     }
 
     /**
-     * Locks the thread and its ancestors (FOR SHARE) and refreshes the thread, so that a tier change or delete of any
-     * of them waits for this transaction, and this one sees their committed state (a new sub-thread inherits the
-     * parent's current tier). False when the thread or an ancestor is deleted.
+     * Locks the thread and its ancestors (FOR KEY SHARE) and refreshes the thread, so that a tier change or delete of
+     * any of them ({@link #lockForModeration}: FOR UPDATE) waits for this transaction, and this one sees their
+     * committed state (a new sub-thread inherits the parent's current tier); posts to them and the relay's counter
+     * updates do not wait. False when the thread or an ancestor is deleted.
      */
     private boolean lockChain(ForumThread thread) {
         @SuppressWarnings("unchecked")
@@ -119,7 +116,7 @@ public class ThreadService {
                                 UNION ALL
                                 SELECT t.id, t.parent_thread_id FROM forum_thread t JOIN chain ON t.id = chain.parent_thread_id)
                             SELECT id FROM chain)
-                        ORDER BY id FOR SHARE""")
+                        ORDER BY id FOR KEY SHARE""")
                 .setParameter(1, thread.id).getResultList();
         em.refresh(thread);
         return deleted.stream().allMatch(Objects::isNull);
@@ -139,7 +136,10 @@ public class ThreadService {
         updateLiveDescendants(thread, "deleted_at = ?2", "TRUE", thread.deletedAt, events::threadDeleted);
     }
 
-    /** {@code UPDATE ... SET <set>} on every live descendant matching {@code condition} (?2 = value), then its event. */
+    /**
+     * {@code UPDATE ... SET <set>} on every live descendant matching {@code condition} (?2 = value), then its event.
+     * The rows are locked FOR UPDATE first, in id order, for the reason and in the order of {@link #lockForModeration}.
+     */
     private void updateLiveDescendants(ForumThread thread, String set, String condition, Object value,
                                        Function<ForumThread, NewEvent> event) {
         @SuppressWarnings("unchecked")
@@ -147,9 +147,13 @@ public class ThreadService {
                         WITH RECURSIVE descendants AS (
                             SELECT id FROM forum_thread WHERE parent_thread_id = ?1
                             UNION ALL
-                            SELECT t.id FROM forum_thread t JOIN descendants d ON t.parent_thread_id = d.id)
-                        UPDATE forum_thread SET %s
-                        WHERE id IN (SELECT id FROM descendants) AND deleted_at IS NULL AND %s
+                            SELECT t.id FROM forum_thread t JOIN descendants d ON t.parent_thread_id = d.id),
+                        locked AS (
+                            SELECT id FROM forum_thread
+                            WHERE id IN (SELECT id FROM descendants) AND deleted_at IS NULL AND %2$s
+                            ORDER BY id FOR UPDATE)
+                        UPDATE forum_thread SET %1$s
+                        WHERE id IN (SELECT id FROM locked)
                         RETURNING id""".formatted(set, condition))
                 .setParameter(1, thread.id).setParameter(2, value).getResultList();
         for (Number id : ids) {
@@ -159,8 +163,11 @@ public class ThreadService {
         }
     }
 
-    private ForumThread newThread(User author, String title, int minTierCents, Long parentThreadId, Long parentMessageId) {
+    /** A new thread row; {@code withFirstMessage}: it counts the first message its creator adds in this transaction. */
+    private ForumThread newThread(User author, String title, int minTierCents, Long parentThreadId, Long parentMessageId,
+                                  boolean withFirstMessage) {
         ForumThread thread = new ForumThread();
+        thread.messageCount = withFirstMessage ? 1 : 0;
         thread.title = title.strip();
         thread.author = author;
         thread.minTierCents = minTierCents;
@@ -264,7 +271,7 @@ public class ThreadService {
         if (patch.title() == null && patch.isPinned() == null && patch.isLocked() == null && patch.minTierCents() == null) {
             return Optional.of(ThreadView.of(thread));
         }
-        em.refresh(thread, LockModeType.PESSIMISTIC_WRITE);
+        lockForModeration(thread);
         boolean staffFields = patch.isPinned() != null || patch.isLocked() != null || patch.minTierCents() != null;
         if (staffFields && !caller.isStaff()) {
             throw ApiException.forbidden("Only moderators may pin, lock or change the tier");
@@ -296,6 +303,20 @@ public class ThreadService {
         return Optional.of(ThreadView.of(thread));
     }
 
+    /**
+     * Locks the thread's row FOR UPDATE and re-reads it. Not {@code PESSIMISTIC_WRITE}, which Hibernate takes as FOR NO
+     * KEY UPDATE on PostgreSQL: only FOR UPDATE conflicts with the FOR KEY SHARE that every write into the thread holds
+     * (a message insert's foreign key check, {@link #lockChain}, a message deletion), so a post and a lock, tier change
+     * or deletion of its thread are serialised (each one's event is written after the other's commit), while posts
+     * do not wait for each other. Ancestors are locked before descendants (ids grow from parent to child), in id
+     * order like the relay's counter updates (OutboxNumbering), so none of them can deadlock.
+     */
+    private void lockForModeration(ForumThread thread) {
+        em.createNativeQuery("SELECT 1 FROM forum_thread WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, thread.id).getResultList();
+        em.refresh(thread);
+    }
+
     /** A sub-thread's tier may not go below its parent's (400). */
     private static void requireAtLeastParentTier(ForumThread thread, int minTierCents) {
         if (thread.parentThreadId == null) {
@@ -320,7 +341,7 @@ public class ThreadService {
         }
         ForumThread thread = found.get();
         guard.requireAuthorOrStaff(caller, thread.author.id);
-        em.refresh(thread, LockModeType.PESSIMISTIC_WRITE);
+        lockForModeration(thread);
         thread.deletedAt = Times.now();
         outbox.write(events.threadDeleted(thread));
         em.flush();

@@ -56,10 +56,10 @@ class EventMapperTest {
         Message edited = message(6, thread, alice, null, NOW);
 
         Map<String, NewEvent> produced = new LinkedHashMap<>();
-        produced.put("new_message", events.newMessage(message));
+        produced.put("new_message", events.firstMessage(message));
         produced.put("new_message.reply", events.newMessage(reply, alice.id, alice.username));
         produced.put("message_edited", events.messageEdited(edited));
-        produced.put("messages_deleted", events.messagesDeleted(thread, List.of(6L, 7L)));
+        produced.put("messages_deleted", events.messagesDeleted(thread, List.of(6L, 7L), 2));
         produced.put("message_liked", events.messageLiked(message, alice, true));
         produced.put("message_unliked", events.messageLiked(message, alice, false));
         produced.put("thread_updated", events.threadUpdated(thread));
