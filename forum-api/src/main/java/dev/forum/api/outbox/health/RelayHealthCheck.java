@@ -8,8 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Reports the relay partitions this replica owns, its shard epoch and whether its last Redis publish worked. Always UP: with Redis down the event feed
- * still serves every event, so this replica can still take traffic (PostgreSQL readiness is checked separately).
+ * Reports the relay partitions this replica owns, its shard epoch and whether its last Redis publish worked.
+ * Always UP: with Redis down the event feed still serves every event, so this replica can still take traffic
+ * (PostgreSQL readiness is checked separately).
  */
 @Readiness
 @ApplicationScoped

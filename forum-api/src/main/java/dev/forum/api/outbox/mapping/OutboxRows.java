@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OutboxRows {
 
-    private static final List<String> COLUMN_LIST = List.of("id", "shard_epoch", "shard", "seq", "type", "aggregate_type", "aggregate_id",
-            "audience", "thread_id", "user_id", "min_tier_cents", "committed_at", "payload");
+    private static final List<String> COLUMN_LIST = List.of("id", "shard_epoch", "shard", "seq", "type",
+            "aggregate_type", "aggregate_id", "audience", "thread_id", "user_id", "min_tier_cents", "committed_at",
+            "payload");
 
     /** The columns {@link #envelope} and {@link #publishable} expect, in a SELECT list. */
     public static final String COLUMNS = String.join(", ", COLUMN_LIST);

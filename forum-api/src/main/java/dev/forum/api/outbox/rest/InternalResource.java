@@ -40,7 +40,8 @@ public class InternalResource {
     @Operation(summary = "Published events of one stream after a seq (EventPage): shard K's stream in the current"
             + " epoch with shard=K, else the legacy global stream (events written before sharding)")
     @APIResponse(responseCode = "200", description = "EventPage")
-    @APIResponse(responseCode = "400", description = "Bad after_seq/limit/shard; invalid_parameter (a value that does not parse)")
+    @APIResponse(responseCode = "400",
+            description = "Bad after_seq/limit/shard; invalid_parameter (a value that does not parse)")
     @APIResponse(responseCode = "401", description = "Missing or wrong internal token")
     public EventPage getEvents(@QueryParam("after_seq") @DefaultValue("0") long afterSeq,
                                @QueryParam("limit") @DefaultValue("" + EventFeedService.DEFAULT_LIMIT) int limit,
@@ -107,7 +108,8 @@ public class InternalResource {
 
     private static void checkLimit(int limit) {
         if (limit < 1 || limit > EventFeedService.MAX_LIMIT) {
-            throw ApiException.badRequest("validation_failed", "limit must be 1.." + EventFeedService.MAX_LIMIT, "limit");
+            throw ApiException.badRequest("validation_failed", "limit must be 1.." + EventFeedService.MAX_LIMIT,
+                    "limit");
         }
     }
 }

@@ -145,7 +145,7 @@ final class OutboxPublisher {
         OutboxRows.Publishable first = events.get(0);
         publishFailures.increment(events.size());
         if (lastPublishOk) {
-            Log.warnf("Redis publish of shard %d seq %d-%d failed; retrying every sweep, the feed still serves them: %s",
+            Log.warnf("Redis publish of shard %d seq %d-%d failed; retrying every sweep, the feed serves them: %s",
                     first.shard(), first.seq(), events.get(events.size() - 1).seq(), e.getMessage());
         } else {
             Log.debugf("Redis publish of shard %s from seq %s failed again: %s", first.shard(), (Object) first.seq(),

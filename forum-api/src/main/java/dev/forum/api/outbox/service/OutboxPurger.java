@@ -54,7 +54,7 @@ public class OutboxPurger {
         purgePublishedBefore(config.outbox().retention().toSeconds());
     }
 
-    /** Deletes published rows committed more than {@code ageSeconds} ago (a seq prefix per stream); returns how many. */
+    /** Deletes published rows committed more than {@code ageSeconds} ago (a seq prefix per stream); how many. */
     public int purgePublishedBefore(long ageSeconds) {
         try {
             int deleted = purge(LEGACY, ageSeconds);

@@ -27,6 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -210,6 +213,7 @@ public class OutboxRelay {
                 continue;
             }
             if (safety || partition.retryPending) {
+                partition.allDirty.set(true);
                 requestDrain(partition);
             } else {
                 partition.markPublishedIfIdle();
@@ -261,20 +265,23 @@ public class OutboxRelay {
         }
     }
 
-    /** A commit's NOTIFY: drains the partition of its shard if this replica owns it. */
+    /** A commit's NOTIFY: drains the shard in its partition if this replica owns it (no shard: every partition). */
     private void wake(String shardText) {
         Partition[] current = partitions;
         if (current.length == 0) {
             return;
         }
         try {
-            int partition = Math.floorMod(Integer.parseInt(shardText), partitionCount);
-            if (locks.owns(partition)) {
-                requestDrain(current[partition]);
+            int shard = Integer.parseInt(shardText);
+            Partition partition = current[Math.floorMod(shard, partitionCount)];
+            if (locks.owns(partition.index)) {
+                partition.dirty.add(shard);
+                requestDrain(partition);
             }
         } catch (NumberFormatException e) {
             for (Partition partition : current) {
                 if (locks.owns(partition.index)) {
+                    partition.allDirty.set(true);
                     requestDrain(partition);
                 }
             }
@@ -319,11 +326,19 @@ public class OutboxRelay {
         }
     }
 
-    /** One partition's drain state on this replica; reset each time this replica takes it. */
+    /**
+     * One partition's drain state on this replica; reset each time this replica takes it. A step numbers only the
+     * shards that may have something to do: those a NOTIFY named ({@link #dirty}), those with progress to record, or
+     * every shard of the partition ({@link #allDirty}: when taken, on a retry, on the safety drain), so its cost does
+     * not grow with the number of shards per partition. A shard is marked dirty before the drain is requested, and
+     * the drain reads the marks after it took the request, so no mark is missed.
+     */
     private final class Partition {
 
         final int index;
         final int[] shards;
+        final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean allDirty = new AtomicBoolean();
         final ReentrantLock drainLock = new ReentrantLock();
         final AtomicBoolean drainRequested = new AtomicBoolean();
         final AtomicBoolean scheduled = new AtomicBoolean();
@@ -345,6 +360,7 @@ public class OutboxRelay {
                 publishedUpTo.clear();
                 markedUpTo.clear();
                 retryPending = false;
+                allDirty.set(true);
             } finally {
                 drainLock.unlock();
             }
@@ -395,27 +411,48 @@ public class OutboxRelay {
 
         private void drainAll() {
             try {
-                boolean more = true;
+                int[] toDrain = dirtyShards();
+                boolean more = toDrain.length > 0;
                 while (more && running && locks.owns(index)) {
-                    more = drainStep();
+                    more = drainStep(toDrain);
                 }
             } catch (SQLException | RuntimeException e) {
+                allDirty.set(true);
                 retryPending = true;
                 Log.warnf("Outbox drain of partition %d failed, will retry: %s", index, e.getMessage());
             }
         }
 
         /** Numbers the next batch and publishes what is numbered and not yet published; true when more waits. */
-        private boolean drainStep() throws SQLException {
+        private boolean drainStep(int[] toDrain) throws SQLException {
             Map<Integer, Long> marking = unmarked();
-            OutboxNumbering.Step step = numbering.next(epoch.epoch(), shards, publishedUpTo, marking);
+            marking.keySet().retainAll(IntStream.of(toDrain).boxed().toList());
+            OutboxNumbering.Step step = numbering.next(epoch.epoch(), toDrain, publishedUpTo, marking);
             markedUpTo.putAll(marking);
             List<OutboxRows.Publishable> batch = step.toPublish();
             Map<Integer, Long> done = publisher.publish(batch);
             done.forEach((shard, seq) -> publishedUpTo.merge(shard, seq, Math::max));
             boolean ok = batch.stream().allMatch(event -> done.containsKey(event.shard()));
             retryPending = !ok;
+            if (!ok) {
+                allDirty.set(true);
+            }
             return ok && step.more();
+        }
+
+        /** The shards to drain now (taking the marks): every one, or those named since, and those with progress. */
+        private int[] dirtyShards() {
+            if (allDirty.getAndSet(false)) {
+                dirty.clear();
+                return shards;
+            }
+            Set<Integer> now = new TreeSet<>(unmarked().keySet());
+            for (Integer shard : dirty) {
+                if (dirty.remove(shard)) {
+                    now.add(shard);
+                }
+            }
+            return now.stream().mapToInt(Integer::intValue).toArray();
         }
 
         /** Records {@code published_seq} of the shards this owner published more of than it recorded. */

@@ -6,6 +6,7 @@ import dev.forum.contract.EventShards;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,9 +56,15 @@ public class ShardEpochs {
     private final AgroalDataSource dataSource;
     private final int shardCount;
 
+    @Inject
     public ShardEpochs(AgroalDataSource dataSource, ForumConfig config) {
+        this(dataSource, config.events().shardCount());
+    }
+
+    /** As a replica configured with {@code shardCount} shards sees the epochs (tests: another replica's N). */
+    ShardEpochs(AgroalDataSource dataSource, int shardCount) {
         this.dataSource = dataSource;
-        this.shardCount = config.events().shardCount();
+        this.shardCount = shardCount;
     }
 
     /** The current epoch, opening one if there is none or if its shard count is not this replica's. */

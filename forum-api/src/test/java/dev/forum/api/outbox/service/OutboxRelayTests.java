@@ -8,21 +8,17 @@ import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
 import dev.forum.api.auth.Caller;
-import dev.forum.api.config.ForumConfig;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.api.thread.service.ThreadService;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventShards;
 import dev.forum.contract.Role;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -33,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,25 +73,10 @@ class OutboxRelayTests {
     OutboxRows rows;
 
     @Inject
-    RedisDataSource redis;
-
-    @Inject
-    ForumConfig config;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String jdbcUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> jdbcPassword;
+    @Inject
+    RelayReplicas replicas;
 
     @Test
     void partitionsSpreadOverThreeRelaysAndEveryShardIsPublishedByItsOwner() throws Exception {
@@ -352,10 +332,7 @@ class OutboxRelayTests {
     }
 
     private OutboxRelay anotherReplica() {
-        OutboxRelay replica = new OutboxRelay(dataSource, rows, redis, epochs, config, registry, jdbcUrl, jdbcUser,
-                jdbcPassword);
-        replica.start();
-        return replica;
+        return replicas.start();
     }
 
     /** Each relay owns its fair share (at most ceil(P / n)), and every partition has exactly one owner. */
