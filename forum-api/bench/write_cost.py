@@ -18,6 +18,11 @@ has published the last event:
   deleted, buffer hits;
 - with --pg-log (forum-api started with ?options=-c%20log_statement%3Dall in its JDBC URL), SQL statements per
   post, counted from PostgreSQL's log lines for --db, with the most frequent ones;
+- with --pgss (the server has pg_stat_statements loaded and created in the postgres database, e.g. scripts/bench's
+  BENCH_PG=own cluster; the whole server's statistics are reset at the start of the window), the statements
+  of --db over the window, top by execution time (a statement that waits for a row lock shows it as time);
+- with --lock-sample-ms, how long the backends of --db waited for locks (pg_stat_activity sampled at that interval:
+  waiting backends x interval), per post;
 - commit-to-Redis latency and seq order/gap-freedom of the events received.
 Then --idle-seconds with no requests: transactions/s, rows returned/s and CPU % at rest. Prints one JSON line.
 """
@@ -118,6 +123,38 @@ def post_open_loop(base, token, thread_ids, rate, count, connections, latencies)
         w.join()
 
 
+def statement_times(db, posts):
+    # Read from the postgres database (where the extension is created), so db needs nothing and counts nothing.
+    rows = psql('postgres', "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)"
+                f" FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '{db}')"
+                " ORDER BY total_exec_time DESC")
+    total = sum(float(r[1]) for r in rows)
+    return {'exec_ms_per_post': round(total / posts, 3),
+            'top': [{'calls_per_post': round(int(r[0]) / posts, 2), 'mean_ms': round(float(r[1]) / int(r[0]), 3),
+                     'ms_per_post': round(float(r[1]) / posts, 3), 'query': '|'.join(r[2:])} for r in rows[:8]]}
+
+
+def sample_lock_waits(db, interval, waited, stop):
+    """Adds up the seconds db's backends spent waiting for a lock (waiting backends x time to the next sample), from
+    samples about every interval seconds, until stop is set; waited = [seconds, samples]."""
+    sql = f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND wait_event_type = 'Lock';\n"
+    # One psql session for all samples (a sample costs ~1 ms instead of a process start).
+    session = subprocess.Popen(['psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-AtXq'],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    last, waiting = time.perf_counter(), 0
+    while not stop.is_set():
+        session.stdin.write(sql)
+        session.stdin.flush()
+        count = int(session.stdout.readline())
+        now = time.perf_counter()
+        waited[0] += waiting * (now - last)
+        waited[1] += 1
+        last, waiting = now, count
+        time.sleep(interval)
+    session.stdin.close()
+    session.wait()
+
+
 def log_size(path):
     return os.path.getsize(path) if path else 0
 
@@ -152,6 +189,8 @@ def main():
     ap.add_argument('--warmup', type=int, default=2000)
     ap.add_argument('--idle-seconds', type=float, default=20)
     ap.add_argument('--pg-log', help='PostgreSQL log file, to count statements (needs log_statement=all)')
+    ap.add_argument('--pgss', action='store_true', help='report pg_stat_statements of the window (needs the extension)')
+    ap.add_argument('--lock-sample-ms', type=float, default=0, help='sample lock waits at this interval (0: off)')
     a = ap.parse_args()
 
     rhost, rport = a.redis.split(':')
@@ -185,11 +224,19 @@ def main():
     count = int(a.rate * a.seconds)
     before_events = len(new_messages())
     log_offset = log_size(a.pg_log)
+    if a.pgss:
+        psql('postgres', 'SELECT pg_stat_statements_reset()')
+    lock_waits, sampling = [0.0, 0], threading.Event()
+    if a.lock_sample_ms:
+        threading.Thread(target=sample_lock_waits, args=(a.db, a.lock_sample_ms / 1000, lock_waits, sampling),
+                         daemon=True).start()
     s0 = snapshot(a.db, a.pid)
     latencies = []
     post_open_loop(a.base, token, thread_ids, a.rate, count, a.connections, latencies)
     wait_published(before_events + count)
     s1 = snapshot(a.db, a.pid)
+    sampling.set()
+    times = statement_times(a.db, count) if a.pgss else None
     load = delta(s0, s1)
     stmts = statements(a.pg_log, log_offset, a.db) if a.pg_log else None
 
@@ -220,6 +267,11 @@ def main():
                  'forum_api_cpu_pct': round(idle['api_cpu'] * 100 / idle['seconds'], 2),
                  'postgres_backends_cpu_pct': round(idle['pg_cpu'] * 100 / idle['seconds'], 2)},
     }
+    if times is not None:
+        result['pg_stat_statements'] = times
+    if a.lock_sample_ms:
+        result['lock_wait_ms_per_post'] = round(lock_waits[0] * 1000 / count, 3)
+        result['lock_wait_samples'] = lock_waits[1]
     if stmts is not None:
         result['statements_per_post'] = round(sum(stmts.values()) / count, 2)
         result['top_statements_per_post'] = [[round(n / count, 2), s] for s, n in stmts.most_common(25)]

@@ -51,9 +51,10 @@ import java.util.stream.IntStream;
  * releases its locks) the others take its partitions at their next tick. A replica that stops gives its partitions
  * up after their running step. Write throughput grows with replicas: each numbers and publishes only its shards.
  *
- * <p>The lock session also LISTENs on {@link OutboxWriter#NOTIFY_CHANNEL}: a writing transaction's NOTIFY, delivered
- * only when it commits, carries the event's shard, and the owner of that shard's partition drains it (on a small
- * pool of drain threads, one drain at a time per partition). {@link #sweep()} is the safety net: it retries a failed
+ * <p>Every commit that wrote outbox rows wakes the owners of its shards without polling ({@link OutboxWakeup}): in
+ * process when this replica owns the shard's partition ({@link #wakeIfOwner(int)}), else by a NOTIFY on
+ * {@link OutboxWriter#NOTIFY_CHANNEL} carrying the shard, which every relay's lock session LISTENs on. The owner drains
+ * the partition on a small pool of drain threads (one drain at a time per partition). {@link #sweep()} is the safety net: it retries a failed
  * publish and marks publishing progress, and once per {@link #SAFETY_DRAIN_MILLIS} drains every owned partition and
  * adopts rows written without a shard ({@link ShardEpochs}); at rest it touches the database only for that.
  *
@@ -265,21 +266,32 @@ public class OutboxRelay {
         }
     }
 
-    /** A commit's NOTIFY: drains the shard in its partition if this replica owns it (no shard: every partition). */
-    private void wake(String shardText) {
+    /**
+     * Outbox rows of {@code shard} were committed: if this replica owns the shard's partition, drains it soon on the
+     * relay's drain threads (not the caller's) and returns true; false when its owner must be notified. (Should the
+     * partition have just been lost, draining here is still safe: numbering is serialised by the shard's state row
+     * lock, see {@link OutboxNumbering}.)
+     */
+    public boolean wakeIfOwner(int shard) {
         Partition[] current = partitions;
-        if (current.length == 0) {
-            return;
+        if (!running || current.length == 0) {
+            return false;
         }
+        Partition partition = current[Math.floorMod(shard, partitionCount)];
+        if (!locks.owns(partition.index)) {
+            return false;
+        }
+        partition.dirty.add(shard);
+        requestDrain(partition);
+        return true;
+    }
+
+    /** A NOTIFY from another replica's commit: its shard (no shard: every owned partition). */
+    private void wake(String shardText) {
         try {
-            int shard = Integer.parseInt(shardText);
-            Partition partition = current[Math.floorMod(shard, partitionCount)];
-            if (locks.owns(partition.index)) {
-                partition.dirty.add(shard);
-                requestDrain(partition);
-            }
+            wakeIfOwner(Integer.parseInt(shardText));
         } catch (NumberFormatException e) {
-            for (Partition partition : current) {
+            for (Partition partition : partitions) {
                 if (locks.owns(partition.index)) {
                     partition.allDirty.set(true);
                     requestDrain(partition);

@@ -17,34 +17,34 @@ import java.util.UUID;
 
 /**
  * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
- * change, or a change without its event, cannot happen), with its shard ({@link EventShards}), and queues a NOTIFY
- * carrying that shard, which PostgreSQL delivers to the relays only when that transaction commits (the owner of
- * the shard's partition drains it). Events that change a user's sessions or standing ({@link
- * SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
+ * change, or a change without its event, cannot happen), with its shard ({@link EventShards}), and has the owner of
+ * that shard's relay partition woken once that transaction commits ({@link OutboxWakeup}: not a NOTIFY inside the
+ * transaction, which would serialise every writer's commit). Events that change a user's sessions or standing
+ * ({@link SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
  */
 @ApplicationScoped
 public class OutboxWriter {
 
+    /** The channel the relays' lock sessions LISTEN on (payload: a shard), for commits on other replicas. */
     public static final String NOTIFY_CHANNEL = "forum_outbox";
 
-    /** The row and the NOTIFY in one statement (one round trip); the NOTIFY is delivered on commit. */
     private static final String INSERT = """
-            WITH inserted AS (
-                INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
-                                          min_tier_cents, payload, message_delta, shard, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, ?, clock_timestamp())
-                RETURNING shard)
-            SELECT pg_notify('%s', shard::text) FROM inserted""".formatted(NOTIFY_CHANNEL);
+            INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
+                                      min_tier_cents, payload, message_delta, shard, committed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, ?, clock_timestamp())""";
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final SessionCache sessions;
+    private final OutboxWakeup wakeup;
     private final int shardCount;
 
-    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions, ForumConfig config) {
+    public OutboxWriter(EntityManager em, ObjectMapper json, SessionCache sessions, OutboxWakeup wakeup,
+                        ForumConfig config) {
         this.em = em;
         this.json = json;
         this.sessions = sessions;
+        this.wakeup = wakeup;
         this.shardCount = config.events().shardCount();
     }
 
@@ -57,6 +57,7 @@ public class OutboxWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event payload not serialisable: " + event.type(), e);
         }
+        int shard = EventShards.shardOf(event.audience(), event.threadId(), shardCount);
         em.flush();
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -74,10 +75,11 @@ public class OutboxWriter {
                 }
                 insert.setString(9, payload);
                 insert.setInt(10, event.messageDelta());
-                insert.setInt(11, EventShards.shardOf(event.audience(), event.threadId(), shardCount));
-                insert.executeQuery().close();
+                insert.setInt(11, shard);
+                insert.executeUpdate();
             }
         });
+        wakeup.afterCommit(shard);
         if (SessionCache.SESSION_EVENTS.contains(event.type()) && event.userId() != null) {
             sessions.evictUser(event.userId());
         }

@@ -20,10 +20,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -150,6 +153,26 @@ class OutboxRelayTests {
                     .containsExactlyInAnyOrderElementsOf(feed.getList("events.event_id", String.class));
         }
         assertThat(messageIds).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCommitOnTheOwnersReplicaWakesItsRelayInProcessWithoutANotify() throws Exception {
+        await().atMost(WAIT).until(() -> relay.ownedPartitions().size() == relay.partitionCount());
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "woken in process");
+        try (Connection listener = dataSource.getConnection(); Statement st = listener.createStatement()) {
+            st.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
+            try {
+                long id = ForumApi.postMessage(alice, threadId, "no NOTIFY in my commit");
+
+                events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == id);
+                st.execute("SELECT 1"); // a round trip, so that a notification sent before the publish has arrived
+                PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications();
+                assertThat(received == null ? List.of() : List.of(received)).isEmpty();
+            } finally {
+                st.execute("UNLISTEN *");
+            }
+        }
     }
 
     @Test
