@@ -7,7 +7,7 @@ target/quarkus-app) on scratch databases it creates and drops, with a scratch Re
      xact_rollback) in both databases and the CPU of both processes over --idle seconds;
   2. posts: two users post --posts messages round-robin into one thread they both follow (so every
      post is a new_message with one follower notification and its pushes), waits until
-     notification-service's cursor reached forum-api's newest seq, and prints transactions and CPU
+     notification-service's cursors reached forum-api's newest seq of every stream, and prints transactions and CPU
      per post.
 
   python3 notification-service/bench/consumer_cost.py [--apps DIR] [--posts 500] [--rate 50] [--idle 30]
@@ -87,7 +87,7 @@ def main():
     ap.add_argument('--rate', type=float, default=50, help='posts per second')
     ap.add_argument('--idle', type=int, default=30, help='seconds measured at rest')
     ap.add_argument('--settle', type=int, default=20, help='seconds after start-up before measuring')
-    ap.add_argument('--db-prefix', default='bench', help='databases are forum_<prefix>_<id>, notify_<prefix>_<id>')
+    ap.add_argument('--db-prefix', default='bench', help='databases are <prefix>_forum_<id>, <prefix>_notify_<id>')
     ap.add_argument('--java', default='java')
     a = ap.parse_args()
 
@@ -96,7 +96,7 @@ def main():
         return os.path.join(base, 'quarkus-run.jar')
 
     run = uuid.uuid4().hex[:8]
-    forum_db, notify_db = f'forum_{a.db_prefix}_{run}', f'notify_{a.db_prefix}_{run}'
+    forum_db, notify_db = f'{a.db_prefix}_forum_{run}', f'{a.db_prefix}_notify_{run}'
     namespace = f'bench_{run}'
     api_port, notify_port = a.port, a.port + 2
     api = f'http://127.0.0.1:{api_port}'
@@ -148,16 +148,24 @@ def main():
                       tokens[0])['id']
         call(api, 'POST', f'/api/forum/threads/{thread}/follow', None, tokens[1])
 
-        def head():
-            return int(psql(forum_db, 'SELECT coalesce(max(seq), 0) FROM outbox_event') or 0)
+        def stream_positions(db, sql):
+            rows = psql(db, sql)
+            return {tuple(r.split('|')[:2]): int(r.split('|')[2]) for r in rows.splitlines() if r}
 
-        def cursor():
-            return int(psql(notify_db, 'SELECT coalesce(max(last_seq), 0) FROM consumer_cursor') or 0)
+        def heads():
+            # every stream's newest seq: (shard_epoch, shard) per shard, ('0', '') for the legacy global stream
+            return stream_positions(forum_db, "SELECT coalesce(shard_epoch, 0), coalesce(shard::text, ''), max(seq) "
+                                              "FROM outbox_event WHERE seq IS NOT NULL GROUP BY 1, 2")
+
+        def cursors():
+            return stream_positions(notify_db, "SELECT shard_epoch, shard::text, last_seq FROM consumer_shard_cursor "
+                                               "UNION ALL SELECT 0, '', last_seq FROM consumer_cursor")
 
         def caught_up(timeout=120):
             deadline = time.time() + timeout
             while time.time() < deadline:
-                if cursor() >= head():
+                done = cursors()
+                if all(done.get(stream, 0) >= seq for stream, seq in heads().items()):
                     return True
                 time.sleep(0.2)
             return False

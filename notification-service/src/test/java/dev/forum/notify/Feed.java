@@ -4,13 +4,14 @@ import dev.forum.contract.EventEnvelope;
 import dev.forum.notify.config.NotifyConfig;
 import dev.forum.notify.listener.CursorStore;
 import dev.forum.notify.listener.EventProcessor;
+import dev.forum.notify.listener.FeedStream;
 import dev.forum.notify.listener.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Delivers envelopes to the processing entry point exactly as the feed consumer does: each with the
- * seq that follows the stored cursor, through {@link EventProcessor#process}. Synchronized because
- * the feed is one ordered stream.
+ * seq that follows the stored cursor of the legacy global stream, through {@link EventProcessor#process}.
+ * Synchronized because that stream is ordered.
  */
 @ApplicationScoped
 public class Feed {
@@ -38,7 +39,12 @@ public class Feed {
         return seq;
     }
 
+    /** The stored cursor of the legacy global stream. */
     public long cursor() {
-        return cursors.current(config.consumer().id());
+        return cursor(FeedStream.LEGACY);
+    }
+
+    public long cursor(FeedStream stream) {
+        return cursors.current(config.consumer().id(), stream);
     }
 }

@@ -25,6 +25,8 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
 
     /** Base URL of the running forum-api, for tests. */
     public static volatile String baseUrl;
+    /** forum-api's database, for tests that write what an older forum-api would have written. */
+    public static volatile String jdbcUrl;
     /** The Redis both forum-api and this service use in these tests; tests may stop and restart it. */
     public static volatile RedisServerProcess redis;
 
@@ -44,17 +46,18 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         database = "forum_api_nt_" + suffix; // "nt": started by notification-service tests
         NotifyTestResource.execute("CREATE DATABASE " + database);
+        jdbcUrl = NotifyTestResource.jdbcUrl(database);
         String token = "it-" + suffix;
         int port = RedisServerProcess.freePort();
-        redis = RedisServerProcess.onFreePort();
-        redis.start();
+        String redisUrl = startRedis();
         int managementPort = RedisServerProcess.freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort, "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
         builder.environment().put("FORUM_REDIS_NAMESPACE", publishNamespace(NotifyTestResource.namespace));
-        builder.environment().put("FORUM_REDIS_URL", redis.url());
+        builder.environment().put("FORUM_REDIS_URL", redisUrl);
+        builder.environment().putAll(environment());
         // Tests log in and act from one address far faster than the production limits allow.
         for (String limit : new String[] {"FORUM_RATE_LIMIT_POSTS", "FORUM_RATE_LIMIT_REACTIONS",
             "FORUM_RATE_LIMIT_LOGIN_PER_ACCOUNT", "FORUM_RATE_LIMIT_LOGIN_PER_ADDRESS",
@@ -73,7 +76,26 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.rest-client.forum-api.url", baseUrl,
                 "notify.internal-token", token,
-                "quarkus.redis.hosts", redis.url());
+                "quarkus.redis.hosts", redisUrl);
+    }
+
+    /** Starts the Redis forum-api and this service share; returns its URL (seed URLs, comma-separated). */
+    protected String startRedis() {
+        redis = RedisServerProcess.onFreePort();
+        redis.start();
+        return redis.url();
+    }
+
+    /** forum-api's environment beyond database, token, namespace and Redis URL. */
+    protected Map<String, String> environment() {
+        return Map.of();
+    }
+
+    /** Stops what {@link #startRedis()} started. */
+    protected void stopRedis() {
+        if (redis != null) {
+            redis.stop();
+        }
     }
 
     /** The Redis namespace forum-api publishes its events to: the one this service subscribes to. */
@@ -98,9 +120,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
                 Thread.currentThread().interrupt();
             }
         }
-        if (redis != null) {
-            redis.stop();
-        }
+        stopRedis();
         if (database != null) {
             NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }

@@ -14,6 +14,8 @@ public interface NotifyConfig {
 
     Redis redis();
 
+    Events events();
+
     Consumer consumer();
 
     Fanout fanout();
@@ -27,6 +29,23 @@ public interface NotifyConfig {
     interface Redis {
         @WithDefault("forum")
         String namespace();
+
+        /**
+         * {@code single}: PUBLISH/SUBSCRIBE on one Redis; {@code cluster}: a Redis Cluster ({@code quarkus.redis.hosts}
+         * lists seed nodes), SPUBLISH/SSUBSCRIBE for every channel.
+         */
+        @WithDefault("single")
+        RedisMode mode();
+    }
+
+    interface Events {
+        /**
+         * Thread shards of forum-api's events (N, env {@code FORUM_EVENT_SHARDS}, the same value for every service):
+         * the consumer subscribes N + 1 channels (shards 0..N-1 and the forum shard -1). The feed's
+         * {@code shard_count} wins when they differ.
+         */
+        @WithDefault("16")
+        int shardCount();
     }
 
     interface Consumer {

@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when PostgreSQL answers (a stand-by replica is ready too: it serves REST); reports whether this
- * replica is the consumer leader and where the consumer stands in forum-api's feed.
+ * replica is the consumer leader and where the consumer stands in forum-api's feed (cursor, head and lag summed
+ * over the streams, see {@link FeedConsumer#cursor()}).
  */
 @Readiness
 @ApplicationScoped
@@ -32,6 +33,10 @@ public class ConsumerHealthCheck implements HealthCheck {
                 .withData("cursor", consumer.cursor())
                 .withData("head_seq", consumer.headSeq())
                 .withData("lag", consumer.lag())
+                .withData("legacy_finished", consumer.legacyFinished())
+                .withData("shard_epoch", consumer.shardEpoch())
+                .withData("shard_count", consumer.shardCount())
+                .withData("stalled_shards", consumer.stalledShards().toString())
                 .withData("seconds_since_feed_read", consumer.secondsSinceLastSuccess());
         try {
             sql.count("SELECT 1");

@@ -4,9 +4,14 @@ import dev.forum.notify.db.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
-/** The consumer's position in forum-api's event feed (table consumer_cursor). */
+/**
+ * The consumer's positions in forum-api's event streams ({@link FeedStream}): the legacy global stream in
+ * consumer_cursor, each (shard_epoch, shard) in consumer_shard_cursor.
+ */
 @ApplicationScoped
 public class CursorStore {
 
@@ -17,41 +22,75 @@ public class CursorStore {
     }
 
     /**
-     * Reads the cursor and locks its row until the transaction ends: a second replica consuming at
-     * the same time waits here, then sees the advanced cursor and skips what was done.
+     * Reads the stream's cursor and locks its row until the transaction ends: a second replica consuming
+     * the same stream at the same time waits here, then sees the advanced cursor and skips what was done.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public long lock(String consumerId) {
-        sql.update("INSERT INTO consumer_cursor (consumer_id) VALUES (?) ON CONFLICT DO NOTHING", consumerId);
-        return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ? FOR UPDATE", consumerId);
+    public long lock(String consumerId, FeedStream stream) {
+        if (stream.legacy()) {
+            sql.update("INSERT INTO consumer_cursor (consumer_id) VALUES (?) ON CONFLICT DO NOTHING", consumerId);
+            return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ? FOR UPDATE", consumerId);
+        }
+        sql.update("INSERT INTO consumer_shard_cursor (consumer_id, shard_epoch, shard) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", consumerId, stream.shardEpoch(), stream.shard());
+        return sql.count("SELECT last_seq FROM consumer_shard_cursor WHERE consumer_id = ? AND shard_epoch = ? "
+                + "AND shard = ? FOR UPDATE", consumerId, stream.shardEpoch(), stream.shard());
     }
 
     /**
-     * Claims {@code seq} for this transaction: locks the cursor row, returns false when {@code seq} was
-     * already consumed, refuses a gap ({@link FeedGapException}), otherwise advances the cursor to it.
+     * Claims {@code seq} of the stream for this transaction: locks the cursor row, returns false when
+     * {@code seq} was already consumed, refuses a gap ({@link FeedGapException}), otherwise advances the
+     * cursor to it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean claimNext(String consumerId, long seq) {
-        long cursor = lock(consumerId);
+    public boolean claimNext(String consumerId, FeedStream stream, long seq) {
+        long cursor = lock(consumerId, stream);
         if (seq <= cursor) {
             return false;
         }
         if (seq != cursor + 1) {
-            throw new FeedGapException(cursor, seq);
+            throw new FeedGapException(stream, cursor, seq);
         }
-        advance(consumerId, seq);
+        advance(consumerId, stream, seq);
         return true;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void advance(String consumerId, long seq) {
-        sql.update("UPDATE consumer_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ?", seq,
-                consumerId);
+    public void advance(String consumerId, FeedStream stream, long seq) {
+        if (stream.legacy()) {
+            sql.update("UPDATE consumer_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ?", seq,
+                    consumerId);
+        } else {
+            sql.update("UPDATE consumer_shard_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ? "
+                    + "AND shard_epoch = ? AND shard = ?", seq, consumerId, stream.shardEpoch(), stream.shard());
+        }
     }
 
+    /** The stream's cursor: the last seq consumed, 0 before the first. */
     @Transactional
-    public long current(String consumerId) {
-        return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ?", consumerId);
+    public long current(String consumerId, FeedStream stream) {
+        if (stream.legacy()) {
+            return sql.count("SELECT coalesce(max(last_seq), 0) FROM consumer_cursor WHERE consumer_id = ?",
+                    consumerId);
+        }
+        return sql.count("SELECT coalesce(max(last_seq), 0) FROM consumer_shard_cursor WHERE consumer_id = ? "
+                + "AND shard_epoch = ? AND shard = ?", consumerId, stream.shardEpoch(), stream.shard());
+    }
+
+    /** Every stored shard cursor of the epoch, by shard (shards never consumed are absent: 0). */
+    @Transactional
+    public Map<Integer, Long> shardCursors(String consumerId, int shardEpoch) {
+        Map<Integer, Long> cursors = new HashMap<>();
+        sql.list("SELECT shard, last_seq FROM consumer_shard_cursor WHERE consumer_id = ? AND shard_epoch = ?",
+                rs -> cursors.put(rs.getInt("shard"), rs.getLong("last_seq")), consumerId, shardEpoch);
+        return cursors;
+    }
+
+    /** The newest shard epoch this consumer has a cursor in, 0 when none (never consumed a shard). */
+    @Transactional
+    public int latestShardEpoch(String consumerId) {
+        return (int) sql.count("SELECT coalesce(max(shard_epoch), 0) FROM consumer_shard_cursor WHERE consumer_id = ?",
+                consumerId);
     }
 
     /**

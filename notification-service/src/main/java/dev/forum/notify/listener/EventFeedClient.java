@@ -2,8 +2,12 @@ package dev.forum.notify.listener;
 
 import dev.forum.contract.AuthContract;
 import dev.forum.contract.EventPage;
+import dev.forum.contract.EventPositionPages;
+import dev.forum.contract.EventPositions;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -15,8 +19,17 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Path(EventPage.PATH)
 public interface EventFeedClient {
 
+    /** A page of the legacy global stream (events written before sharding). */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     EventPage events(@HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken,
             @QueryParam("after_seq") long afterSeq, @QueryParam("limit") int limit);
+
+    /** A page of each shard asked for, in one request. */
+    @POST
+    @Path("positions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    EventPositionPages positions(@HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken,
+            EventPositions positions);
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Processes one event, or a run of consecutive events ({@link #handleAll}), in ONE transaction: checks
- * and advances the cursor (events with a seq), records the event id in processed_events (a redelivery
+ * Processes one event, or a run of consecutive events of one stream ({@link #handleAll}), in ONE transaction:
+ * checks and advances the cursor of the event's {@link FeedStream} (events with a seq), records the event id in processed_events (a redelivery
  * changes nothing), applies the event's side effects ({@link EventEffects}), and writes what to push into
  * the push outbox (published by the relay after the commit).
  */
@@ -41,36 +41,40 @@ public class EventHandler {
 
     @Transactional
     public Result handle(EventEnvelope event) {
-        if (event.seq() != null && !cursors.claimNext(consumerId, event.seq())) {
+        if (event.seq() != null && !cursors.claimNext(consumerId, FeedStream.of(event), event.seq())) {
             return new Result(Outcome.ALREADY_CONSUMED, new PushPlan());
         }
         return applyOnce(event);
     }
 
     /**
-     * Processes consecutive events (each with a seq) in ONE transaction: locks the cursor once, skips
-     * what it already covers, refuses a gap ({@link FeedGapException}), applies each event once
-     * (processed_events) and advances the cursor to the last. One result per event, in order.
+     * Processes consecutive events of one stream (each with a seq) in ONE transaction: locks the stream's
+     * cursor once, skips what it already covers, refuses a gap ({@link FeedGapException}), applies each
+     * event once (processed_events) and advances the cursor to the last. One result per event, in order.
      */
     @Transactional
     public List<Result> handleAll(List<EventEnvelope> events) {
-        long cursor = cursors.lock(consumerId);
+        FeedStream stream = FeedStream.of(events.get(0));
+        long cursor = cursors.lock(consumerId, stream);
         long last = cursor;
         List<Result> results = new ArrayList<>(events.size());
         for (EventEnvelope event : events) {
+            if (!FeedStream.of(event).equals(stream)) {
+                throw new IllegalArgumentException("a run mixes the " + stream + " and the " + FeedStream.of(event));
+            }
             long seq = event.seq();
             if (seq <= last) {
                 results.add(new Result(Outcome.ALREADY_CONSUMED, new PushPlan()));
                 continue;
             }
             if (seq != last + 1) {
-                throw new FeedGapException(last, seq);
+                throw new FeedGapException(stream, last, seq);
             }
             last = seq;
             results.add(applyOnce(event));
         }
         if (last > cursor) {
-            cursors.advance(consumerId, last);
+            cursors.advance(consumerId, stream, last);
         }
         return results;
     }

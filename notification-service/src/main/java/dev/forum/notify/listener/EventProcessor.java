@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * THE entry point for events, used by the feed consumer (and by tests): {@link #process} takes one
- * event, {@link #processAll} consecutive ones. One transaction covers cursor + idempotency + side
+ * event, {@link #processAll} consecutive ones of a stream ({@link FeedStream}). One transaction covers cursor + idempotency + side
  * effects + the pushes to users' connections, written to the push outbox ({@link EventHandler}); the
  * push relay publishes them after the commit. {@link #processAll} commits runs of up to
  * {@code notify.consumer.batch-size} events in one transaction; an event that may fan out to many
@@ -61,8 +61,9 @@ public class EventProcessor {
     }
 
     /**
-     * Processes events with consecutive seqs, in order. Returns the seq of the last one processed; a
-     * failure is thrown after the runs before it were committed (the caller re-reads its cursor).
+     * Processes events with consecutive seqs of their stream, in order (a run per transaction never spans two
+     * streams). Returns the seq of the last one processed; a failure is thrown after the runs before it were
+     * committed (the caller re-reads its cursor).
      */
     public long processAll(List<EventEnvelope> events) {
         long last = 0;
@@ -70,7 +71,9 @@ public class EventProcessor {
         while (i < events.size()) {
             int end = i + 1;
             if (!handler.runsAlone(events.get(i))) {
-                while (end < events.size() && end - i < batchSize && !handler.runsAlone(events.get(end))) {
+                FeedStream stream = FeedStream.of(events.get(i));
+                while (end < events.size() && end - i < batchSize && !handler.runsAlone(events.get(end))
+                        && FeedStream.of(events.get(end)).equals(stream)) {
                     end++;
                 }
             }

@@ -1,53 +1,85 @@
 package dev.forum.notify.listener;
 
+import dev.forum.common.redis.ShardedSubscriber;
 import dev.forum.contract.Channels;
+import dev.forum.contract.EventShards;
 import dev.forum.notify.config.NotifyConfig;
+import dev.forum.notify.config.RedisMode;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.RedisPubSubMessage;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * PSUBSCRIBE {@code <ns>:events:*}: each message is an event envelope, handed to the
- * {@link FeedConsumer}, which processes it when its seq is the next one and reads the feed otherwise.
- * The callback runs on the Redis I/O thread and only queues the text.
+ * Subscribes the channel of every event shard ({@code <ns>:events:{k}}, the forum shard -1 and the thread shards
+ * 0..N-1): each message is an event envelope, handed to the {@link FeedConsumer}, which processes it when its seq is
+ * the next one of its shard and reads that shard's feed otherwise. Callbacks run on a Redis I/O thread and only
+ * queue the text.
  *
- * <p>The link is checked end to end: every {@code notify.consumer.poll-interval} this replica publishes
- * to its own channel {@code <ns>:notify-heartbeat:<id>}, which the same subscription receives. The
- * consumer counts the subscription as live only once a heartbeat came back (then it reads the feed:
- * what was published before the subscription was active); when nothing (event or heartbeat) came back
- * for three intervals, or the subscription fails, it is marked down (the consumer polls the feed) and
- * replaced, with back-off while Redis is unreachable. A subscriber connection that stops delivering
- * without failing (a Redis restart the client did not notice, a half-open connection) is thus noticed
- * within seconds.
+ * <p>Single Redis ({@code notify.redis.mode=single}): one SUBSCRIBE of the N + 1 channels and the heartbeat channel
+ * on one connection. The link is checked end to end: every {@code notify.consumer.poll-interval} this replica
+ * publishes to its own channel {@code <ns>:notify-heartbeat:<id>}, which the same subscription receives. The
+ * consumer counts the shards as subscribed only once a heartbeat came back (then it reads their feed: what was
+ * published before the subscription was active); when nothing (event or heartbeat) came back for three intervals,
+ * or the subscription fails, they are marked down (the consumer polls the feed) and the subscription replaced,
+ * with back-off while Redis is unreachable. A subscriber connection that stops delivering without failing (a Redis
+ * restart the client did not notice, a half-open connection) is thus noticed within seconds.
+ *
+ * <p>Redis Cluster ({@code cluster}): SSUBSCRIBE per channel through {@link ShardedSubscriber}, which resubscribes
+ * after failovers and slot moves; each shard counts as subscribed from its confirmation
+ * ({@code onSubscribed}: its feed is read) until it is lost ({@code onLost}: polled). The consumer's idle poll
+ * covers a link that dies silently.
+ *
+ * <p>The channels follow the shard count the feed reports ({@link FeedConsumer#shardCount()}), checked at every
+ * tick.
  */
 @Startup
 @ApplicationScoped
 public class EventWakeupSubscriber {
 
     private final ReactiveRedisDataSource redis;
+    private final Vertx vertx;
     private final FeedConsumer consumer;
-    private final String pattern;
+    private final RedisMode mode;
+    private final List<String> hosts;
+    private final Channels channels;
     private final String heartbeatChannel;
     private final long silenceNanos;
+    private final Duration retryDelay;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean live;
-    private Cancellable subscription; // guarded by this
+    /** Channel to shard, of the shards subscribed now. */
+    private volatile Map<String, Integer> shardsByChannel = Map.of();
+    private Cancellable subscription; // single mode, guarded by this
+    private ShardedSubscriber sharded; // cluster mode, guarded by this
 
-    public EventWakeupSubscriber(ReactiveRedisDataSource redis, FeedConsumer consumer, NotifyConfig config) {
+    public EventWakeupSubscriber(ReactiveRedisDataSource redis, Vertx vertx, FeedConsumer consumer, NotifyConfig config,
+            @ConfigProperty(name = "quarkus.redis.hosts") List<String> hosts) {
         this.redis = redis;
+        this.vertx = vertx;
         this.consumer = consumer;
-        this.pattern = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT).eventsPattern();
+        this.mode = config.redis().mode();
+        this.hosts = hosts;
+        this.channels = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT);
         this.heartbeatChannel = config.redis().namespace() + ":notify-heartbeat:" + UUID.randomUUID();
         this.silenceNanos = config.consumer().pollInterval().multipliedBy(3).toNanos();
+        this.retryDelay = config.consumer().leaderRetry();
     }
 
     @PostConstruct
@@ -57,31 +89,53 @@ public class EventWakeupSubscriber {
         }
     }
 
-    /** Publishes a heartbeat; replaces the subscription when nothing came back for three intervals. */
+    /**
+     * Publishes a heartbeat; replaces the subscription when nothing came back for three intervals or when the
+     * shard count changed.
+     */
     @Scheduled(every = "${notify.consumer.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         if (!consumer.enabled()) {
             return;
         }
-        if (System.nanoTime() - lastHeardNanos > silenceNanos) {
+        if (shardsByChannel.size() != consumer.shardCount() + 1) {
+            Log.infof("the feed reports %d shards: subscribing their channels", consumer.shardCount());
+            down("shard count changed");
+            resubscribe();
+        } else if (System.nanoTime() - lastHeardNanos > silenceNanos) {
             down("no heartbeat came back");
             resubscribe();
         }
-        redis.pubsub(String.class).publish(heartbeatChannel, "1").subscribe()
+        redis.execute(mode.publishCommand(), heartbeatChannel, "1").subscribe()
                 .with(receivers -> { }, e -> Log.debugf("heartbeat publish failed: %s", e.getMessage()));
     }
 
     private synchronized void resubscribe() {
-        if (subscription != null) {
-            subscription.cancel();
-        }
+        close();
         lastHeardNanos = System.nanoTime();
-        subscription = redis.pubsub(String.class).subscribeAsMessagesToPatterns(pattern, heartbeatChannel)
+        shardsByChannel = EventShards.all(consumer.shardCount()).boxed()
+                .collect(Collectors.toUnmodifiableMap(channels::events, shard -> shard));
+        List<String> all = new ArrayList<>(shardsByChannel.keySet());
+        all.add(heartbeatChannel);
+        if (mode == RedisMode.CLUSTER) {
+            sharded = new ShardedSubscriber(vertx, clusterOptions(), retryDelay, new ClusterListener());
+            sharded.start();
+            all.forEach(sharded::subscribe);
+            return;
+        }
+        subscription = redis.pubsub(String.class).subscribeAsMessages(all.toArray(String[]::new))
                 .onFailure().invoke(e -> down(e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .subscribe().with(this::onMessage,
-                        failure -> Log.errorf("Redis subscription to %s ended: %s", pattern, failure.getMessage()));
+                        failure -> Log.errorf("Redis subscription to the event shards ended: %s", failure.getMessage()));
+    }
+
+    /** The seed nodes of {@code quarkus.redis.hosts}, as a cluster client. */
+    private RedisOptions clusterOptions() {
+        RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
+        hosts.forEach(options::addConnectionString);
+        return options;
     }
 
     private void onMessage(RedisPubSubMessage<String> message) {
@@ -89,8 +143,8 @@ public class EventWakeupSubscriber {
         if (heartbeatChannel.equals(message.getChannel())) {
             if (!live) {
                 live = true;
-                Log.infof("Redis subscription to %s is live", pattern);
-                consumer.subscribed(true);
+                Log.infof("Redis subscription to %d event shards is live", shardsByChannel.size());
+                consumer.subscribed(shardsByChannel.values(), true);
             }
             return;
         }
@@ -100,15 +154,55 @@ public class EventWakeupSubscriber {
     private void down(String why) {
         if (live) {
             live = false;
-            Log.warnf("Redis subscription to %s lost (%s): polling the feed until it is back", pattern, why);
+            Log.warnf("Redis subscription to the event shards lost (%s): polling the feed until it is back", why);
         }
-        consumer.subscribed(false);
+        consumer.subscribed(shardsByChannel.values(), false);
+    }
+
+    /** Cluster mode: each channel is confirmed or lost on its own. */
+    private final class ClusterListener implements ShardedSubscriber.Listener {
+
+        @Override
+        public void onMessage(String channel, String message) {
+            lastHeardNanos = System.nanoTime();
+            if (!heartbeatChannel.equals(channel)) {
+                consumer.offer(message);
+            }
+        }
+
+        @Override
+        public void onSubscribed(String channel) {
+            lastHeardNanos = System.nanoTime();
+            Integer shard = shardsByChannel.get(channel);
+            if (shard != null) {
+                live = true;
+                consumer.subscribed(List.of(shard), true);
+            }
+        }
+
+        @Override
+        public void onLost(String channel) {
+            Integer shard = shardsByChannel.get(channel);
+            if (shard != null) {
+                Log.debugf("Redis Cluster subscription to %s lost: polling that shard's feed", channel);
+                consumer.subscribed(List.of(shard), false);
+            }
+        }
+    }
+
+    private void close() {
+        if (subscription != null) {
+            subscription.cancel();
+            subscription = null;
+        }
+        if (sharded != null) {
+            sharded.stop();
+            sharded = null;
+        }
     }
 
     @PreDestroy
     synchronized void unsubscribe() {
-        if (subscription != null) {
-            subscription.cancel();
-        }
+        close();
     }
 }

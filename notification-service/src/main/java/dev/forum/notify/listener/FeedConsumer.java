@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventPage;
+import dev.forum.contract.EventPositionPages;
+import dev.forum.contract.EventPositions;
+import dev.forum.contract.EventShards;
 import dev.forum.notify.config.NotifyConfig;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,29 +17,45 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Durable consumption of forum-api's events. One drain thread processes events in seq order through
- * {@link EventProcessor#processAll} (runs of consecutive events per transaction, which also advance
- * the cursor stored in PostgreSQL). Events come from the Redis pub/sub payloads
- * ({@link #offer}, from {@link EventWakeupSubscriber}) as long as each one's seq is the next after the
- * cursor; the feed (HTTP, pages after the cursor) is read at start-up, on taking over leadership,
- * after a (re)subscription, when a seq gap shows that pub/sub missed something, after a failure, and
- * by the scheduled poll: every {@code notify.consumer.poll-interval} while the subscription is down,
- * otherwise only after {@code notify.consumer.idle-poll-interval} without any event (a subscriber
- * connection that died silently). Only the replica that {@link ConsumerLeadership} elected consumes.
- * On shutdown it finishes the run in flight and stops.
+ * Durable consumption of forum-api's events, one cursor per stream ({@link FeedStream}): first the legacy global
+ * stream (events written before sharding, {@code GET /api/internal/events} without {@code shard}) up to its head,
+ * then every shard of the current shard epoch (the forum shard -1 and the thread shards 0..N-1), each in its own
+ * seq order. One drain thread processes events through {@link EventProcessor#processAll} (runs of consecutive
+ * events of one stream per transaction, which also advance that stream's stored cursor).
+ *
+ * <p>A shard's events come from the Redis pub/sub payloads ({@link #offer}, from {@link EventWakeupSubscriber}) as
+ * long as each one's seq is the next one of its shard; the feed ({@code POST /api/internal/events/positions}: one
+ * request for every shard that needs it) is read at start-up, on taking over leadership, after a shard's
+ * (re)subscription, when a seq gap shows that pub/sub missed something in a shard, after a failure, and by the
+ * scheduled poll: every {@code notify.consumer.poll-interval} for shards whose subscription is down, otherwise
+ * only after {@code notify.consumer.idle-poll-interval} without any event (a subscriber connection that died
+ * silently). A gap or a failure in one shard sends that shard to the feed; the others go on. The forum shard is
+ * processed first in every round, since thread events usually follow the forum-wide ones they depend on (a user
+ * registered, a thread followed): order across shards is otherwise not kept, only within each.
+ *
+ * <p>Only the replica that {@link ConsumerLeadership} elected consumes. On shutdown it finishes the run in flight
+ * and stops.
  */
 @ApplicationScoped
 public class FeedConsumer {
@@ -47,20 +66,32 @@ public class FeedConsumer {
     private final NotifyConfig config;
     private final ConsumerLeadership leadership;
     private final ObjectMapper mapper;
+    private final String consumerId;
+    private final int pageSize;
     private final BlockingQueue<String> live;
     private final Counter liveEvents;
     private final Counter feedEvents;
+    private final StreamPositions positions;
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    /** The next drain reads the feed (and, with {@link #cursorStale}, the stored cursor first). */
-    private final AtomicBoolean feedRequested = new AtomicBoolean(true);
-    private final AtomicBoolean cursorStale = new AtomicBoolean(true);
-    private final AtomicLong headSeq = new AtomicLong();
-    private final AtomicLong cursor = new AtomicLong();
+    /** The next drain reloads every stored cursor first (start-up, takeover, a failure outside one shard). */
+    private final AtomicBoolean cursorsStale = new AtomicBoolean(true);
+    /** Shards the next drain reads from the feed. */
+    private final Set<Integer> feedWanted = ConcurrentHashMap.newKeySet();
+    /** Shards whose Redis subscription is live. */
+    private final Set<Integer> subscribedShards = ConcurrentHashMap.newKeySet();
+    /** Shards the feed purged past our cursor: not consumed until an operator resets their cursor. */
+    private final Set<Integer> stalled = ConcurrentHashMap.newKeySet();
+    /** False until the legacy global stream is consumed to its head (checked again at every start and takeover). */
+    private volatile boolean legacyFinished;
+    /** forum-api serves no sharded feed (not switched yet): follow the legacy stream, polled. */
+    private volatile boolean legacyOnly;
+    private volatile boolean legacyStalled;
+    /** The next feed read asks for the forum shard only, to learn the current epoch and shard count. */
+    private volatile boolean probeEpoch;
     private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong lastEventNanos = new AtomicLong(System.nanoTime());
-    private volatile boolean subscribed;
     private final ExecutorService drainThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "notify-feed-consumer");
         t.setDaemon(true);
@@ -75,13 +106,21 @@ public class FeedConsumer {
         this.config = config;
         this.leadership = leadership;
         this.mapper = mapper;
+        this.consumerId = config.consumer().id();
+        this.pageSize = config.consumer().pageSize();
         this.live = new ArrayBlockingQueue<>(config.consumer().liveQueueSize());
-        Gauge.builder("notify.consumer.lag", this, FeedConsumer::lag)
-                .description("Newest seq of the feed at the last page read minus the stored cursor").register(registry);
-        Gauge.builder("notify.consumer.cursor", cursor, Number::doubleValue)
-                .description("Last seq processed (consumer_cursor)").register(registry);
-        Gauge.builder("notify.consumer.head.seq", headSeq, Number::doubleValue)
-                .description("Newest seq the feed reported (or pub/sub brought)").register(registry);
+        this.positions = new StreamPositions(config.events().shardCount());
+        Gauge.builder("notify.consumer.lag", positions, StreamPositions::lag)
+                .description("Events the feed reported that are not processed yet, summed over the streams")
+                .register(registry);
+        Gauge.builder("notify.consumer.cursor", positions, StreamPositions::cursorSum)
+                .description("Events processed: the cursors of the legacy stream and of the epoch's shards, summed")
+                .register(registry);
+        Gauge.builder("notify.consumer.head.seq", positions, StreamPositions::headSum)
+                .description("Events the feed reported (or pub/sub brought): the heads, summed as the cursors")
+                .register(registry);
+        Gauge.builder("notify.consumer.shard.epoch", positions, StreamPositions::shardEpoch)
+                .description("The shard epoch consumed (0 before the first sharded page)").register(registry);
         Gauge.builder("notify.consumer.leader", this, consumer -> consumer.leader() ? 1 : 0)
                 .description("1 on the replica that holds the consumer lock, else 0").register(registry);
         this.liveEvents = Counter.builder("notify.consumer.events.read").tag("source", "pubsub")
@@ -91,9 +130,10 @@ public class FeedConsumer {
     }
 
     void onStart(@Observes StartupEvent event) {
-        cursor.set(cursors.current(config.consumer().id()));
+        reloadCursors();
         if (config.consumer().enabled()) {
-            Log.infof("consuming forum-api events after seq %d", cursor.get());
+            Log.infof("consuming forum-api events: legacy stream after seq %d, then the shards of epoch %d",
+                    positions.cursor(FeedStream.LEGACY), positions.shardEpoch());
             wake();
         }
     }
@@ -111,8 +151,8 @@ public class FeedConsumer {
     }
 
     /**
-     * An event envelope as published on Redis. Never blocks: safe on the Redis I/O thread. When the
-     * queue is full the event is dropped and the feed supplies it.
+     * An event envelope as published on Redis. Never blocks: safe on the Redis I/O thread. When the queue is full
+     * the event is dropped and the feed supplies it.
      */
     public void offer(String envelopeJson) {
         if (!enabled() || !leadership.isLeader()) {
@@ -120,28 +160,33 @@ public class FeedConsumer {
         }
         lastEventNanos.set(System.nanoTime());
         if (!live.offer(envelopeJson)) {
-            feedRequested.set(true);
+            feedWanted.addAll(positions.allShards());
         }
         wake();
     }
 
-    /** The Redis subscription is (again) in place or lost. Events may have been missed: read the feed. */
-    public void subscribed(boolean up) {
-        subscribed = up;
+    /**
+     * The Redis subscription of these shards is (again) in place, or lost. Events may have been missed while it was
+     * not: read their feed.
+     */
+    public void subscribed(Collection<Integer> shards, boolean up) {
         if (up) {
-            readFeed();
+            subscribedShards.addAll(shards);
+            readFeed(shards);
+        } else {
+            subscribedShards.removeAll(shards);
         }
     }
 
-    /** This replica just became the leader: the stored cursor may have moved while it stood by. */
+    /** This replica just became the leader: the stored cursors may have moved while it stood by. */
     public void tookOver() {
-        cursorStale.set(true);
-        readFeed();
+        cursorsStale.set(true);
+        wake();
     }
 
-    /** "New events may exist that pub/sub did not bring": the next drain reads the feed. */
-    public void readFeed() {
-        feedRequested.set(true);
+    /** "New events of these shards may exist that pub/sub did not bring": the next drain reads their feed. */
+    public void readFeed(Collection<Integer> shards) {
+        feedWanted.addAll(shards);
         wake();
     }
 
@@ -154,19 +199,28 @@ public class FeedConsumer {
         if (draining.compareAndSet(false, true)) {
             try {
                 drainThread.execute(this::drainLoop);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 draining.set(false);
             }
         }
     }
 
-    /** Reads the feed while pub/sub is down, or when nothing arrived for the idle poll interval. */
+    /**
+     * Reads the feed of shards whose subscription is down, of every shard when nothing arrived for the idle poll
+     * interval, and retries what failed; follows the legacy stream while it is not finished.
+     */
     @Scheduled(every = "${notify.consumer.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         long quiet = System.nanoTime() - lastEventNanos.get();
-        if (!subscribed || quiet >= config.consumer().idlePollInterval().toNanos()) {
-            readFeed();
+        if (quiet >= config.consumer().idlePollInterval().toNanos()) {
+            feedWanted.addAll(positions.allShards());
+        } else {
+            positions.allShards().stream().filter(shard -> !subscribedShards.contains(shard)).forEach(feedWanted::add);
+        }
+        feedWanted.removeAll(stalled);
+        if (!feedWanted.isEmpty() || !legacyFinished) {
+            wake();
         }
     }
 
@@ -184,109 +238,279 @@ public class FeedConsumer {
     }
 
     /**
-     * Processes what the feed has (when asked to) and what pub/sub brought. While the feed cannot be
-     * read, pub/sub events that follow the cursor are still processed. A processing failure waits for
-     * the next wake.
+     * Finishes the legacy stream, then processes what the shards' feed has (for the shards that need it) and what
+     * pub/sub brought. While the feed cannot be read, pub/sub events that follow their shard's cursor are still
+     * processed. A shard whose processing failed waits for the next wake or poll; the others go on.
      */
     private void drainOnce() {
+        Set<Integer> failed = new HashSet<>();
         boolean feedUnreadable = false;
         try {
             while (!stopping.get() && leadership.isLeader()) {
-                if (cursorStale.getAndSet(false)) {
-                    cursor.set(cursors.current(config.consumer().id()));
+                if (cursorsStale.getAndSet(false)) {
+                    reloadCursors();
                 }
-                if (!feedUnreadable && feedRequested.getAndSet(false)) {
-                    feedUnreadable = !drainFeedPage();
-                } else if (!drainLive() && (feedUnreadable || !feedRequested.get())) {
+                if (!legacyFinished) {
+                    if (feedUnreadable || !drainLegacyPage()) {
+                        live.clear(); // the feed supplies them once the legacy stream is finished
+                        return;
+                    }
+                    continue;
+                }
+                feedWanted.removeIf(shard -> !positions.isShard(shard)); // the shard count shrank
+                Set<Integer> toRead = new HashSet<>(feedWanted);
+                toRead.removeAll(failed);
+                toRead.removeAll(stalled);
+                if (!feedUnreadable && !toRead.isEmpty()) {
+                    feedUnreadable = !drainFeed(toRead, failed);
+                } else if (!drainLive(failed)) {
                     return;
                 }
             }
-        } catch (FeedGapException e) {
-            Log.errorf("%s; will re-read from the cursor", e.getMessage());
-            retryFromStoredCursor();
         } catch (RuntimeException e) {
-            Log.warnf("event consumption failed (retrying on next wake/poll): %s", e.getMessage());
-            retryFromStoredCursor();
+            Log.warnf("event consumption failed (retrying from the stored cursors on next wake/poll): %s",
+                    e.getMessage());
+            cursorsStale.set(true);
+            live.clear();
         }
     }
 
-    private void retryFromStoredCursor() {
-        cursorStale.set(true);
-        feedRequested.set(true);
-        live.clear();
+    /** The stored cursors, again the truth: after start-up, a takeover or a failure outside one shard. */
+    private void reloadCursors() {
+        positions.moveCursor(FeedStream.LEGACY, cursors.current(consumerId, FeedStream.LEGACY));
+        int epoch = Math.max(positions.shardEpoch(), cursors.latestShardEpoch(consumerId));
+        positions.resetEpoch(epoch, positions.shardCount(), cursors.shardCursors(consumerId, epoch));
+        legacyFinished = false;
+        legacyStalled = false;
+        stalled.clear();
+        feedWanted.addAll(positions.allShards());
     }
 
     /**
-     * One feed page after the cursor, processed; asks for the next page when this one was full. False
-     * when the feed could not be read (asked for again at the next wake).
+     * One page of the legacy global stream after its cursor, processed. An empty page finishes the legacy stream
+     * (its events were all written before forum-api switched to shards): the shards come next. False when the
+     * feed could not be read or was purged past the cursor.
      */
-    private boolean drainFeedPage() {
-        long after = cursor.get();
+    private boolean drainLegacyPage() {
+        long after = positions.cursor(FeedStream.LEGACY);
         EventPage page;
         try {
-            page = feed.events(config.internalToken(), after, config.consumer().pageSize());
+            page = feed.events(config.internalToken(), after, pageSize);
         } catch (RuntimeException e) {
             Log.warnf("event feed unreadable (retrying on next wake/poll): %s", e.getMessage());
-            feedRequested.set(true);
             return false;
         }
-        headSeq.set(page.headSeq());
         lastEventNanos.set(System.nanoTime());
+        positions.seeHead(FeedStream.LEGACY, page.headSeq());
         if (page.resyncRequired()) {
-            Log.errorf("event feed purged past our cursor %d (oldest kept %d): events were lost to this "
-                    + "consumer; stopping until an operator resets consumer_cursor", after, page.oldestSeq());
-            live.clear();
+            if (!legacyStalled) {
+                Log.errorf("event feed purged past our legacy cursor %d (oldest kept %d): events were lost to this "
+                        + "consumer; stopping until an operator resets consumer_cursor", after, page.oldestSeq());
+            }
+            legacyStalled = true;
             return false;
+        }
+        lastSuccessNanos.set(System.nanoTime());
+        if (page.events().isEmpty()) {
+            if (!legacyOnly) {
+                Log.infof("legacy event stream consumed up to seq %d: consuming the shards", after);
+            }
+            legacyFinished = true; // the shards' feed tells whether forum-api has them yet (followLegacyOnly)
+            return true;
         }
         feedEvents.increment(page.events().size());
-        process(page.events());
-        lastSuccessNanos.set(System.nanoTime());
-        if (page.events().size() == config.consumer().pageSize()) {
-            feedRequested.set(true);
-        }
+        process(FeedStream.LEGACY, page.events());
         return true;
     }
 
     /**
-     * The pub/sub events waiting, in arrival order: those the cursor already covers are dropped, the
-     * consecutive ones after it processed (up to a feed page); the first gap hands over to the feed.
-     * False when nothing was processed.
+     * One feed page of every shard in {@code shards}, in one request, processed shard by shard (the forum shard
+     * first); a shard whose page was full is asked for again. False when the feed could not be read.
      */
-    private boolean drainLive() {
-        List<EventEnvelope> run = new ArrayList<>();
-        long next = cursor.get() + 1;
+    private boolean drainFeed(Set<Integer> shards, Set<Integer> failed) {
+        int epoch = positions.shardEpoch();
+        // Before the feed named the epoch and its shard count (or after it refused a shard we asked for: the count
+        // changed), ask only for the forum shard, which every count has.
+        Set<Integer> asked = epoch == 0 || probeEpoch ? Set.of(EventShards.FORUM) : shards;
+        feedWanted.removeAll(asked);
+        Map<Integer, Long> after = new TreeMap<>();
+        asked.forEach(shard -> after.put(shard, positions.cursor(positions.stream(shard))));
+        EventPositionPages answer;
+        try {
+            answer = feed.positions(config.internalToken(), new EventPositions(epoch == 0 ? null : epoch, after,
+                    pageSize));
+        } catch (RuntimeException e) {
+            feedWanted.addAll(asked);
+            if (noShardedFeed(e)) {
+                followLegacyOnly();
+            } else if (status(e) == 400) {
+                Log.warnf("the feed refused the shards asked for (%s): asking for the forum shard to learn the "
+                        + "current shard epoch and count", e.getMessage());
+                probeEpoch = true;
+            } else {
+                Log.warnf("event feed unreadable (retrying on next wake/poll): %s", e.getMessage());
+            }
+            return false;
+        }
+        lastEventNanos.set(System.nanoTime());
+        lastSuccessNanos.set(System.nanoTime());
+        probeEpoch = false;
+        if (legacyOnly) {
+            Log.infof("forum-api serves the sharded feed now: consuming the shards");
+            legacyOnly = false;
+        }
+        if (epoch != 0 && answer.shardEpoch() != epoch) {
+            enterEpoch(answer.shardEpoch(), answer.shardCount());
+            return true;
+        }
+        if (epoch == 0) {
+            positions.resetEpoch(answer.shardEpoch(), answer.shardCount(), Map.of());
+            feedWanted.addAll(positions.allShards());
+        } else if (answer.shardCount() != positions.shardCount()) {
+            positions.setShardCount(answer.shardCount());
+            feedWanted.addAll(positions.allShards());
+        }
+        for (EventPage page : answer.pages()) {
+            drainShardPage(page, failed);
+        }
+        return true;
+    }
+
+    private void drainShardPage(EventPage page, Set<Integer> failed) {
+        int shard = page.shard();
+        FeedStream stream = positions.stream(shard);
+        positions.seeHead(stream, page.headSeq());
+        if (page.resyncRequired()) {
+            if (stalled.add(shard)) {
+                Log.errorf("event feed purged shard %d past our cursor %d (oldest kept %d): events were lost to "
+                        + "this consumer; that shard stops until an operator resets its consumer_shard_cursor row",
+                        shard, positions.cursor(stream), page.oldestSeq());
+            }
+            return;
+        }
+        feedEvents.increment(page.events().size());
+        if (processShard(stream, page.events(), failed) && page.events().size() == pageSize) {
+            feedWanted.add(shard);
+        }
+    }
+
+    /**
+     * The feed answered in another shard epoch than ours (forum-api's shard count changed): consume the new epoch
+     * from its start. Positions of the old epoch cannot be compared with the new one.
+     */
+    private void enterEpoch(int epoch, int shardCount) {
+        Log.warnf("forum-api moved to shard epoch %d (%d shards) from %d: consuming the new epoch from its start; "
+                + "events of epoch %d after our cursors cannot be read any more", epoch, shardCount,
+                positions.shardEpoch(), positions.shardEpoch());
+        positions.resetEpoch(epoch, shardCount, cursors.shardCursors(consumerId, epoch));
+        stalled.clear();
+        feedWanted.addAll(positions.allShards());
+    }
+
+    /** forum-api has no sharded feed yet (an older version during a rollout): keep following the legacy stream. */
+    private void followLegacyOnly() {
+        if (!legacyOnly) {
+            Log.warnf("forum-api serves no sharded feed (%s): following the legacy stream, polled every %s",
+                    EventPositions.PATH, config.consumer().pollInterval());
+        }
+        legacyOnly = true;
+        legacyFinished = false;
+    }
+
+    /**
+     * An older forum-api has no positions endpoint: its {@code /api/internal/events/{event_id}} route answers a
+     * POST with 405 (404 if nothing matches at all).
+     */
+    private static boolean noShardedFeed(RuntimeException e) {
+        return status(e) == 404 || status(e) == 405;
+    }
+
+    private static int status(RuntimeException e) {
+        return e instanceof WebApplicationException web && web.getResponse() != null ? web.getResponse().getStatus()
+                : 0;
+    }
+
+    /**
+     * The pub/sub events waiting, in arrival order, grouped by shard (the forum shard first): in each shard, those
+     * its cursor already covers are dropped and the consecutive ones after it processed; the first gap sends that
+     * shard to the feed. False when nothing was waiting.
+     */
+    private boolean drainLive(Set<Integer> failed) {
+        Map<Integer, List<EventEnvelope>> byShard = new TreeMap<>();
+        int taken = 0;
         String json;
-        while (run.size() < config.consumer().pageSize() && (json = live.poll()) != null) {
+        while (taken < pageSize && (json = live.poll()) != null) {
+            taken++;
             EventEnvelope event = parse(json);
-            if (event == null || event.seq() == null || event.seq() < next) {
+            if (event != null && event.seq() != null && event.shard() != null) {
+                byShard.computeIfAbsent(event.shard(), shard -> new ArrayList<>()).add(event);
+            }
+        }
+        byShard.forEach((shard, events) -> drainLiveShard(shard, events, failed));
+        return taken > 0;
+    }
+
+    private void drainLiveShard(int shard, List<EventEnvelope> events, Set<Integer> failed) {
+        if (failed.contains(shard) || stalled.contains(shard)) {
+            return; // the feed supplies them at the next wake
+        }
+        int epoch = positions.shardEpoch();
+        FeedStream stream = positions.stream(shard);
+        List<EventEnvelope> run = new ArrayList<>();
+        long next = positions.cursor(stream) + 1;
+        for (EventEnvelope event : events) {
+            if (!Integer.valueOf(epoch).equals(event.shardEpoch()) || !positions.isShard(shard)) {
+                // Another epoch (or a shard count we do not know): the feed says which epoch is current.
+                feedWanted.addAll(positions.allShards());
+                return;
+            }
+            if (event.seq() < next) {
                 continue;
             }
             if (event.seq() != next) {
-                Log.debugf("pub/sub brought seq %d while %d is next: reading the feed", (long) event.seq(), next);
-                feedRequested.set(true);
+                Log.debugf("pub/sub brought seq %d of shard %d while %d is next: reading its feed",
+                        (long) event.seq(), shard, next);
+                feedWanted.add(shard);
                 break;
             }
             run.add(event);
             next++;
         }
-        if (run.isEmpty()) {
-            return false;
+        if (!run.isEmpty()) {
+            positions.seeHead(stream, next - 1);
+            liveEvents.increment(run.size());
+            processShard(stream, run, failed);
         }
-        headSeq.accumulateAndGet(next - 1, Math::max);
-        liveEvents.increment(run.size());
-        process(run);
-        lastSuccessNanos.set(System.nanoTime());
-        return true;
     }
 
-    private void process(List<EventEnvelope> events) {
+    /**
+     * Processes a shard's run; on a failure that shard alone is set aside ({@code failed}) and read from its stored
+     * cursor at the next wake or poll. False when it failed.
+     */
+    private boolean processShard(FeedStream stream, List<EventEnvelope> events, Set<Integer> failed) {
+        try {
+            process(stream, events);
+            return true;
+        } catch (FeedGapException e) {
+            Log.errorf("%s; will re-read from the cursor", e.getMessage());
+        } catch (RuntimeException e) {
+            Log.warnf("consumption of the %s failed (retrying on next wake/poll): %s", stream, e.getMessage());
+        }
+        failed.add(stream.shard());
+        feedWanted.add(stream.shard());
+        positions.moveCursor(stream, cursors.current(consumerId, stream));
+        return false;
+    }
+
+    private void process(FeedStream stream, List<EventEnvelope> events) {
         if (events.isEmpty()) {
             return;
         }
-        // The run in flight finishes even while stopping. On a failure, what committed is in the stored
-        // cursor, which the next drain reads again (retryFromStoredCursor).
+        // The run in flight finishes even while stopping. On a failure, what committed is in the stored cursor,
+        // which the caller reads again.
         processor.processAll(events);
-        cursor.set(events.get(events.size() - 1).seq());
+        positions.moveCursor(stream, events.get(events.size() - 1).seq());
+        lastSuccessNanos.set(System.nanoTime());
     }
 
     private EventEnvelope parse(String json) {
@@ -294,21 +518,47 @@ public class FeedConsumer {
             return mapper.readValue(json, EventEnvelope.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             Log.warnf("unreadable event on Redis (the feed has it): %s", e.getMessage());
-            feedRequested.set(true);
+            feedWanted.addAll(positions.allShards());
             return null;
         }
     }
 
+    /** Events the feed reported that are not processed yet, over every stream. */
     public long lag() {
-        return Math.max(0, headSeq.get() - cursor.get());
+        return positions.lag();
     }
 
+    /** Events processed: the legacy cursor plus the current epoch's shard cursors. */
     public long cursor() {
-        return cursor.get();
+        return positions.cursorSum();
     }
 
     public long headSeq() {
-        return headSeq.get();
+        return positions.headSum();
+    }
+
+    /** The last seq processed in the stream (as this replica knows it). */
+    public long cursor(FeedStream stream) {
+        return positions.cursor(stream);
+    }
+
+    public int shardEpoch() {
+        return positions.shardEpoch();
+    }
+
+    /** The shard count of the epoch consumed (the configured one until the feed said). */
+    public int shardCount() {
+        return positions.shardCount();
+    }
+
+    /** Whether the legacy global stream was consumed to its head since the last start or takeover. */
+    public boolean legacyFinished() {
+        return legacyFinished;
+    }
+
+    /** Shards stopped because the feed purged past their cursor. */
+    public Set<Integer> stalledShards() {
+        return Set.copyOf(stalled);
     }
 
     /** Whether this replica holds the consumer lock (see {@link ConsumerLeadership}). */

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,7 +18,8 @@ import java.util.List;
 
 /**
  * Publishes user-addressed envelopes on {@code Channels.notifications()}, for {@link PushRelay}, which
- * publishes push_outbox rows once their transaction committed.
+ * publishes push_outbox rows once their transaction committed. PUBLISH on a single Redis, SPUBLISH on a Redis
+ * Cluster ({@code notify.redis.mode}): one channel, so one slot, and a pipeline of them stays on one node.
  */
 @ApplicationScoped
 public class NotificationPublisher {
@@ -29,6 +29,7 @@ public class NotificationPublisher {
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper mapper;
     private final String channel;
+    private final String publishCommand;
     private final Counter published;
     private final Counter failed;
 
@@ -37,6 +38,7 @@ public class NotificationPublisher {
         this.redis = redis;
         this.mapper = mapper;
         this.channel = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT).notifications();
+        this.publishCommand = config.redis().mode().publishCommand();
         this.published = Counter.builder("notify.pushes.published")
                 .description("Pushes published on <ns>:notify").register(registry);
         this.failed = Counter.builder("notify.pushes.failed")
@@ -60,11 +62,11 @@ public class NotificationPublisher {
         boolean[] accepted = new boolean[json.size()];
         try {
             redis.withConnection(connection -> {
-                ReactivePubSubCommands<String> pipe = connection.pubsub(String.class);
                 List<Uni<Boolean>> replies = new ArrayList<>(json.size());
                 for (int i = 0; i < json.size(); i++) {
                     int index = i;
-                    replies.add(pipe.publish(channel, json.get(i)).map(receivers -> accepted[index] = true)
+                    replies.add(connection.execute(publishCommand, channel, json.get(i))
+                            .map(receivers -> accepted[index] = true)
                             .onFailure().recoverWithItem(false));
                 }
                 return Uni.join().all(replies).andFailFast().replaceWithVoid();

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @QuarkusTest
 @QuarkusTestResource(NotifyTestResource.class)
 class EventProcessorTests {
+
+    /** A shard epoch of these tests' own, with a fresh shard per test: cursors no other test moves. */
+    private static final int EPOCH = 1_000_000;
+    private static final AtomicInteger SHARDS = new AtomicInteger();
 
     @Inject
     EventProcessor processor;
@@ -71,6 +76,95 @@ class EventProcessorTests {
 
         assertThatThrownBy(() -> processor.processAll(run)).isInstanceOf(FeedGapException.class);
         assertThat(feed.cursor()).isEqualTo(cursor);
+    }
+
+    @Test
+    void processAllAdvancesOnlyTheCursorOfItsShard() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream shard = FeedStream.shard(EPOCH, freshShard());
+        FeedStream other = FeedStream.shard(EPOCH, freshShard());
+        long otherCursor = feed.cursor(other);
+        long legacyCursor = feed.cursor();
+        List<EventEnvelope> run = List.of(
+                mention(author, thread, alice).withPosition(EPOCH, shard.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, shard.shard(), 2));
+
+        assertThat(processor.processAll(run)).isEqualTo(2);
+
+        assertThat(feed.cursor(shard)).isEqualTo(2);
+        assertThat(feed.cursor(other)).isEqualTo(otherCursor);
+        assertThat(feed.cursor()).isEqualTo(legacyCursor);
+        assertThat(notifications.typesForUser(alice.id())).containsExactly("mention", "mention");
+    }
+
+    @Test
+    void processRefusesAGapInOneShardAndTakesTheNextEventOfAnother() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream gapped = FeedStream.shard(EPOCH, freshShard());
+        FeedStream other = FeedStream.shard(EPOCH, freshShard());
+
+        assertThatThrownBy(() -> processor.process(mention(author, thread, alice).withPosition(EPOCH, gapped.shard(), 2)))
+                .isInstanceOf(FeedGapException.class);
+        assertThat(processor.process(mention(author, thread, alice).withPosition(EPOCH, other.shard(), 1)))
+                .isEqualTo(Outcome.PROCESSED);
+
+        assertThat(feed.cursor(gapped)).isZero();
+        assertThat(feed.cursor(other)).isEqualTo(1);
+    }
+
+    @Test
+    void processTheSameShardPositionInAnotherEpochIsANewStream() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        int shard = freshShard();
+
+        assertThat(processor.process(mention(author, thread, alice).withPosition(EPOCH, shard, 1)))
+                .isEqualTo(Outcome.PROCESSED);
+        assertThat(processor.process(mention(author, thread, alice).withPosition(EPOCH + 1, shard, 1)))
+                .isEqualTo(Outcome.PROCESSED);
+
+        assertThat(feed.cursor(FeedStream.shard(EPOCH, shard))).isEqualTo(1);
+        assertThat(feed.cursor(FeedStream.shard(EPOCH + 1, shard))).isEqualTo(1);
+        assertThat(notifications.forUser(alice.id())).hasSize(2);
+    }
+
+    @Test
+    void processAnEventIdAlreadyProcessedInTheLegacyStreamIsADuplicateInAShard() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        EventEnvelope event = mention(author, thread, alice);
+        FeedStream shard = FeedStream.shard(EPOCH, freshShard());
+        feed.deliver(event);
+
+        assertThat(processor.process(event.withPosition(EPOCH, shard.shard(), 1))).isEqualTo(Outcome.DUPLICATE);
+
+        assertThat(feed.cursor(shard)).isEqualTo(1);
+        assertThat(notifications.forUser(alice.id())).hasSize(1);
+    }
+
+    @Test
+    void processAllAdvancesEachStreamOfAMixedListToItsOwnLastEvent() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream first = FeedStream.shard(EPOCH, freshShard());
+        FeedStream second = FeedStream.shard(EPOCH, freshShard());
+        List<EventEnvelope> events = List.of(
+                mention(author, thread, alice).withPosition(EPOCH, first.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, first.shard(), 2),
+                mention(author, thread, alice).withPosition(EPOCH, second.shard(), 1));
+
+        processor.processAll(events);
+
+        assertThat(feed.cursor(first)).isEqualTo(2);
+        assertThat(feed.cursor(second)).isEqualTo(1);
+        assertThat(notifications.forUser(alice.id())).hasSize(3);
     }
 
     @Test
@@ -234,5 +328,14 @@ class EventProcessorTests {
         assertThat(notifications.allForUser(poor.id())).extracting(Notifications.Row::threadId).doesNotContain(thread);
         assertThat(notifications.allForUser(creator.id())).extracting(Notifications.Row::threadId)
                 .doesNotContain(thread);
+    }
+
+    private static int freshShard() {
+        return SHARDS.getAndIncrement();
+    }
+
+    private static EventEnvelope mention(User author, long thread, User mentioned) {
+        return Events.newMessage(Events.nextId(), thread, author.id(), author.username(), "@" + mentioned.username(),
+                null);
     }
 }

@@ -100,6 +100,11 @@ public final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
+    /** Every node as a seed, comma-separated: the value of a service's {@code *_REDIS_URL} in cluster mode. */
+    public String urls() {
+        return String.join(",", nodes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).toList());
+    }
+
     @Override
     public void close() {
         for (Process node : nodes.values()) {
