@@ -4,21 +4,34 @@ import dev.forum.api.user.User;
 import dev.forum.contract.ThreadAccess;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityResult;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 @Entity
 @Table(name = "forum_thread")
+@SqlResultSetMapping(name = ForumThread.WITH_FOLLOWING, entities = @EntityResult(entityClass = ForumThread.class),
+        columns = @ColumnResult(name = "following", type = Boolean.class))
 public class ForumThread extends PanacheEntityBase {
+
+    static final String WITH_FOLLOWING = "ForumThread.withFollowing";
+
+    /** A thread and whether a given user follows it. */
+    public record WithFollowing(ForumThread thread, boolean following) {
+    }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -56,6 +69,20 @@ public class ForumThread extends PanacheEntityBase {
 
     @Column(name = "deleted_at")
     public Instant deletedAt;
+
+    /**
+     * The thread and whether {@code userId} follows it, in one query: a post follows its thread, and most posts come
+     * from members who already do, so the post path reads this instead of upserting the follow every time.
+     */
+    public static Optional<WithFollowing> findByIdWithFollowing(long id, long userId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                        SELECT t.*, EXISTS (SELECT 1 FROM thread_follow f WHERE f.thread_id = t.id AND f.user_id = ?2)
+                               AS following
+                        FROM forum_thread t WHERE t.id = ?1""", WITH_FOLLOWING)
+                .setParameter(1, id).setParameter(2, userId).getResultList();
+        return rows.stream().findFirst().map(row -> new WithFollowing((ForumThread) row[0], (Boolean) row[1]));
+    }
 
     public boolean isDeleted() {
         return deletedAt != null;

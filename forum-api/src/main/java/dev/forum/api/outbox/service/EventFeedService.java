@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,15 @@ public class EventFeedService {
 
     private static final String SHARD_STATE = "SELECT last_seq, purged_seq FROM outbox_shard_state"
             + " WHERE shard_epoch = ? AND shard = ?";
+    private static final String SHARD_STATES = "SELECT shard, last_seq, purged_seq FROM outbox_shard_state"
+            + " WHERE shard_epoch = ? AND shard = ANY(?)";
+    /** Each position's next events (a shard's published rows are exactly its seqs up to last_seq). */
+    private static final String EVENTS_AT_POSITIONS = """
+            SELECT e.* FROM unnest(?::int[], ?::bigint[]) AS p(shard, after_seq)
+            CROSS JOIN LATERAL (
+                SELECT %s FROM outbox_event
+                WHERE shard_epoch = ? AND shard = p.shard AND seq > p.after_seq ORDER BY seq LIMIT ?) e
+            ORDER BY e.shard, e.seq""".formatted(OutboxRows.COLUMNS);
     private static final String SHARD_EVENTS = "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event"
             + " WHERE shard_epoch = ? AND shard = ? AND seq > ? AND seq <= ? %s ORDER BY seq LIMIT ?";
 
@@ -99,16 +109,48 @@ public class EventFeedService {
         });
     }
 
-    /** One page per requested shard (ascending), all in one snapshot; see {@link #findShardEventsAfter}. */
+    /**
+     * One page per requested shard (ascending), all in one snapshot; see {@link #findShardEventsAfter}. Two queries
+     * whatever the number of shards: their states, then their events (up to {@code limit} each, one index range per
+     * shard).
+     */
     public EventPositionPages findEventsAtPositions(Integer shardEpoch, Map<Integer, Long> positions, int limit) {
         return inSnapshot(c -> {
             ShardEpochs.Epoch current = currentEpoch(c);
             Map<Integer, Long> sorted = new TreeMap<>(positions);
             sorted.keySet().forEach(shard -> checkShard(shard, current));
-            List<EventPage> pages = new ArrayList<>(sorted.size());
-            for (Map.Entry<Integer, Long> position : sorted.entrySet()) {
-                pages.add(shardPage(c, current, position.getKey(), position.getValue(), limit, null, shardEpoch));
+            Integer[] shards = sorted.keySet().toArray(Integer[]::new);
+            Map<Integer, long[]> states = new HashMap<>();
+            try (PreparedStatement st = c.prepareStatement(SHARD_STATES)) {
+                st.setInt(1, current.epoch());
+                st.setArray(2, c.createArrayOf("integer", shards));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        states.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3) + 1});
+                    }
+                }
             }
+            boolean otherEpoch = shardEpoch != null && shardEpoch != current.epoch();
+            List<EventEnvelope> events = new ArrayList<>();
+            if (!otherEpoch) {
+                try (PreparedStatement st = c.prepareStatement(EVENTS_AT_POSITIONS)) {
+                    st.setArray(1, c.createArrayOf("integer", shards));
+                    st.setArray(2, c.createArrayOf("bigint", sorted.values().toArray()));
+                    st.setInt(3, current.epoch());
+                    st.setInt(4, limit);
+                    readInto(st, events);
+                }
+            }
+            Map<Integer, List<EventEnvelope>> byShard = new HashMap<>();
+            for (EventEnvelope event : currentText.withCurrentText(c, events)) {
+                byShard.computeIfAbsent(event.shard(), s -> new ArrayList<>()).add(event);
+            }
+            List<EventPage> pages = new ArrayList<>(sorted.size());
+            sorted.forEach((shard, afterSeq) -> {
+                long[] state = states.get(shard);
+                pages.add(new EventPage(byShard.getOrDefault(shard, List.of()), state[0], state[1],
+                        otherEpoch || afterSeq < state[1] - 1, shard, current.epoch(), current.shardCount()));
+            });
             return new EventPositionPages(current.epoch(), current.shardCount(), pages);
         });
     }

@@ -39,12 +39,12 @@ import java.util.Set;
  * row so that purging old events never resets the sequence.
  *
  * <p>Finding the unnumbered rows costs the same with a million rows of history, with or without VACUUM: each row
- * carries its writer's transaction id ({@code xid}), and each shard's state row keeps {@code numbered_xmin}, the
- * oldest transaction that was still running when a step last numbered every row it could see of that partition. A
- * transaction older than that had finished, so all its rows were visible to that step and were numbered; the next
- * step therefore only looks at rows with {@code xid >= numbered_xmin} (index {@code outbox_event_unnumbered_shard}),
- * never at the entries of rows numbered long ago. The watermark is taken from the numbering statement's own
- * snapshot.
+ * carries its writer's transaction id ({@code xid}), and each shard's state row keeps {@code numbered_xmin}, a
+ * transaction id below which every row of the shard is numbered: the oldest transaction still running at the last
+ * numbering step (one older had finished, so its rows were visible to that step), or the oldest writer of the rows
+ * that step left for later, if older. The next step therefore only looks at rows with {@code xid >= numbered_xmin}
+ * (index {@code outbox_event_unnumbered_shard}), never at the entries of rows numbered long ago, also while a
+ * backlog keeps every step a full batch. The watermark is taken from the numbering statement's own snapshot.
  *
  * <h2>Thread counters</h2>
  * A thread's {@code message_count} and {@code last_activity_at} are not updated by the posts themselves: that row
@@ -90,22 +90,28 @@ final class OutboxNumbering {
 
     /**
      * Numbers up to ? (batch) unnumbered rows of the partition's shards after their last_seq and returns them; moves
-     * each numbered shard's last_seq and, when the step saw every unnumbered row (fewer than a batch), its watermark.
+     * each numbered shard's last_seq and its watermark: to the step's snapshot xmin, or, when the batch left some of
+     * the shard's visible rows unnumbered, to the oldest of their xids if that is older (every row of an older
+     * transaction is numbered: it was visible, so it was picked or it is one of those). So the watermark keeps up
+     * through a backlog of full batches, and no step walks the index entries of rows numbered since a stall.
      * Within a shard the picked rows are its earliest, so their numbers continue its last_seq without a hole. Folds
      * the rows' {@code message_delta} into their threads' counters (the class comment says why here).
-     * Parameters: epoch, shards, batch, epoch, batch, epoch.
+     * Parameters: epoch, shards, batch, epoch, epoch.
      */
     private static final String NUMBER = """
             WITH state AS (
                 SELECT shard, last_seq, numbered_xmin FROM outbox_shard_state WHERE shard_epoch = ? AND shard = ANY(?)),
             candidates AS (
-                SELECT e.id, e.committed_at, e.write_order,
+                SELECT e.id, e.shard, e.xid, e.committed_at, e.write_order,
                        s.last_seq + row_number() OVER (PARTITION BY e.shard ORDER BY e.committed_at, e.write_order)
                            AS next_seq
                 FROM state s JOIN outbox_event e
                     ON e.shard = s.shard AND e.seq IS NULL AND e.xid >= s.numbered_xmin),
             picked AS (
                 SELECT id, next_seq FROM candidates ORDER BY committed_at, write_order LIMIT ?),
+            left_behind AS (
+                SELECT shard, min(xid) AS oldest FROM candidates WHERE id NOT IN (SELECT id FROM picked)
+                GROUP BY shard),
             numbered AS (
                 UPDATE outbox_event e SET seq = picked.next_seq, shard_epoch = ? FROM picked WHERE e.id = picked.id
                 RETURNING %s, e.message_delta),
@@ -114,9 +120,9 @@ final class OutboxNumbering {
             moved AS (
                 UPDATE outbox_shard_state st SET
                     last_seq = st.last_seq + per_shard.n,
-                    numbered_xmin = CASE WHEN (SELECT count(*) FROM numbered) < ?
-                        THEN greatest(st.numbered_xmin, pg_snapshot_xmin(pg_current_snapshot()))
-                        ELSE st.numbered_xmin END
+                    numbered_xmin = greatest(st.numbered_xmin, least(pg_snapshot_xmin(pg_current_snapshot()),
+                        coalesce((SELECT oldest FROM left_behind l WHERE l.shard = st.shard),
+                                 pg_snapshot_xmin(pg_current_snapshot()))))
                 FROM per_shard WHERE st.shard_epoch = ? AND st.shard = per_shard.shard),
             counts AS (
                 SELECT thread_id, sum(message_delta) AS delta,
@@ -227,8 +233,7 @@ final class OutboxNumbering {
             st.setArray(2, shards);
             st.setInt(3, batchSize);
             st.setInt(4, epoch);
-            st.setInt(5, batchSize);
-            st.setInt(6, epoch);
+            st.setInt(5, epoch);
             readInto(st, numbered);
         }
         return numbered;

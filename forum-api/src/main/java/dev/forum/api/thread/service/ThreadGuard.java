@@ -29,10 +29,16 @@ public class ThreadGuard {
     /** The thread if it exists, is not deleted, and the caller's tier (or staff role) lets them read it. */
     public Optional<ForumThread> findReadableThread(Caller caller, long threadId) {
         ForumThread thread = ForumThread.findById(threadId);
-        if (thread == null || !thread.access().canRead(caller.user().role(), caller.user().tierCents())) {
-            return Optional.empty();
-        }
-        return Optional.of(thread);
+        return thread == null || !canRead(caller, thread) ? Optional.empty() : Optional.of(thread);
+    }
+
+    /** {@link #findReadableThread}, with whether the caller follows it (one query; the post path's). */
+    public Optional<ForumThread.WithFollowing> findReadableThreadWithFollowing(Caller caller, long threadId) {
+        return ForumThread.findByIdWithFollowing(threadId, caller.id()).filter(found -> canRead(caller, found.thread()));
+    }
+
+    private static boolean canRead(Caller caller, ForumThread thread) {
+        return thread.access().canRead(caller.user().role(), caller.user().tierCents());
     }
 
     /** Locked threads refuse posts, edits and likes, except from staff (423). */

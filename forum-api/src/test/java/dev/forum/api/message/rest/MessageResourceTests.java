@@ -12,11 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static dev.forum.api.RedisEvents.thread;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -55,6 +57,30 @@ class MessageResourceTests {
                 .isEqualTo("<p>Hello <strong>world</strong></p>");
         bob.req().get("/api/forum/threads/" + threadId).then().body("is_following", equalTo(true));
         alice.req().get("/api/forum/threads/" + threadId + "/messages").then().statusCode(200).body("", hasSize(2));
+    }
+
+    @Test
+    void shouldFollowTheThreadOnceByPostingAndAgainAfterAnUnfollow() {
+        TestUsers.TestUser alice = users.member();
+        TestUsers.TestUser bob = users.member();
+        long threadId = ForumApi.createThread(alice, "followed by posting");
+        ForumApi.postMessage(bob, threadId, "first");
+        ForumApi.postMessage(bob, threadId, "second, already following");
+        bob.req().delete("/api/forum/threads/" + threadId + "/follow").then().statusCode(200);
+        // Published after both posts' events (same thread, seq order): a second announcement would be here by now.
+        events.await("thread_unfollowed", e -> e.path("payload").path("thread_id").asLong() == threadId);
+        assertThat(followsAnnounced(threadId, bob)).isEqualTo(1);
+
+        ForumApi.postMessage(bob, threadId, "third, after unfollowing");
+
+        bob.req().get("/api/forum/threads/" + threadId).then().body("is_following", equalTo(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> followsAnnounced(threadId, bob) == 2);
+    }
+
+    private long followsAnnounced(long threadId, TestUsers.TestUser user) {
+        return events.matching(e -> "thread_followed".equals(e.path("type").asText())
+                && e.path("payload").path("thread_id").asLong() == threadId
+                && e.path("payload").path("user_id").asLong() == user.id()).size();
     }
 
     @ParameterizedTest

@@ -205,6 +205,12 @@ class InternalResourceTests {
                 .contains(messageId);
         assertThat(answer.getList("pages.find { it.shard == -1 }.events", Object.class)).isEmpty();
         assertThat(answer.getLong("pages.find { it.shard == -1 }.head_seq")).isGreaterThanOrEqualTo(forumHead);
+        JsonPath firsts = internal().contentType("application/json")
+                .body(Map.of("positions", Map.of(String.valueOf(shard), 0, String.valueOf(EventShards.FORUM), 0),
+                        "limit", 1))
+                .post("/api/internal/events/positions").then().statusCode(200).extract().jsonPath();
+        assertThat(firsts.getList("pages.collect { it.events.size() }", Integer.class)).as("the limit is per page")
+                .containsExactly(1, 1);
     }
 
     @Test

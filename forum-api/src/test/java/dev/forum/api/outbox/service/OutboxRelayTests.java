@@ -113,7 +113,7 @@ class OutboxRelayTests {
     }
 
     @Test
-    void aRelayWhoseSessionDiesHasItsPartitionsTakenOverWithNoGapOrDuplicate() throws Exception {
+    void aCrashedRelaysPartitionsAreTakenOverWithNoGapOrDuplicate() throws Exception {
         TestUsers.TestUser alice = users.member();
         List<Long> threadIds = threadsCoveringEveryShard(alice);
         Map<Integer, Long> before = headsOf(threadIds);
@@ -130,7 +130,9 @@ class OutboxRelayTests {
             });
             await().atMost(WAIT).until(() -> messageIds.size() > threadIds.size());
 
+            // A crash: the session ends first (PostgreSQL releases the locks), then the process is gone.
             terminateLockSessionOf(second);
+            second.stop();
 
             await().atMost(WAIT).until(() -> relay.ownedPartitions().size() == relay.partitionCount());
             writing.set(false);
@@ -317,6 +319,41 @@ class OutboxRelayTests {
     }
 
     @Test
+    void aFullBatchMovesTheWatermarkUpToTheOldestRowItLeftSoABacklogIsNotRescanned() throws Exception {
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "backlog of full batches");
+        events.await("new_message", thread(threadId));
+        int shard = shardOf(threadId);
+        relay.stop();
+        try {
+            List<Long> xids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                UUID id = UUID.randomUUID();
+                try (Connection c = dataSource.getConnection()) {
+                    insertRawEvent(c, id, threadId, shard);
+                }
+                xids.add(queryLong("SELECT xid::text::bigint FROM outbox_event WHERE id = ?", id));
+            }
+            long xminBefore = queryLong("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", null);
+            OutboxNumbering numbering = new OutboxNumbering(dataSource, rows, 2);
+
+            assertThat(numbering.next(1, new int[] {shard}, Map.of(), Map.of()).toPublish()).hasSize(2);
+
+            long watermark = watermarkOf(shard);
+            assertThat(watermark).as("never past a row left unnumbered").isLessThanOrEqualTo(xids.get(2))
+                    .as("moved on a full batch").isGreaterThanOrEqualTo(Math.min(xminBefore, xids.get(2)));
+            long before = EventFeed.shard(shard, 0).getLong("head_seq");
+            numbering.next(1, new int[] {shard}, Map.of(), Map.of());
+            numbering.next(1, new int[] {shard}, Map.of(), Map.of());
+            JsonPath feed = EventFeed.shard(shard, before - 2);
+            assertThat(feed.getList("events.seq", Long.class))
+                    .containsExactlyElementsOf(LongStream.rangeClosed(before - 1, before + 3).boxed().toList());
+        } finally {
+            relay.start();
+        }
+    }
+
+    @Test
     void rowWrittenWithoutAShardIsAdoptedIntoItsThreadsShardAndPublished() throws Exception {
         TestUsers.TestUser alice = users.member();
         long threadId = ForumApi.createThread(alice, "written by an older replica");
@@ -385,6 +422,23 @@ class OutboxRelayTests {
     private static Map<Integer, Long> headsOf(List<Long> threadIds) {
         Set<Integer> shards = threadIds.stream().map(EventFeed::shardOf).collect(Collectors.toSet());
         return shards.stream().collect(Collectors.toMap(s -> s, s -> EventFeed.shard(s, 0).getLong("head_seq")));
+    }
+
+    private long watermarkOf(int shard) throws Exception {
+        return queryLong("SELECT numbered_xmin::text::bigint FROM outbox_shard_state WHERE shard_epoch = 1 AND shard = "
+                + shard, null);
+    }
+
+    private long queryLong(String sql, UUID id) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            if (id != null) {
+                st.setObject(1, id);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private long publishedSeq(int shard) throws Exception {
