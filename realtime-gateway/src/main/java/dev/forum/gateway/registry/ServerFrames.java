@@ -3,6 +3,7 @@ package dev.forum.gateway.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forum.contract.Audience;
 import dev.forum.contract.CurrentUser;
 import dev.forum.contract.EventEnvelope;
 import dev.forum.contract.EventType;
@@ -17,9 +18,18 @@ public final class ServerFrames {
         this.mapper = mapper;
     }
 
-    /** An event as clients see it ({@link EventEnvelope#clientFrame()}), serialised once for all recipients. */
+    /**
+     * An event as clients see it ({@link EventEnvelope#clientFrame()}), serialised once for all recipients. Only a
+     * thread event keeps its {@code seq}: its position in the thread's shard stream, which clients compare per
+     * thread. Other events (the forum shard's, e.g. {@code new_thread_created} with the new thread's id) are
+     * numbered in another stream, and their seq would break that comparison.
+     */
     public OutboundFrame event(EventEnvelope envelope) {
-        return new OutboundFrame(write(envelope.clientFrame()), envelope.type().wireName(),
+        ObjectNode frame = envelope.clientFrame();
+        if (envelope.audience() != Audience.THREAD) {
+            frame.remove("seq");
+        }
+        return new OutboundFrame(write(frame), envelope.type().wireName(),
                 envelope.type() == EventType.USER_TYPING, envelope.committedAt());
     }
 

@@ -84,6 +84,19 @@ class HubRoutingTest {
     }
 
     @Test
+    void routeForumShardEventWithAThreadIdSendsNoSeqThatClientsWouldCompareWithTheThreadsOwn() {
+        subscribeAll(supporter);
+        hub.route(newMessage(3, THREAD, 0));
+
+        hub.route(new EventEnvelope(UUID.randomUUID(), 1, -1, 90L, EventType.NEW_THREAD_CREATED, null, "thread",
+                Long.toString(THREAD), Audience.READERS, THREAD, null, 0, Instant.now(), JSON.createObjectNode()));
+        hub.route(newMessage(4, THREAD, 0));
+
+        assertThat(supporter.types()).containsExactly("new_message", "new_thread_created", "new_message");
+        assertThat(supporter.seqs()).as("the forum shard's seq 90 is not sent").containsExactly(3L, 4L);
+    }
+
+    @Test
     void routeUserEventReachesOnlyThatUsersConnections() {
         Client supporterSecondTab = connect(registry, "c5", 2, Role.MEMBER, 500);
 
