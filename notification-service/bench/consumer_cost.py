@@ -44,6 +44,10 @@ def xacts(db):
     return int(psql('postgres', f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'"))
 
 
+def rows_returned(db):
+    return int(psql('postgres', f"SELECT tup_returned FROM pg_stat_database WHERE datname = '{db}'"))
+
+
 def cpu_seconds(pid):
     with open(f'/proc/{pid}/stat') as f:
         fields = f.read().rsplit(')', 1)[1].split()
@@ -70,6 +74,7 @@ class Snapshot:
     def __init__(self, dbs, pids):
         self.time = time.time()
         self.xacts = {db: xacts(db) - OWN_QUERIES.get(db, 0) for db in dbs}
+        self.rows = {db: rows_returned(db) for db in dbs}
         self.cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
 
 
@@ -187,7 +192,9 @@ def main():
         n = a.posts
         print(f'{n} posts in {posting:.1f} s ({n / posting:.0f}/s), consumer caught up: {ok}')
         for db, label in ((notify_db, 'forum_notify'), (forum_db, 'forum')):
-            print(f'  PostgreSQL transactions per post in {label}: {(post1.xacts[db] - post0.xacts[db]) / n:.2f}')
+            print(f'  PostgreSQL transactions per post in {label}: {(post1.xacts[db] - post0.xacts[db]) / n:.2f}, '
+                  f'rows returned per post: {(post1.rows[db] - post0.rows[db]) / n:.1f} (the script\'s own catch-up '
+                  f'checks included)')
         for name in pids:
             print(f'  CPU {name}: {1000 * (post1.cpu[name] - post0.cpu[name]) / n:.2f} ms per post')
         c = http.client.HTTPConnection('127.0.0.1', notify_port + 10, timeout=10)

@@ -30,7 +30,12 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
     /** The Redis both forum-api and this service use in these tests; tests may stop and restart it. */
     public static volatile RedisServerProcess redis;
 
+    /** The forum-api of this boot, for tests that restart it. */
+    private static volatile ForumApiProcess running;
+
     private Process process;
+    private ProcessBuilder builder;
+    private String readyUrl;
     private String database;
 
     public static boolean jarAvailable() {
@@ -51,7 +56,7 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         int port = RedisServerProcess.freePort();
         String redisUrl = startRedis();
         int managementPort = RedisServerProcess.freePort();
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
+        builder = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort, "-jar", JAR.toAbsolutePath().toString());
         builder.environment().put("FORUM_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
@@ -65,18 +70,38 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
             builder.environment().put(limit, "100000");
         }
         builder.redirectErrorStream(true);
-        builder.redirectOutput(new File("target", "forum-api-" + suffix + ".log"));
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", "forum-api-" + suffix + ".log")));
+        baseUrl = "http://127.0.0.1:" + port;
+        readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
+        launch();
+        running = this;
+        return Map.of(
+                "quarkus.rest-client.forum-api.url", baseUrl,
+                "notify.internal-token", token,
+                "quarkus.redis.hosts", redisUrl);
+    }
+
+    /**
+     * Stops forum-api and starts it again on the same database, ports and Redis with {@code env} added (e.g. another
+     * {@code FORUM_EVENT_SHARDS}).
+     */
+    public static void restartWith(Map<String, String> env) {
+        running.restart(env);
+    }
+
+    private synchronized void restart(Map<String, String> env) {
+        stopProcess();
+        builder.environment().putAll(env);
+        launch();
+    }
+
+    private void launch() {
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start forum-api", e);
         }
-        baseUrl = "http://127.0.0.1:" + port;
-        awaitReady("http://127.0.0.1:" + managementPort + "/q/health/ready");
-        return Map.of(
-                "quarkus.rest-client.forum-api.url", baseUrl,
-                "notify.internal-token", token,
-                "quarkus.redis.hosts", redisUrl);
+        awaitReady(readyUrl);
     }
 
     /** Starts the Redis forum-api and this service share; returns its URL (seed URLs, comma-separated). */
@@ -110,6 +135,14 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        stopProcess();
+        stopRedis();
+        if (database != null) {
+            NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private void stopProcess() {
         if (process != null) {
             process.destroy();
             try {
@@ -119,10 +152,6 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        stopRedis();
-        if (database != null) {
-            NotifyTestResource.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 

@@ -90,6 +90,11 @@ public class FeedConsumer {
     private volatile boolean legacyStalled;
     /** The next feed read asks for the forum shard only, to learn the current epoch and shard count. */
     private volatile boolean probeEpoch;
+    /** A newer shard epoch forum-api opened while ours is being finished (0: none); drain thread only. */
+    private int nextEpoch;
+    private int nextShardCount;
+    /** Shards of our epoch read to their end since {@link #nextEpoch} was seen. */
+    private final Set<Integer> oldEpochDone = new HashSet<>();
     private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong lastEventNanos = new AtomicLong(System.nanoTime());
     private final ExecutorService drainThread = Executors.newSingleThreadExecutor(r -> {
@@ -282,6 +287,8 @@ public class FeedConsumer {
         positions.resetEpoch(epoch, positions.shardCount(), cursors.shardCursors(consumerId, epoch));
         legacyFinished = false;
         legacyStalled = false;
+        nextEpoch = 0; // the next answer says again whether a newer epoch is current
+        oldEpochDone.clear();
         stalled.clear();
         feedWanted.addAll(positions.allShards());
     }
@@ -359,11 +366,14 @@ public class FeedConsumer {
             Log.infof("forum-api serves the sharded feed now: consuming the shards");
             legacyOnly = false;
         }
-        if (epoch != 0 && answer.shardEpoch() != epoch) {
+        boolean newerEpoch = epoch != 0 && answer.shardEpoch() != epoch;
+        if (newerEpoch && !servesOwnEpoch(answer, epoch)) {
             enterEpoch(answer.shardEpoch(), answer.shardCount());
             return true;
         }
-        if (epoch == 0) {
+        if (newerEpoch) {
+            finishBeforeNextEpoch(answer.shardEpoch(), answer.shardCount());
+        } else if (epoch == 0) {
             positions.resetEpoch(answer.shardEpoch(), answer.shardCount(), Map.of());
             feedWanted.addAll(positions.allShards());
         } else if (answer.shardCount() != positions.shardCount()) {
@@ -373,7 +383,35 @@ public class FeedConsumer {
         for (EventPage page : answer.pages()) {
             drainShardPage(page, failed);
         }
+        if (nextEpoch != 0 && oldEpochDone.containsAll(positions.allShards())) {
+            Log.infof("shard epoch %d consumed to its end", epoch);
+            enterEpoch(nextEpoch, nextShardCount);
+        }
         return true;
+    }
+
+    /**
+     * Whether the feed still serves the pages of our epoch, now that a newer one is current: every page is of our
+     * epoch and readable (else what is left of it cannot be read any more).
+     */
+    private static boolean servesOwnEpoch(EventPositionPages answer, int epoch) {
+        return answer.pages().stream()
+                .allMatch(page -> !page.resyncRequired() && Integer.valueOf(epoch).equals(page.shardEpoch()));
+    }
+
+    /**
+     * forum-api opened a newer shard epoch (its shard count changed) and still serves ours: read every shard of ours
+     * to its end (it gets no new events) before the new epoch, so that nothing of it is skipped.
+     */
+    private void finishBeforeNextEpoch(int epoch, int shardCount) {
+        if (nextEpoch != epoch) {
+            Log.infof("forum-api moved to shard epoch %d (%d shards): finishing epoch %d first", epoch, shardCount,
+                    positions.shardEpoch());
+            nextEpoch = epoch;
+            nextShardCount = shardCount;
+            oldEpochDone.clear();
+            feedWanted.addAll(positions.allShards());
+        }
     }
 
     private void drainShardPage(EventPage page, Set<Integer> failed) {
@@ -389,19 +427,28 @@ public class FeedConsumer {
             return;
         }
         feedEvents.increment(page.events().size());
-        if (processShard(stream, page.events(), failed) && page.events().size() == pageSize) {
-            feedWanted.add(shard);
+        if (processShard(stream, page.events(), failed)) {
+            if (page.events().size() == pageSize) {
+                feedWanted.add(shard);
+            } else if (nextEpoch != 0) {
+                oldEpochDone.add(shard); // an old epoch gets no new events: this shard is at its end
+            }
         }
     }
 
     /**
-     * The feed answered in another shard epoch than ours (forum-api's shard count changed): consume the new epoch
-     * from its start. Positions of the old epoch cannot be compared with the new one.
+     * Consumes the new epoch from its start (its stored cursors if it began already): after the old one was read to
+     * its end, or when the feed does not serve the old one any more (then what was left of it is lost to this
+     * consumer: a WARN). Positions of the old epoch cannot be compared with the new one.
      */
     private void enterEpoch(int epoch, int shardCount) {
-        Log.warnf("forum-api moved to shard epoch %d (%d shards) from %d: consuming the new epoch from its start; "
-                + "events of epoch %d after our cursors cannot be read any more", epoch, shardCount,
-                positions.shardEpoch(), positions.shardEpoch());
+        if (nextEpoch != epoch) {
+            Log.warnf("forum-api moved to shard epoch %d (%d shards) from %d and serves the old one no more: consuming "
+                    + "the new epoch from its start; events of epoch %d after our cursors cannot be read", epoch,
+                    shardCount, positions.shardEpoch(), positions.shardEpoch());
+        }
+        nextEpoch = 0;
+        oldEpochDone.clear();
         positions.resetEpoch(epoch, shardCount, cursors.shardCursors(consumerId, epoch));
         stalled.clear();
         feedWanted.addAll(positions.allShards());
@@ -459,6 +506,9 @@ public class FeedConsumer {
         List<EventEnvelope> run = new ArrayList<>();
         long next = positions.cursor(stream) + 1;
         for (EventEnvelope event : events) {
+            if (nextEpoch != 0 && Integer.valueOf(nextEpoch).equals(event.shardEpoch())) {
+                return; // the new epoch is read from its start once ours is finished
+            }
             if (!Integer.valueOf(epoch).equals(event.shardEpoch()) || !positions.isShard(shard)) {
                 // Another epoch (or a shard count we do not know): the feed says which epoch is current.
                 feedWanted.addAll(positions.allShards());
