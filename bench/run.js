@@ -76,7 +76,10 @@ const running = env.BENCH_API_URL
 
 const forum = new ForumStack({
   root: ROOT, id, logDir, workDir, running,
-  ports: { api: BASE + 10, gateways: [BASE + 11, BASE + 13, BASE + 15, BASE + 16], notify: BASE + 12, idle: BASE + 14, redis: BASE + 90 },
+  ports: {
+    api: BASE + 10, gateways: [BASE + 11, BASE + 13, BASE + 15, BASE + 16], notify: BASE + 12, idle: BASE + 14, redis: BASE + 90,
+    redisCluster: [60, 61, 62, 63, 64, 65].map((i) => BASE + i), // BENCH_REDIS=cluster; each node's bus on its port + 10
+  },
 });
 const stacks = [forum];
 const peerNeeded = !NO_PEER && scenarios.some((sc) => !SPEC[sc].forumOnly);

@@ -13,7 +13,7 @@ function table(head, rows) {
 const measured = (l) => (l.mode === 'max' ? l.best : l);
 
 const SERVER_PROCS = ['replica1', 'replica2', 'forum_api', 'notify', 'postgres', 'redis'];
-const isServer = (k) => SERVER_PROCS.includes(k) || /^gateway\d+$/.test(k);
+const isServer = (k) => SERVER_PROCS.includes(k) || /^(gateway|redis)\d+$/.test(k);
 
 // CPU and SQL of a window are divided by what was done inside it: deliveries received and posts
 // answered (equal to what was offered unless the system fell behind)

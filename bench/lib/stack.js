@@ -101,6 +101,19 @@ function redisServer(port, dir, logDir) {
   });
 }
 
+// one node of a Redis Cluster (BENCH_REDIS=cluster): its bus on its own port (the default, port +
+// 10000, would leave the run's port range)
+function redisClusterNode(port, busPort, dir, logDir) {
+  fs.mkdirSync(dir, { recursive: true });
+  return new Proc(`redis-${port}`, 'redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--cluster-enabled', 'yes',
+    '--cluster-port', String(busPort), '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-node-timeout', '2000',
+    '--save', '', '--appendonly', 'no', '--dir', dir], {
+    logFile: path.join(logDir, `redis-${port}.log`),
+  });
+}
+
+const clusterInfo = (port) => spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).stdout || '';
+
 async function api(base, method, p, token, body) {
   const r = await fetch(base + p, {
     method,
@@ -165,6 +178,8 @@ class ForumStack {
     this.namespace = 'bench1';
     this.token = `bench-${o.id}-${Math.random().toString(36).slice(2)}`;
     this.createdDbs = false;
+    // BENCH_REDIS=cluster: 3 masters and 3 replicas (ports.redisCluster) and every service in cluster mode
+    this.redisCluster = !o.running && process.env.BENCH_REDIS === 'cluster';
     // gateways in use: the first of ports.gateways (or of a running stack's), until useGateways changes it
     this.defaultGateways = o.running ? o.running.gateways.length : 2;
     this.gatewayCount = this.defaultGateways;
@@ -225,10 +240,12 @@ class ForumStack {
   }
 
   javaProc(name, module, port, env, extraJvm = []) {
+    // BENCH_EVENT_SHARDS: the number of events shards (FORUM_EVENT_SHARDS, read by every service)
+    const shards = process.env.BENCH_EVENT_SHARDS ? { FORUM_EVENT_SHARDS: process.env.BENCH_EVENT_SHARDS } : {};
     const jvm = [...this.serviceJvm(name, module), ...(process.env.BENCH_JVM_OPTS || '').split(/\s+/).filter(Boolean)];
     return new Proc(name, process.env.FORUM_JAVA || 'java', ['-Dquarkus.profile=dev', `-Dquarkus.http.port=${port}`,
       `-Dquarkus.management.port=${port + MANAGEMENT_PORT_OFFSET}`, ...jvm, ...extraJvm, '-jar', this.jar(module)], {
-      env: { FORUM_INTERNAL_TOKEN: this.token, ...env },
+      env: { FORUM_INTERNAL_TOKEN: this.token, ...shards, ...env },
       logFile: path.join(this.o.logDir, `${name}.log`),
     });
   }
@@ -240,15 +257,14 @@ class ForumStack {
       for (const db of [this.db, this.notifyDb]) psql(`create database ${db}`);
       this.createdDbs = true;
     }
-    const redisUrl = `redis://127.0.0.1:${ports.redis}`;
-    if (!this.procs.redis) {
-      this.procs.redis = redisServer(ports.redis, this.o.workDir, this.o.logDir).start();
-      await sleep(300);
-    }
+    if (!this.redisKeys().length) await this.startRedis();
+    const redisUrl = this.redisUrl();
+    const mode = (prefix) => (this.redisCluster ? { [`${prefix}_REDIS_MODE`]: 'cluster' } : {});
     const api = this.apiUrl;
     this.procs.forum_api = this.javaProc('forum-api', 'forum-api', ports.api, {
       FORUM_DB_URL: jdbcUrl(this.db),
       FORUM_REDIS_URL: redisUrl,
+      ...mode('FORUM'),
       FORUM_REDIS_NAMESPACE: this.namespace,
       FORUM_RATE_LIMIT_POSTS: '1000000',
       // Every simulated client registers and logs in from 127.0.0.1 (docs/security.md, 4).
@@ -261,6 +277,7 @@ class ForumStack {
     this.procs.notify = this.javaProc('notification-service', 'notification-service', ports.notify, {
       NOTIFY_DB_URL: jdbcUrl(this.notifyDb),
       NOTIFY_REDIS_URL: redisUrl,
+      ...mode('NOTIFY'),
       NOTIFY_REDIS_NAMESPACE: this.namespace,
       NOTIFY_FORUM_API_URL: api,
     }).start();
@@ -274,11 +291,46 @@ class ForumStack {
     }
   }
 
+  redisPorts() {
+    return this.redisCluster ? this.o.ports.redisCluster : [this.o.ports.redis];
+  }
+
+  // one URL, or the cluster's nodes as seeds
+  redisUrl() {
+    return this.redisPorts().map((p) => `redis://127.0.0.1:${p}`).join(',');
+  }
+
+  redisKeys() {
+    return Object.keys(this.procs).filter((k) => /^redis\d*$/.test(k));
+  }
+
+  async startRedis() {
+    if (!this.redisCluster) {
+      this.procs.redis = redisServer(this.o.ports.redis, this.o.workDir, this.o.logDir).start();
+      await sleep(300);
+      return;
+    }
+    const ports = this.o.ports.redisCluster;
+    ports.forEach((p, i) => {
+      this.procs[`redis${i + 1}`] = redisClusterNode(p, p + 10, path.join(this.o.workDir, `redis-${p}`), this.o.logDir).start();
+    });
+    await sleep(500);
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'],
+      { stdio: ['ignore', 'ignore', 'inherit'] });
+    const deadline = Date.now() + 30000;
+    while (!ports.every((p) => /cluster_state:ok/.test(clusterInfo(p)))) {
+      if (Date.now() > deadline) throw new Error(`the Redis Cluster on ${ports.join(',')} is not ok after 30 s`);
+      await sleep(200);
+    }
+    log(`Redis Cluster of ${ports.length} nodes on ports ${ports.join(',')} (3 masters, 3 replicas)`);
+  }
+
   startGateway(name, port, extraJvm) {
     return this.javaProc(name, 'realtime-gateway', port, {
       GATEWAY_FORUM_API_URL: this.apiUrl,
-      GATEWAY_REDIS_URL: `redis://127.0.0.1:${this.o.ports.redis}`,
-      QUARKUS_REDIS_HOSTS: `redis://127.0.0.1:${this.o.ports.redis}`,
+      GATEWAY_REDIS_URL: this.redisUrl(),
+      QUARKUS_REDIS_HOSTS: this.redisUrl(),
+      ...(this.redisCluster ? { GATEWAY_REDIS_MODE: 'cluster' } : {}),
       GATEWAY_REDIS_NAMESPACE: this.namespace,
       // thousands of sockets share ten readers' tokens here
       GATEWAY_CONNECTIONS_PER_USER: '1000000',
@@ -300,7 +352,7 @@ class ForumStack {
   pids() {
     if (this.external) return Object.fromEntries(Object.entries(this.attachedPids).filter(([, p]) => p));
     const out = {};
-    for (const k of [...this.gatewayKeys(), 'forum_api', 'notify', 'redis']) if (this.procs[k]) out[k] = this.procs[k].pid;
+    for (const k of [...this.gatewayKeys(), 'forum_api', 'notify', ...this.redisKeys()]) if (this.procs[k]) out[k] = this.procs[k].pid;
     return out;
   }
 
@@ -359,7 +411,7 @@ class ForumStack {
   async stop() {
     if (this.external) return;
     await this.stopServices();
-    if (this.procs.redis) await this.procs.redis.stop();
+    for (const k of this.redisKeys()) await this.procs[k].stop();
     if (this.createdDbs && !process.env.BENCH_KEEP_DBS) {
       for (const db of [this.db, this.notifyDb]) {
         try {

@@ -24,6 +24,22 @@ export function envName(key) {
   return key.replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
 }
 
+/** Index of the first ':' of an expression's body outside nested ${...}, or -1. */
+function topLevelColon(inner) {
+  let depth = 0;
+  for (let i = 0; i < inner.length; i++) {
+    if (inner.startsWith("${", i)) {
+      depth++;
+      i++;
+    } else if (inner[i] === "}") {
+      depth--;
+    } else if (inner[i] === ":" && depth === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
 export class ContainerConfig {
   constructor(props, container) {
     this.props = props;
@@ -69,8 +85,10 @@ export class ContainerConfig {
         depth += value.startsWith("${", end) ? 1 : value[end] === "}" ? -1 : 0;
       }
       const inner = value.slice(i + 2, end - 1);
-      const colon = inner.indexOf(":");
-      const name = colon < 0 ? inner : inner.slice(0, colon);
+      const colon = topLevelColon(inner);
+      // a name may itself hold an expression: ${client-type.${redis.mode}}
+      const rawName = colon < 0 ? inner : inner.slice(0, colon);
+      const name = rawName.includes("${") ? this.expand(rawName, seen) : rawName;
       if (this.env.has(name)) {
         out += this.env.get(name);
       } else if (this.props.has(name) && !seen.has(name)) {
