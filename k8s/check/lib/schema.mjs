@@ -8,6 +8,7 @@ import * as client from "@kubernetes/client-node";
 const GROUPS = {
   v1: "kubernetes-models/v1",
   "apps/v1": "kubernetes-models/apps/v1",
+  "batch/v1": "kubernetes-models/batch/v1",
   "policy/v1": "kubernetes-models/policy/v1",
   "autoscaling/v2": "kubernetes-models/autoscaling/v2",
   "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
