@@ -67,6 +67,7 @@ public final class ShardedSubscriber {
     private volatile RedisConnection connection;
     private volatile long generation;
     private volatile boolean stopped;
+    private volatile int failedConnects;
 
     /** {@code options}: type {@code CLUSTER} and the nodes' URLs, as {@code quarkus.redis.*} would give them. */
     public ShardedSubscriber(Vertx vertx, RedisOptions options, Duration retryDelay, Listener listener) {
@@ -119,9 +120,23 @@ public final class ShardedSubscriber {
                 .onSuccess(opened -> opened(attempt, opened))
                 .onFailure(e -> {
                     LOG.debugf("Redis Cluster connect failed: %s", e.getMessage());
-                    fresh.close();
+                    failedConnects++;
+                    forget(fresh);
                     vertx.setTimer(retryDelay.toMillis(), id -> connect(attempt));
                 });
+    }
+
+    /** Closes a client whose connect failed, once: a later {@link #stop} must not close it again (Vert.x throws). */
+    private synchronized void forget(Redis failed) {
+        if (client == failed) {
+            client = null;
+        }
+        failed.close();
+    }
+
+    /** Connect attempts that failed so far (the cluster unreachable, or a node of its slot map). */
+    int failedConnects() {
+        return failedConnects;
     }
 
     private synchronized void opened(long attempt, RedisConnection opened) {

@@ -150,6 +150,20 @@ class ShardedSubscriberTest extends ClusterTestBase {
         });
     }
 
+    @Test
+    @Order(6)
+    void stopsWithoutAnErrorWhileAMasterIsDown() throws Exception {
+        String channel = channel();
+        subscriber.subscribe(channel);
+        awaitSubscribed(channel);
+
+        cluster.kill(ownerOf(channel));
+        // Its connection ended: the subscriber reconnects, and connect() fails while the dead node is in the slot map.
+        await().atMost(WAIT).until(() -> subscriber.failedConnects() > 0);
+
+        subscriber.stop();
+    }
+
     private long publish(String channel, String message) throws Exception {
         return client.send(Request.cmd(Command.SPUBLISH).arg(channel).arg(message))
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toLong();
