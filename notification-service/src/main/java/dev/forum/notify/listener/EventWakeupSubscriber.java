@@ -196,7 +196,12 @@ public class EventWakeupSubscriber {
             subscription = null;
         }
         if (sharded != null) {
-            sharded.stop();
+            try {
+                sharded.stop();
+            } catch (RuntimeException e) {
+                // Being replaced anyway: a failure to close the old client must not keep the new one from starting.
+                Log.warnf("closing the Redis Cluster subscriber failed: %s", e.getMessage());
+            }
             sharded = null;
         }
     }
