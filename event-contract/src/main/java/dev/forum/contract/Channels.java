@@ -9,9 +9,8 @@ package dev.forum.contract;
  * shards its clients watch, and the braces are a Redis Cluster hash tag, so each shard's channel lives on one
  * slot and the shards spread over the masters (a single Redis ignores them). See docs/scaling.md.
  *
- * <p>{@link #eventsChannelFor}, {@link #eventsShard} and {@link #eventsPattern} name the channels of the legacy
- * global stream ({@code <ns>:events:<thread_id mod 16>}, every gateway {@code PSUBSCRIBE}d to all of them): they
- * go once no service reads that stream live.
+ * <p>{@link #eventsPattern} matches every events channel (the shards' and the legacy global stream's
+ * {@code <ns>:events:<n>}, on which nothing is published any more): for a listener that wants all events.
  */
 public record Channels(String namespace, int shardCount) {
 
@@ -29,17 +28,7 @@ public record Channels(String namespace, int shardCount) {
         return namespace + ":events:{" + shard + "}";
     }
 
-    /** Legacy global stream: the channel of one of its 16 spreads. */
-    public String eventsShard(int shard) {
-        return namespace + ":events:" + shard;
-    }
-
-    /** Legacy global stream: the channel an event of it is published on. */
-    public String eventsChannelFor(Long threadId) {
-        return eventsShard(threadId == null ? 0 : (int) Math.floorMod(threadId, (long) shardCount));
-    }
-
-    /** Legacy global stream: the pattern of all its channels. */
+    /** The pattern of every events channel ({@code PSUBSCRIBE}), all shards included. */
     public String eventsPattern() {
         return namespace + ":events:*";
     }
