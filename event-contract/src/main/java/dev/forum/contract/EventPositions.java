@@ -11,8 +11,10 @@ import java.util.Map;
  * so that it reads all of them in one request (a gateway or the notification service polls once per interval, not
  * once per shard). The answer is {@link EventPositionPages}.
  *
- * @param shardEpoch the epoch the positions count in; absent means the current one. A position of another epoch
- *                   is not comparable: every page then says {@code resync_required}, with no events
+ * @param shardEpoch the epoch the positions count in; absent means the current one. An older epoch is served
+ *                   while forum-api keeps its rows (pages of that epoch, naming the current one in
+ *                   {@code current_shard_epoch}; it gets no new events); in an epoch forum-api does not know, or
+ *                   that was purged past a position, the page says {@code resync_required}, with no events
  * @param positions  shard ({@link EventShards}, the forum shard is -1) to the last seq the consumer has; events with
  *                   a greater seq are returned (0: from the start). JSON object keys are the shard numbers as text,
  *                   e.g. {@code {"3": 120, "-1": 55}}

@@ -31,6 +31,20 @@ class EventPageTest {
     }
 
     @Test
+    void pageOfAnOlderEpochNamesTheCurrentOne() throws Exception {
+        EventPage old = new EventPage(List.of(), 40, 1, false, 3, 1, 16, 2, 4);
+
+        String json = mapper.writeValueAsString(old);
+
+        assertEquals("{\"events\":[],\"head_seq\":40,\"oldest_seq\":1,\"resync_required\":false,"
+                + "\"shard\":3,\"shard_epoch\":1,\"shard_count\":16,\"current_shard_epoch\":2,"
+                + "\"current_shard_count\":4}", json);
+        assertEquals(old, mapper.readValue(json, EventPage.class));
+        assertEquals(2, old.latestShardEpoch());
+        assertEquals(1, new EventPage(List.of(), 9, 1, false, -1, 1, 16).latestShardEpoch());
+    }
+
+    @Test
     void positionsReadShardKeysFromText() throws Exception {
         EventPositions positions = mapper.readValue(
                 "{\"shard_epoch\":1,\"positions\":{\"3\":120,\"-1\":55},\"limit\":100}", EventPositions.class);

@@ -519,7 +519,9 @@ public class EventSequencer {
             adoptEpoch(pages);
             for (EventPage page : pages.pages()) {
                 Stream stream = page.shard() == null ? null : stream(page.shard());
-                if (stream != null) {
+                // A page of the older epoch this gateway asked in has that epoch's head: adoptEpoch just moved to
+                // the current one and positioned every stream there.
+                if (stream != null && page.currentShardEpoch() == null) {
                     stream.tracker.startAfter(pages.shardEpoch(), page.headSeq());
                     lastSeqs.set(stream.shard + 1, stream.tracker.last());
                 }

@@ -107,10 +107,12 @@ public class ReplayService {
                     metrics.drop("replay_cancelled");
                     return;
                 }
-                // The feed answers resync_required if shardEpoch is no longer the current one.
                 EventPage page = forumApi.findEventsAfter(shard, shardEpoch, after, threadId, pageSize).await()
                         .atMost(forumApi.timeout());
-                if (page.resyncRequired()) {
+                // A page of an older epoch (forum-api serves it to its end for notification-service): the thread's
+                // later events are in the new epoch, in another shard's positions, which this replay cannot join
+                // to the old ones; the client resyncs rather than miss them.
+                if (page.resyncRequired() || page.currentShardEpoch() != null) {
                     finishWithResync(subscription);
                     return;
                 }

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * forum-api as the gateway's REST clients see it, in memory: counts the calls, knows the valid tokens,
  * and answers event look-ups only when the test completes them (so a replay can be held mid-way).
- * Its event feed is {@link #feed}, cut into pages per shard stream as forum-api does (current
- * {@link #shardEpoch} only; another epoch asked for, or a purged feed: {@code resync_required}).
+ * Its event feed is {@link #feed}, cut into pages per shard stream as forum-api does (an epoch older than
+ * {@link #shardEpoch} is served, its pages naming the current one; a newer epoch asked for, or a purged feed:
+ * {@code resync_required}).
  */
 public final class FakeForumApiClient implements ForumApiClient, AuthMeApi {
 
@@ -111,22 +112,30 @@ public final class FakeForumApiClient implements ForumApiClient, AuthMeApi {
 
     /** The current epoch's newest seq of a shard. */
     public long head(int shard) {
-        return feed.stream().filter(e -> inStream(e, shard)).mapToLong(EventEnvelope::seq).max()
+        return head(shard, shardEpoch);
+    }
+
+    private long head(int shard, int epoch) {
+        return feed.stream().filter(e -> inStream(e, shard, epoch)).mapToLong(EventEnvelope::seq).max()
                 .orElse(heads.getOrDefault(shard, 0L));
     }
 
+    /** As forum-api: an older epoch is served (its pages name the current one), an unknown one needs a resync. */
     private EventPage page(int shard, Integer epoch, long afterSeq, Long threadId, int limit) {
-        long head = head(shard);
-        boolean resync = feedPurged || (epoch != null && epoch != shardEpoch);
+        int served = epoch == null || epoch > shardEpoch ? shardEpoch : epoch;
+        long head = head(shard, served);
+        boolean resync = feedPurged || (epoch != null && epoch > shardEpoch);
         List<EventEnvelope> events = resync ? List.of() : feed.stream()
-                .filter(e -> inStream(e, shard) && e.seq() > afterSeq
+                .filter(e -> inStream(e, shard, served) && e.seq() > afterSeq
                         && (threadId == null || threadId.equals(e.threadId())))
                 .sorted(Comparator.comparingLong(EventEnvelope::seq))
                 .limit(limit).toList();
-        return new EventPage(events, head, 1, resync, shard, shardEpoch, shardCount);
+        boolean older = served != shardEpoch;
+        return new EventPage(events, head, 1, resync, shard, served, shardCount, older ? shardEpoch : null,
+                older ? shardCount : null);
     }
 
-    private boolean inStream(EventEnvelope event, int shard) {
-        return Objects.equals(event.shard(), shard) && Objects.equals(event.shardEpoch(), shardEpoch);
+    private static boolean inStream(EventEnvelope event, int shard, int epoch) {
+        return Objects.equals(event.shard(), shard) && Objects.equals(event.shardEpoch(), epoch);
     }
 }

@@ -244,6 +244,25 @@ class EventSequencerTest {
     }
 
     @Test
+    void aShardFirstTrackedAfterTheEpochChangedStartsAtTheNewEpochsHeadNotTheOldOnes() {
+        watchLive(reader, THREAD, 4);
+        published(1, OTHER_THREAD, 9); // epoch 1's head of the other shard, which forum-api still serves
+        forumApiClient.shardEpoch = 2;
+
+        registry.subscribe(otherReader.session(), OTHER_THREAD, false);
+        sequencer.track(shardOf(OTHER_THREAD));
+        sequencer.shardLive(shardOf(OTHER_THREAD));
+        List<Boolean> ready = new CopyOnWriteArrayList<>();
+        sequencer.whenTracked(shardOf(OTHER_THREAD), () -> ready.add(true));
+        await().atMost(WAIT).until(() -> !ready.isEmpty());
+        fromRedis(published(2, OTHER_THREAD, 1));
+
+        await().atMost(WAIT).until(() -> otherReader.seqs().contains(1L));
+        assertThat(sequencer.shardEpoch()).isEqualTo(2);
+        assertThat(sequencer.lastSeq(shardOf(OTHER_THREAD))).isEqualTo(1);
+    }
+
+    @Test
     void submitDropsAnEventItsChannelMayNotCarry() {
         watchLive(reader, THREAD, 4);
         EventEnvelope legacy = new EventEnvelope(UUID.randomUUID(), 5L, EventType.NEW_MESSAGE, "thread", "10",

@@ -116,9 +116,10 @@ class ResumeReplayTest {
     void resumeFromAnEventOfAnotherShardEpochIsResyncRequired() {
         EventEnvelope before = published(4);
         published(5);
-        forumApiClient.shardEpoch = 2; // forum-api changed the shard count: epoch 1's positions mean nothing now
+        forumApiClient.shardEpoch = 2; // forum-api changed the shard count: it still serves epoch 1 to its end
 
         assertResumeFrom(before).containsExactly("resync_required", "subscribed");
+        assertThat(forumApiClient.eventsCalls.get()).as("the old epoch's page was read, then refused").isEqualTo(1);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The event feed: published outbox rows of one stream by seq: a shard's stream in the current epoch, or the legacy
- * global stream (rows numbered before sharding). A page's head and oldest kept seq are read in the same snapshot as
+ * The event feed: published outbox rows of one stream by seq: a shard's stream in the current epoch or in an older
+ * one whose rows are kept (a consumer finishing it after a change of the shard count, see {@link Served}), or the
+ * legacy global stream (rows numbered before sharding). A page's head and oldest kept seq are read in the same snapshot as
  * the page (one REPEATABLE READ transaction), so a page never contradicts its own head; the multi-shard form reads
  * every page in one snapshot. Messages' text is the current one, also read in that snapshot
  * ({@link CurrentTextMapper}): deleted or replaced text is never served.
@@ -34,13 +36,15 @@ public class EventFeedService {
     public static final int DEFAULT_LIMIT = 500;
     public static final int MAX_LIMIT = 1000;
 
-    /** A feed request that names no valid stream (a shard outside the current epoch's). */
+    /** A feed request that names no valid stream (a shard outside both the asked epoch's and the current one's). */
     public static final class UnknownShardException extends IllegalArgumentException {
         UnknownShardException(int shard, int shardCount) {
             super("shard must be " + EventShards.FORUM + ".." + (shardCount - 1) + ", was " + shard);
         }
     }
 
+    /** head, oldest kept seq of a stream that has no state row: a shard the epoch did not have, empty. */
+    private static final long[] NO_STREAM = {0, 1};
     private static final String SHARD_STATE = "SELECT last_seq, purged_seq FROM outbox_shard_state"
             + " WHERE shard_epoch = ? AND shard = ?";
     private static final String SHARD_STATES = "SELECT shard, last_seq, purged_seq FROM outbox_shard_state"
@@ -98,31 +102,29 @@ public class EventFeedService {
     }
 
     /**
-     * A page of shard {@code shard}'s stream in the current epoch, events with {@code seq > afterSeq}; a
-     * {@code shardEpoch} other than the current one gets {@code resync_required} and no events.
+     * A page of shard {@code shard}'s stream, events with {@code seq > afterSeq}: in {@code shardEpoch} (an older
+     * epoch is served while its rows are kept, see {@link Served}), or in the current one when absent.
      */
     public EventPage findShardEventsAfter(int shard, long afterSeq, int limit, Long threadId, Integer shardEpoch) {
         return inSnapshot(c -> {
-            ShardEpochs.Epoch current = currentEpoch(c);
-            checkShard(shard, current);
-            return shardPage(c, current, shard, afterSeq, limit, threadId, shardEpoch);
+            Served served = served(c, shardEpoch, List.of(shard));
+            return shardPage(c, served, shard, afterSeq, limit, threadId);
         });
     }
 
     /**
      * One page per requested shard (ascending), all in one snapshot; see {@link #findShardEventsAfter}. Two queries
      * whatever the number of shards: their states, then their events (up to {@code limit} each, one index range per
-     * shard).
+     * shard). The answer names the current epoch and count, also when the pages are of an older one.
      */
     public EventPositionPages findEventsAtPositions(Integer shardEpoch, Map<Integer, Long> positions, int limit) {
         return inSnapshot(c -> {
-            ShardEpochs.Epoch current = currentEpoch(c);
             Map<Integer, Long> sorted = new TreeMap<>(positions);
-            sorted.keySet().forEach(shard -> checkShard(shard, current));
+            Served served = served(c, shardEpoch, sorted.keySet());
             Integer[] shards = sorted.keySet().toArray(Integer[]::new);
             Map<Integer, long[]> states = new HashMap<>();
             try (PreparedStatement st = c.prepareStatement(SHARD_STATES)) {
-                st.setInt(1, current.epoch());
+                st.setInt(1, served.pages().epoch());
                 st.setArray(2, c.createArrayOf("integer", shards));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -130,13 +132,12 @@ public class EventFeedService {
                     }
                 }
             }
-            boolean otherEpoch = shardEpoch != null && shardEpoch != current.epoch();
             List<EventEnvelope> events = new ArrayList<>();
-            if (!otherEpoch) {
+            if (served.known()) {
                 try (PreparedStatement st = c.prepareStatement(EVENTS_AT_POSITIONS)) {
                     st.setArray(1, c.createArrayOf("integer", shards));
                     st.setArray(2, c.createArrayOf("bigint", sorted.values().toArray()));
-                    st.setInt(3, current.epoch());
+                    st.setInt(3, served.pages().epoch());
                     st.setInt(4, limit);
                     readInto(st, events);
                 }
@@ -147,11 +148,11 @@ public class EventFeedService {
             }
             List<EventPage> pages = new ArrayList<>(sorted.size());
             sorted.forEach((shard, afterSeq) -> {
-                long[] state = states.get(shard);
-                pages.add(new EventPage(byShard.getOrDefault(shard, List.of()), state[0], state[1],
-                        otherEpoch || afterSeq < state[1] - 1, shard, current.epoch(), current.shardCount()));
+                long[] state = states.getOrDefault(shard, NO_STREAM);
+                pages.add(served.page(byShard.getOrDefault(shard, List.of()), state[0], state[1],
+                        !served.known() || afterSeq < state[1] - 1, shard));
             });
-            return new EventPositionPages(current.epoch(), current.shardCount(), pages);
+            return new EventPositionPages(served.current().epoch(), served.current().shardCount(), pages);
         });
     }
 
@@ -172,28 +173,29 @@ public class EventFeedService {
         }
     }
 
-    private EventPage shardPage(Connection c, ShardEpochs.Epoch current, int shard, long afterSeq, int limit,
-                                Long threadId, Integer shardEpoch) throws SQLException {
-        long head;
-        long oldest;
+    private EventPage shardPage(Connection c, Served served, int shard, long afterSeq, int limit, Long threadId)
+            throws SQLException {
+        long head = NO_STREAM[0];
+        long oldest = NO_STREAM[1];
         try (PreparedStatement st = c.prepareStatement(SHARD_STATE)) {
-            st.setInt(1, current.epoch());
+            st.setInt(1, served.pages().epoch());
             st.setInt(2, shard);
             try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                head = rs.getLong(1);
-                oldest = rs.getLong(2) + 1;
+                if (rs.next()) {
+                    head = rs.getLong(1);
+                    oldest = rs.getLong(2) + 1;
+                }
             }
         }
-        if (shardEpoch != null && shardEpoch != current.epoch()) {
-            return new EventPage(List.of(), head, oldest, true, shard, current.epoch(), current.shardCount());
+        if (!served.known()) {
+            return served.page(List.of(), head, oldest, true, shard);
         }
         List<EventEnvelope> events = new ArrayList<>();
         if (afterSeq < head) {
             try (PreparedStatement st = c.prepareStatement(
                     SHARD_EVENTS.formatted(threadId == null ? "" : "AND thread_id = ?"))) {
                 int i = 1;
-                st.setInt(i++, current.epoch());
+                st.setInt(i++, served.pages().epoch());
                 st.setInt(i++, shard);
                 st.setLong(i++, afterSeq);
                 st.setLong(i++, head);
@@ -204,18 +206,41 @@ public class EventFeedService {
                 readInto(st, events);
             }
         }
-        return new EventPage(currentText.withCurrentText(c, events), head, oldest, afterSeq < oldest - 1, shard,
-                current.epoch(), current.shardCount());
+        return served.page(currentText.withCurrentText(c, events), head, oldest, afterSeq < oldest - 1, shard);
     }
 
-    private ShardEpochs.Epoch currentEpoch(Connection c) throws SQLException {
-        return epochs.current(c).orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
-    }
+    /**
+     * The epoch whose pages a request gets, and the current one. An epoch still in {@code outbox_shard_epoch} is
+     * served with its own shard count and state rows: once a newer epoch is open, nothing numbers in the old one
+     * any more ({@link ShardEpochs#open()} closes it), so its heads do not move and a consumer can read it to its
+     * end; its oldest kept seq says where the purge got to, as in the current epoch. A shard of the current count
+     * that the older epoch did not have is an empty stream there (head 0): a consumer configured with the new
+     * count may ask for it. An epoch that was never opened gets {@code resync_required} pages with the current
+     * epoch's heads, as before.
+     */
+    private record Served(ShardEpochs.Epoch pages, ShardEpochs.Epoch current, boolean known) {
 
-    private static void checkShard(int shard, ShardEpochs.Epoch current) {
-        if (!EventShards.isValid(shard, current.shardCount())) {
-            throw new UnknownShardException(shard, current.shardCount());
+        EventPage page(List<EventEnvelope> events, long head, long oldest, boolean resync, int shard) {
+            boolean older = pages.epoch() != current.epoch();
+            return new EventPage(events, head, oldest, resync, shard, pages.epoch(), pages.shardCount(),
+                    older ? current.epoch() : null, older ? current.shardCount() : null);
         }
+    }
+
+    /** The epoch asked for ({@code null}: the current one), checking that every shard is valid there or now. */
+    private Served served(Connection c, Integer shardEpoch, Collection<Integer> shards) throws SQLException {
+        ShardEpochs.Epoch current = epochs.current(c)
+                .orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
+        Optional<ShardEpochs.Epoch> asked = shardEpoch == null || shardEpoch == current.epoch() ? Optional.of(current)
+                : epochs.find(c, shardEpoch);
+        ShardEpochs.Epoch pages = asked.orElse(current);
+        int widest = Math.max(pages.shardCount(), current.shardCount());
+        for (int shard : shards) {
+            if (!EventShards.isValid(shard, widest)) {
+                throw new UnknownShardException(shard, widest);
+            }
+        }
+        return new Served(pages, current, asked.isPresent());
     }
 
     private void readInto(PreparedStatement st, List<EventEnvelope> into) throws SQLException {

@@ -26,11 +26,14 @@ import java.util.UUID;
  * A stream is (epoch, shard). The current epoch is the greatest row of {@code outbox_shard_epoch}, with the shard
  * count it was opened with. {@link #open()} (every replica, at start) opens epoch 1 on the first run of the sharded
  * relay, and a new epoch when this replica's {@code forum.events.shard-count} differs from the current epoch's: a
- * change of N moves threads between shards, so positions of the old epoch cannot be compared with the new one (the
- * feed answers {@code resync_required}). Opening an epoch creates its state rows (one per shard, -1..N-1) and gives
- * every row not yet numbered the shard of the new count. The table lock serialises replicas starting together. N
- * must be the same on every replica: change it by restarting all of them (a replica still running with the old N
- * finds its epoch gone and stops numbering, see {@link OutboxNumbering}).
+ * change of N moves threads between shards, so positions of the old epoch cannot be compared with the new one.
+ * Opening an epoch closes the old one (nothing is numbered in it any more, see {@code close}), creates the new
+ * one's state rows (one per shard, -1..N-1) and gives every row not yet numbered the shard of the new count. The
+ * old epoch's numbered rows stay readable in the feed ({@link EventFeedService}) until the purge deletes them, so
+ * a consumer that was behind reads it to its end before the new one: nothing is skipped, and nothing is in both.
+ * The table lock serialises replicas starting together. N must be the same on every replica: change it by
+ * restarting all of them (a replica still running with the old N finds its epoch gone and stops numbering, see
+ * {@link OutboxNumbering}).
  *
  * <h2>Adopting rows without a shard</h2>
  * Rows written before V10, or by a replica of the previous version during a rolling upgrade, have no shard (the
@@ -77,6 +80,9 @@ public class ShardEpochs {
             if (current.isPresent() && current.get().shardCount() == shardCount) {
                 return current.get();
             }
+            if (current.isPresent()) {
+                close(c, current.get());
+            }
             Epoch opened = new Epoch(current.map(e -> e.epoch() + 1).orElse(1), shardCount);
             try (PreparedStatement st = c.prepareStatement(
                     "INSERT INTO outbox_shard_epoch (epoch, shard_count) VALUES (?, ?)")) {
@@ -102,6 +108,41 @@ public class ShardEpochs {
             Log.infof("Opening shard epoch %d with %d shards", opened.epoch(), opened.shardCount());
             return opened;
         });
+    }
+
+    /**
+     * Ends the numbering in {@code old} before its unnumbered rows move to the new epoch. First its state rows are
+     * locked in shard order, as a numbering step locks them ({@link OutboxNumbering}, no deadlock): a step of the
+     * old epoch still running on another replica finishes first, so none is caught half-way (a row it numbers after
+     * the re-sharding below would get a seq of its old shard's sequence while carrying its new shard). Then each
+     * shard's watermark moves past every transaction id, as V10 did for the legacy stream: a step that was waiting
+     * for these locks (its epoch check already passed) numbers nothing, so the old epoch's heads never move again
+     * and the feed can serve it to its end. Its published_seq moves to its head: nothing publishes the old epoch any
+     * more (its numbered rows are read from the feed; a gateway that sees the new epoch resyncs its subscriptions),
+     * and the purge may then delete its rows after the retention like any others.
+     */
+    private static void close(Connection c, Epoch old) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT shard FROM outbox_shard_state WHERE shard_epoch = ? ORDER BY shard FOR UPDATE")) {
+            st.setInt(1, old.epoch());
+            st.executeQuery().close();
+        }
+        try (PreparedStatement st = c.prepareStatement("UPDATE outbox_shard_state SET published_seq = last_seq,"
+                + " numbered_xmin = '18446744073709551615' WHERE shard_epoch = ?")) {
+            st.setInt(1, old.epoch());
+            st.executeUpdate();
+        }
+    }
+
+    /** Epoch {@code epoch} if it was opened (older epochs stay until their rows are purged). */
+    public Optional<Epoch> find(Connection c, int epoch) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT epoch, shard_count FROM outbox_shard_epoch WHERE epoch = ?")) {
+            st.setInt(1, epoch);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new Epoch(rs.getInt(1), rs.getInt(2))) : Optional.empty();
+            }
+        }
     }
 
     /** The current epoch as {@code c} sees it (empty before the first {@link #open()}). */
