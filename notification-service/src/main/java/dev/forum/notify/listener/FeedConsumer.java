@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * stream (events written before sharding, {@code GET /api/internal/events} without {@code shard}) up to its head,
  * then every shard of the current shard epoch (the forum shard -1 and the thread shards 0..N-1), each in its own
  * seq order. One drain thread processes events through {@link EventProcessor#processAll} (runs of consecutive
- * events of one stream per transaction, which also advance that stream's stored cursor).
+ * events of one stream per transaction, which also advance that stream's stored cursor). When forum-api opens a
+ * newer shard epoch (its shard count changed), every shard of the epoch being consumed is first read to its end
+ * (forum-api keeps serving it, with its own shard count, until its rows are purged; it gets no new events), then
+ * the next epoch from its start: the rows forum-api had not numbered yet are in the new epoch only, so nothing is
+ * skipped and nothing read twice.
  *
  * <p>A shard's events come from the Redis pub/sub payloads ({@link #offer}, from {@link EventWakeupSubscriber}) as
  * long as each one's seq is the next one of its shard; the feed ({@code POST /api/internal/events/positions}: one
@@ -368,7 +372,7 @@ public class FeedConsumer {
         }
         boolean newerEpoch = epoch != 0 && answer.shardEpoch() != epoch;
         if (newerEpoch && !servesOwnEpoch(answer, epoch)) {
-            enterEpoch(answer.shardEpoch(), answer.shardCount());
+            enterEpoch(answer.shardEpoch(), answer.shardCount(), false);
             return true;
         }
         if (newerEpoch) {
@@ -376,18 +380,32 @@ public class FeedConsumer {
         } else if (epoch == 0) {
             positions.resetEpoch(answer.shardEpoch(), answer.shardCount(), Map.of());
             feedWanted.addAll(positions.allShards());
-        } else if (answer.shardCount() != positions.shardCount()) {
-            positions.setShardCount(answer.shardCount());
+        }
+        // The pages' count is our epoch's (an older epoch keeps its own): after a restart the consumer only knows
+        // the configured count, which may be the new epoch's; every shard of ours must be read.
+        int ownCount = newerEpoch ? answer.pages().get(0).shardCount() : answer.shardCount();
+        if (ownCount != positions.shardCount()) {
+            positions.setShardCount(ownCount);
             feedWanted.addAll(positions.allShards());
         }
         for (EventPage page : answer.pages()) {
             drainShardPage(page, failed);
         }
-        if (nextEpoch != 0 && oldEpochDone.containsAll(positions.allShards())) {
+        if (nextEpoch != 0 && ownEpochDone()) {
             Log.infof("shard epoch %d consumed to its end", epoch);
-            enterEpoch(nextEpoch, nextShardCount);
+            enterEpoch(epoch + 1, nextShardCount, true);
         }
         return true;
+    }
+
+    /**
+     * Every shard of our (old) epoch was read to its end since a newer epoch was seen; a shard stalled by a purge
+     * (already reported lost) does not hold the others back.
+     */
+    private boolean ownEpochDone() {
+        Set<Integer> done = new HashSet<>(oldEpochDone);
+        done.addAll(stalled);
+        return done.containsAll(positions.allShards());
     }
 
     /**
@@ -401,7 +419,9 @@ public class FeedConsumer {
 
     /**
      * forum-api opened a newer shard epoch (its shard count changed) and still serves ours: read every shard of ours
-     * to its end (it gets no new events) before the new epoch, so that nothing of it is skipped.
+     * to its end (it gets no new events) before the next epoch, so that nothing of it is skipped. The next one is
+     * ours + 1 (epochs are numbered one after the other): if the count changed twice while this consumer was
+     * behind, the one in between is finished the same way.
      */
     private void finishBeforeNextEpoch(int epoch, int shardCount) {
         if (nextEpoch != epoch) {
@@ -439,10 +459,11 @@ public class FeedConsumer {
     /**
      * Consumes the new epoch from its start (its stored cursors if it began already): after the old one was read to
      * its end, or when the feed does not serve the old one any more (then what was left of it is lost to this
-     * consumer: a WARN). Positions of the old epoch cannot be compared with the new one.
+     * consumer: a WARN). Positions of the old epoch cannot be compared with the new one. {@code shardCount} is the
+     * current epoch's; the feed's pages correct it if {@code epoch} is an older one with another count.
      */
-    private void enterEpoch(int epoch, int shardCount) {
-        if (nextEpoch != epoch) {
+    private void enterEpoch(int epoch, int shardCount, boolean oldOneFinished) {
+        if (!oldOneFinished) {
             Log.warnf("forum-api moved to shard epoch %d (%d shards) from %d and serves the old one no more: consuming "
                     + "the new epoch from its start; events of epoch %d after our cursors cannot be read", epoch,
                     shardCount, positions.shardEpoch(), positions.shardEpoch());
