@@ -1,6 +1,5 @@
 package dev.forum.system.scenario;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.forum.system.ForumHttp;
 import dev.forum.system.ForumHttp.Session;
 import dev.forum.system.ServiceProcess;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,8 +72,8 @@ class NotificationRestartIT {
                 .filter(event -> "new_message".equals(event.path("type").asText()))
                 .map(event -> event.path("payload").path("message").path("id").asLong()).toList();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> mentionsByMessage(target).keySet().containsAll(posted));
-        Map<Long, Integer> mentions = mentionsByMessage(target);
+                .until(() -> Wire.mentionsByMessage(notifications, target).keySet().containsAll(posted));
+        Map<Long, Integer> mentions = Wire.mentionsByMessage(notifications, target);
 
         Tally tally = new Tally("notify-sigkill").sent(sent).expected(posted.size()).note("post_failures", failed);
         for (long messageId : posted) {
@@ -89,22 +87,5 @@ class NotificationRestartIT {
         assertThat(tally.lost()).as("lost").isZero();
         assertThat(tally.duplicated()).as("duplicated").isZero();
         assertThat(tally.leaked()).as("notifications for messages never posted").isZero();
-    }
-
-    /** The user's mention notifications, counted per message, over every page of the REST API. */
-    private Map<Long, Integer> mentionsByMessage(Session user) {
-        Map<Long, Integer> counts = new HashMap<>();
-        String cursor = null;
-        do {
-            JsonNode page = notifications.call("GET", "/api/forum/notifications?limit=100"
-                    + (cursor == null ? "" : "&cursor=" + cursor), user.token(), null);
-            for (JsonNode notification : page.path("notifications")) {
-                if ("mention".equals(notification.path("type").asText())) {
-                    counts.merge(notification.path("message_id").asLong(), 1, Integer::sum);
-                }
-            }
-            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
-        } while (cursor != null);
-        return counts;
     }
 }

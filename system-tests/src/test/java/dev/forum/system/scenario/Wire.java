@@ -6,6 +6,7 @@ import dev.forum.system.ForumHttp.Session;
 import dev.forum.system.WsClient;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,5 +70,22 @@ final class Wire {
                     Map.of("role", role, "tier_cents", tierCents));
         }
         return session;
+    }
+
+    /** The user's mention notifications, counted per message, over every page of notification-service's REST API. */
+    static Map<Long, Integer> mentionsByMessage(ForumHttp notifications, Session user) {
+        Map<Long, Integer> counts = new HashMap<>();
+        String cursor = null;
+        do {
+            JsonNode page = notifications.call("GET", "/api/forum/notifications?limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor), user.token(), null);
+            for (JsonNode notification : page.path("notifications")) {
+                if ("mention".equals(notification.path("type").asText())) {
+                    counts.merge(notification.path("message_id").asLong(), 1, Integer::sum);
+                }
+            }
+            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+        } while (cursor != null);
+        return counts;
     }
 }
