@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -17,6 +19,10 @@ import static org.awaitility.Awaitility.await;
  * state files in a temporary directory): {@code masters} masters with {@code replicasPerMaster} replicas each,
  * joined by {@code redis-cli --cluster create}. Who is master of what is always read from the cluster
  * ({@code CLUSTER NODES}), never from start order: a failover changes it.
+ *
+ * <p>Started {@code behindProxies}, every node gets a {@link RedisProxy} and announces the proxy's port
+ * ({@code cluster-announce-port}; the bus stays direct), so every client connection to every node, the
+ * replicas' replication links included, passes a proxy that can make it silent ({@link #proxyOf}).
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -29,6 +35,8 @@ public final class RedisCluster implements AutoCloseable {
     private final int masters;
     private final Path dir;
     private final List<RedisServer> nodes = new ArrayList<>();
+    /** Node port to its proxy, when started behind proxies. */
+    private final Map<Integer, RedisProxy> proxies = new HashMap<>();
 
     private RedisCluster(int masters, Path dir) {
         this.masters = masters;
@@ -36,7 +44,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** Starts the nodes, joins them and returns once every node reports {@code cluster_state:ok}. */
-    public static RedisCluster start(int masters, int replicasPerMaster, Path logDir) {
+    public static RedisCluster start(int masters, int replicasPerMaster, Path logDir, boolean behindProxies) {
         RedisCluster cluster;
         try {
             cluster = new RedisCluster(masters, Files.createTempDirectory("redis-cluster"));
@@ -57,6 +65,9 @@ public final class RedisCluster implements AutoCloseable {
                 throw new IllegalStateException("redis-cli --cluster create failed: " + reply);
             }
             cluster.awaitOk();
+            if (behindProxies) {
+                cluster.announceProxies();
+            }
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -64,9 +75,38 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** Every node's URL, comma-separated: what a service in cluster mode is given as seed nodes. */
+    /** Every node's URL (its proxy's, if any), comma-separated: what a service in cluster mode is given as seed nodes. */
     public String seeds() {
-        return String.join(",", nodes.stream().map(RedisServer::url).toList());
+        return String.join(",", nodes.stream().map(node -> "redis://127.0.0.1:" + announced(node)).toList());
+    }
+
+    /** The proxy in front of {@code node}; only when started behind proxies. */
+    public RedisProxy proxyOf(RedisServer node) {
+        RedisProxy proxy = proxies.get(node.port());
+        if (proxy == null) {
+            throw new IllegalStateException("cluster not started behind proxies");
+        }
+        return proxy;
+    }
+
+    private void announceProxies() {
+        for (RedisServer node : nodes) {
+            RedisProxy proxy = new RedisProxy(Ports.free(), node::port).start();
+            proxies.put(node.port(), proxy);
+            node.command("CONFIG", "SET", "cluster-announce-port", Integer.toString(proxy.port()),
+                    "cluster-announce-bus-port", Integer.toString(node.port() + BUS_OFFSET));
+        }
+        // Gossip spreads the new addresses (and points the replicas' replication at the proxies).
+        List<Integer> announced = nodes.stream().map(this::announced).sorted().toList();
+        await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> liveNodes()
+                .allMatch(node -> view(node).stream().map(Node::port).sorted().toList().equals(announced)));
+        awaitOk();
+    }
+
+    /** The port the cluster tells clients for {@code node}: its proxy's, if any. */
+    private int announced(RedisServer node) {
+        RedisProxy proxy = proxies.get(node.port());
+        return proxy != null ? proxy.port() : node.port();
     }
 
     /** The hash slot of a key or sharded channel (the part in {@code {...}} when there is one). */
@@ -82,7 +122,7 @@ public final class RedisCluster implements AutoCloseable {
     /** The replica of {@code master}, as a live node sees it. */
     public RedisServer replicaOf(RedisServer master) {
         List<Node> view = view(anyLiveNode());
-        String masterId = view.stream().filter(n -> n.port() == master.port()).findFirst().orElseThrow().id();
+        String masterId = view.stream().filter(n -> n.port() == announced(master)).findFirst().orElseThrow().id();
         return view.stream().filter(n -> masterId.equals(n.masterId())).findFirst().map(n -> node(n.port()))
                 .orElseThrow(() -> new IllegalStateException("no replica of " + master.port()));
     }
@@ -109,6 +149,7 @@ public final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        proxies.values().forEach(RedisProxy::close);
         nodes.forEach(RedisServer::stop);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -145,8 +186,9 @@ public final class RedisCluster implements AutoCloseable {
         return liveNodes().findFirst().orElseThrow(() -> new IllegalStateException("no live cluster node"));
     }
 
-    private RedisServer node(int port) {
-        return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+    /** The node a port of {@code CLUSTER NODES} names (a proxy's port: the node behind it). */
+    private RedisServer node(int announcedPort) {
+        return nodes.stream().filter(n -> announced(n) == announcedPort).findFirst().orElseThrow();
     }
 
     private static List<Node> view(RedisServer viewer) {

@@ -28,7 +28,7 @@ class RedisClusterIT {
     static void startCluster() {
         Path root = Path.of(System.getProperty("forum.root", ".."));
         cluster = RedisCluster.start(3, 1,
-                root.resolve("system-tests/target/system-logs/redis-cluster-" + UUID.randomUUID()));
+                root.resolve("system-tests/target/system-logs/redis-cluster-" + UUID.randomUUID()), false);
     }
 
     @AfterAll

@@ -33,6 +33,10 @@ public final class RedisProxy implements AutoCloseable {
         this.targetPort = targetPort;
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

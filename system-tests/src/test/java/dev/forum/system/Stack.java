@@ -50,7 +50,7 @@ public final class Stack implements AutoCloseable {
         root = projectRoot();
         logDir = root.resolve("system-tests/target/system-logs/" + id);
         redis = new RedisServer(Ports.free(), logDir);
-        redisCluster = builder.redisCluster ? RedisCluster.start(3, 1, logDir) : null;
+        redisCluster = builder.redisCluster ? RedisCluster.start(3, 1, logDir, builder.redisClusterBehindProxies) : null;
         if (builder.redisAcl) {
             redis.withAcl(root.resolve("scripts/redis-users.acl.template"), namespace);
         }
@@ -290,6 +290,7 @@ public final class Stack implements AutoCloseable {
         private boolean gatewaysViaRedisProxy;
         private boolean redisAcl;
         private boolean redisCluster;
+        private boolean redisClusterBehindProxies;
         private final Map<String, String> forumApiProperties = new LinkedHashMap<>();
         private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
         private final Map<String, String> notifyProperties = new LinkedHashMap<>();
@@ -335,6 +336,13 @@ public final class Stack implements AutoCloseable {
          */
         public Builder redisCluster() {
             this.redisCluster = true;
+            return this;
+        }
+
+        /** {@link #redisCluster()} with a {@link RedisProxy} in front of every node ({@link RedisCluster#proxyOf}). */
+        public Builder redisClusterBehindProxies() {
+            this.redisCluster = true;
+            this.redisClusterBehindProxies = true;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.forum.notify.listener;
 
+import dev.forum.common.redis.LinkWatchdog;
 import dev.forum.common.redis.ShardedSubscriber;
 import dev.forum.contract.Channels;
 import dev.forum.contract.EventShards;
@@ -42,9 +43,9 @@ import java.util.stream.Collectors;
  * restart the client did not notice, a half-open connection) is thus noticed within seconds.
  *
  * <p>Redis Cluster ({@code cluster}): SSUBSCRIBE per channel through {@link ShardedSubscriber}, which resubscribes
- * after failovers and slot moves; each shard counts as subscribed from its confirmation
- * ({@code onSubscribed}: its feed is read) until it is lost ({@code onLost}: polled). The consumer's idle poll
- * covers a link that dies silently.
+ * after failovers and slot moves and probes each node connection every poll interval (silent for three: the
+ * connection is replaced); each shard counts as subscribed from its confirmation ({@code onSubscribed}: its feed
+ * is read) until it is lost ({@code onLost}: polled). No heartbeat channel there: one would sit on one node only.
  *
  * <p>The channels follow the shard count the feed reports ({@link FeedConsumer#shardCount()}), checked at every
  * tick.
@@ -60,9 +61,8 @@ public class EventWakeupSubscriber {
     private final List<String> hosts;
     private final Channels channels;
     private final String heartbeatChannel;
-    private final long silenceNanos;
-    private final Duration retryDelay;
-    private volatile long lastHeardNanos = System.nanoTime();
+    private final LinkWatchdog watchdog;
+    private final ShardedSubscriber.Timing clusterTiming;
     private volatile boolean live;
     /** Channel to shard, of the shards subscribed now. */
     private volatile Map<String, Integer> shardsByChannel = Map.of();
@@ -78,8 +78,10 @@ public class EventWakeupSubscriber {
         this.hosts = hosts;
         this.channels = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT);
         this.heartbeatChannel = config.redis().namespace() + ":notify-heartbeat:" + UUID.randomUUID();
-        this.silenceNanos = config.consumer().pollInterval().multipliedBy(3).toNanos();
-        this.retryDelay = config.consumer().leaderRetry();
+        Duration silence = config.consumer().pollInterval().multipliedBy(3);
+        this.watchdog = new LinkWatchdog(silence, System::nanoTime);
+        this.clusterTiming = new ShardedSubscriber.Timing(config.consumer().leaderRetry(),
+                config.consumer().pollInterval(), silence);
     }
 
     @PostConstruct
@@ -90,8 +92,9 @@ public class EventWakeupSubscriber {
     }
 
     /**
-     * Publishes a heartbeat; replaces the subscription when nothing came back for three intervals or when the
-     * shard count changed.
+     * Replaces the subscription when the shard count changed; in single mode also when nothing came back for three
+     * intervals, and publishes the next heartbeat (cluster mode: {@link ShardedSubscriber} probes its node
+     * connections itself).
      */
     @Scheduled(every = "${notify.consumer.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -103,27 +106,29 @@ public class EventWakeupSubscriber {
             Log.infof("the feed reports %d shards: subscribing their channels", consumer.shardCount());
             down("shard count changed");
             resubscribe();
-        } else if (System.nanoTime() - lastHeardNanos > silenceNanos) {
+        } else if (watchdog.isSilent()) {
             down("no heartbeat came back");
             resubscribe();
         }
-        redis.execute(mode.publishCommand(), heartbeatChannel, "1").subscribe()
-                .with(receivers -> { }, e -> Log.debugf("heartbeat publish failed: %s", e.getMessage()));
+        if (mode == RedisMode.SINGLE) {
+            redis.execute(mode.publishCommand(), heartbeatChannel, "1").subscribe()
+                    .with(receivers -> { }, e -> Log.debugf("heartbeat publish failed: %s", e.getMessage()));
+        }
     }
 
     private synchronized void resubscribe() {
         close();
-        lastHeardNanos = System.nanoTime();
         shardsByChannel = EventShards.all(consumer.shardCount()).boxed()
                 .collect(Collectors.toUnmodifiableMap(channels::events, shard -> shard));
-        List<String> all = new ArrayList<>(shardsByChannel.keySet());
-        all.add(heartbeatChannel);
         if (mode == RedisMode.CLUSTER) {
-            sharded = new ShardedSubscriber(vertx, clusterOptions(), retryDelay, new ClusterListener());
+            sharded = new ShardedSubscriber(vertx, clusterOptions(), clusterTiming, new ClusterListener());
             sharded.start();
-            all.forEach(sharded::subscribe);
+            shardsByChannel.keySet().forEach(sharded::subscribe);
             return;
         }
+        watchdog.arm();
+        List<String> all = new ArrayList<>(shardsByChannel.keySet());
+        all.add(heartbeatChannel);
         subscription = redis.pubsub(String.class).subscribeAsMessages(all.toArray(String[]::new))
                 .onFailure().invoke(e -> down(e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
@@ -139,7 +144,7 @@ public class EventWakeupSubscriber {
     }
 
     private void onMessage(RedisPubSubMessage<String> message) {
-        lastHeardNanos = System.nanoTime();
+        watchdog.heard();
         if (heartbeatChannel.equals(message.getChannel())) {
             if (!live) {
                 live = true;
@@ -164,15 +169,11 @@ public class EventWakeupSubscriber {
 
         @Override
         public void onMessage(String channel, String message) {
-            lastHeardNanos = System.nanoTime();
-            if (!heartbeatChannel.equals(channel)) {
-                consumer.offer(message);
-            }
+            consumer.offer(message);
         }
 
         @Override
         public void onSubscribed(String channel) {
-            lastHeardNanos = System.nanoTime();
             Integer shard = shardsByChannel.get(channel);
             if (shard != null) {
                 live = true;

@@ -108,7 +108,8 @@ class RedisClusterModeTests {
     void listenToPushesAsAGatewayDoes() {
         String channel = new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT).notifications();
         List<String> live = new CopyOnWriteArrayList<>();
-        pushListener = new ShardedSubscriber(vertx, OnRedisCluster.cluster.options(), Duration.ofMillis(200),
+        pushListener = new ShardedSubscriber(vertx, OnRedisCluster.cluster.options(),
+                ShardedSubscriber.Timing.retryingEvery(Duration.ofMillis(200)),
                 new ShardedSubscriber.Listener() {
                     @Override
                     public void onMessage(String ch, String message) {

@@ -114,11 +114,18 @@ public interface GatewayConfig {
         @WithDefault("1s")
         Duration reconnectDelay();
 
-        /** This gateway publishes a heartbeat on its own channel this often, to come back on its subscriber connection. */
+        /**
+         * Single mode: this gateway publishes a heartbeat on its own channel this often, to come back on its subscriber
+         * connection. Cluster mode: each node connection holding a subscription is probed this often (an
+         * {@code SSUBSCRIBE} of one of its channels again, answered on that connection).
+         */
         @WithDefault("1s")
         Duration heartbeatInterval();
 
-        /** No heartbeat back on the subscriber connection for this long: the connection is closed and reopened. */
+        /**
+         * No heartbeat back on the subscriber connection (cluster mode: on one node connection) for this long: the
+         * connection is closed and reopened, its channels filled from the feed.
+         */
         @WithDefault("5s")
         Duration heartbeatTimeout();
     }

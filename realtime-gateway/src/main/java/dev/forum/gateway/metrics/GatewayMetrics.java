@@ -36,6 +36,7 @@ public class GatewayMetrics implements DeliveryListener {
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusedUpgrades = new ConcurrentHashMap<>();
     private final AtomicInteger redisUp = new AtomicInteger();
+    private final Counter silentRedisConnections;
     private final Counter replays;
     private final Counter replayedEvents;
     private final Counter resyncs;
@@ -60,6 +61,9 @@ public class GatewayMetrics implements DeliveryListener {
         }
         Gauge.builder("gateway.redis.up", redisUp, AtomicInteger::get)
                 .description("1 while the Redis subscription is live, 0 while delivering from the feed")
+                .register(registry);
+        silentRedisConnections = Counter.builder("gateway.redis.silent.connections")
+                .description("Subscriber connections (cluster mode: node connections) replaced because no heartbeat came back in time")
                 .register(registry);
         replays = Counter.builder("gateway.replays").description("Resume replays run").register(registry);
         replayedEvents = Counter.builder("gateway.replayed.events").description("Events sent by replays")
@@ -127,6 +131,10 @@ public class GatewayMetrics implements DeliveryListener {
 
     public void redisLink(boolean up) {
         redisUp.set(up ? 1 : 0);
+    }
+
+    public void redisConnectionSilent() {
+        silentRedisConnections.increment();
     }
 
     public void replayed(int events) {

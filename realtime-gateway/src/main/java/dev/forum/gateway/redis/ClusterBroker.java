@@ -24,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread shard's events channel while {@link #subscribeShard} asked for it, each on the master that owns its slot,
  * through {@link ShardedSubscriber} (which subscribes again after a failover or a slot move and reports each channel
  * lost and live again); typing is published with {@code SPUBLISH}. A lost events channel is polled from the feed by
- * the {@link EventSequencer} until it is live again, then caught up. There is no heartbeat channel: a node's
- * connection that ends or a subscription left unconfirmed makes the subscriber reconnect.
+ * the {@link EventSequencer} until it is live again, then caught up. A node's connection that ends, a subscription
+ * left unconfirmed, or a node connection that answers no heartbeat probe for {@code gateway.redis.heartbeat-timeout}
+ * (probed every {@code gateway.redis.heartbeat-interval}; a half-open link delivers nothing and never ends) makes
+ * the subscriber reconnect; {@code gateway_redis_up} is 0 meanwhile, as in single mode.
  */
 public class ClusterBroker implements Broker {
 
@@ -47,7 +49,9 @@ public class ClusterBroker implements Broker {
         this.sequencer = sequencer;
         this.metrics = metrics;
         this.options = clusterOptions(config.redis().url());
-        this.subscriber = new ShardedSubscriber(vertx, options, config.redis().reconnectDelay(), new Listener());
+        this.subscriber = new ShardedSubscriber(vertx, options, new ShardedSubscriber.Timing(
+                config.redis().reconnectDelay(), config.redis().heartbeatInterval(), config.redis().heartbeatTimeout()),
+                new Listener());
     }
 
     /** The Vert.x cluster client's options for a comma-separated list of seed node URLs. */
@@ -129,6 +133,11 @@ public class ClusterBroker implements Broker {
                 metrics.redisLink(true);
                 Log.infof("Redis Cluster subscriptions live on %s and %s", channels.typing(), channels.notifications());
             }
+        }
+
+        @Override
+        public void onSilent(String node) {
+            metrics.redisConnectionSilent();
         }
 
         @Override

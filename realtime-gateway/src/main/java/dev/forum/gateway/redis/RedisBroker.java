@@ -3,7 +3,7 @@ package dev.forum.gateway.redis;
 import dev.forum.contract.Channels;
 import dev.forum.contract.EventShards;
 import dev.forum.gateway.config.GatewayConfig;
-import dev.forum.gateway.internal.LinkWatchdog;
+import dev.forum.common.redis.LinkWatchdog;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.replay.EventSequencer;
 import io.quarkus.logging.Log;
@@ -278,6 +278,7 @@ public class RedisBroker implements Broker {
         }
         RedisConnection connection = subscriber;
         if (connection != null && watchdog.isSilent()) {
+            metrics.redisConnectionSilent();
             lost(connection, "no heartbeat on the subscriber connection within "
                     + config.redis().heartbeatTimeout().toMillis() + " ms");
             return;

@@ -64,6 +64,8 @@ class ClusterBrokerTest extends ClusterTestBase {
                 Map.entry("redis.url", cluster.ports().stream().map(port -> "redis://127.0.0.1:" + port)
                         .collect(Collectors.joining(","))),
                 Map.entry("redis.reconnectDelay", Duration.ofMillis(200)),
+                Map.entry("redis.heartbeatInterval", Duration.ofMillis(500)),
+                Map.entry("redis.heartbeatTimeout", Duration.ofSeconds(2)),
                 Map.entry("events.shardCount", TestClients.SHARDS)));
         gateway = new TestGateway(vertx, config, channels, Duration.ofSeconds(30), ClusterBroker::new);
         sequencer = gateway.sequencer;

@@ -33,7 +33,8 @@ class ShardedSubscriberTest extends ClusterTestBase {
 
     @BeforeEach
     void startSubscriber() {
-        subscriber = new ShardedSubscriber(vertx, cluster.options(), Duration.ofMillis(200),
+        subscriber = new ShardedSubscriber(vertx, cluster.options(),
+                new ShardedSubscriber.Timing(Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofSeconds(1)),
                 new ShardedSubscriber.Listener() {
                     @Override
                     public void onMessage(String channel, String message) {
@@ -104,6 +105,29 @@ class ShardedSubscriberTest extends ClusterTestBase {
 
     @Test
     @Order(4)
+    void aNodeConnectionThatGoesSilentIsReplacedAndItsChannelsReportedLostThenLive() {
+        String channel = channel();
+        String elsewhere = channelNotOn(channel);
+        subscriber.subscribe(channel);
+        subscriber.subscribe(elsewhere);
+        awaitSubscribed(channel);
+        awaitSubscribed(elsewhere);
+        int owner = ownerOf(channel);
+        int silentBefore = subscriber.silentConnections();
+
+        // The node keeps every client connection open and answers none of them for 4 s (its cluster bus runs on:
+        // no failover); no sunsubscribe, no FIN. Only the heartbeat can tell.
+        assertThat(cluster.cli(owner, "CLIENT", "PAUSE", "4000", "ALL")).isEqualTo("OK");
+
+        await().atMost(WAIT).until(() -> heard.contains("lost " + channel));
+        assertThat(subscriber.silentConnections()).as("node connections found silent").isEqualTo(silentBefore + 1);
+        await().atMost(WAIT).until(() -> heard.lastIndexOf("subscribed " + channel) > heard.indexOf("lost " + channel));
+        publishUntilHeard(channel, "after silence");
+        publishUntilHeard(elsewhere, "after silence");
+    }
+
+    @Test
+    @Order(5)
     void subscribesAgainWhenAFailoverMovesTheSlotToTheReplica() {
         String channel = channel();
         subscriber.subscribe(channel);
@@ -118,7 +142,7 @@ class ShardedSubscriberTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void reconnectsAndSubscribesAgainWhenTheMasterIsKilled() throws Exception {
         String channel = channel();
         subscriber.subscribe(channel);
@@ -129,6 +153,18 @@ class ShardedSubscriberTest extends ClusterTestBase {
         await().atMost(WAIT).until(() -> heard.indexOf("lost " + channel) >= 0
                 && heard.lastIndexOf("subscribed " + channel) > heard.indexOf("lost " + channel));
         publishUntilHeard(channel, "after kill");
+    }
+
+    /** A channel whose slot another master owns. */
+    private String channelNotOn(String channel) {
+        int slot = Integer.parseInt(cluster.cli(cluster.ports().get(0), "CLUSTER", "KEYSLOT", channel));
+        while (true) {
+            String other = channel();
+            int otherSlot = Integer.parseInt(cluster.cli(cluster.ports().get(0), "CLUSTER", "KEYSLOT", other));
+            if (Math.abs(otherSlot - slot) > 16384 / 2) {
+                return other; // 3 masters of about 5,461 slots each: that far apart, never the same one
+            }
+        }
     }
 
     private void awaitSubscribed(String channel) {
@@ -151,7 +187,7 @@ class ShardedSubscriberTest extends ClusterTestBase {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stopsWithoutAnErrorWhileAMasterIsDown() throws Exception {
         String channel = channel();
         subscriber.subscribe(channel);

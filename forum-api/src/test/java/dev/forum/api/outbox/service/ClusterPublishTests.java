@@ -64,7 +64,8 @@ class ClusterPublishTests {
     @BeforeEach
     void subscribeEveryShard() {
         vertx = Vertx.vertx();
-        subscriber = new ShardedSubscriber(vertx, ClusterRedisProfile.Cluster.options(), Duration.ofMillis(200),
+        subscriber = new ShardedSubscriber(vertx, ClusterRedisProfile.Cluster.options(),
+                ShardedSubscriber.Timing.retryingEvery(Duration.ofMillis(200)),
                 new ShardedSubscriber.Listener() {
                     @Override
                     public void onMessage(String channel, String message) {

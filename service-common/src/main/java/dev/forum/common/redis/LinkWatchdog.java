@@ -1,4 +1,4 @@
-package dev.forum.gateway.internal;
+package dev.forum.common.redis;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
