@@ -180,5 +180,9 @@ public interface ForumConfig {
         /** The warm-up stops when this much time has passed, whatever is left of the iterations. */
         @WithDefault("20s")
         Duration timeBudget();
+
+        /** Whether each round is followed by requests to this replica's own HTTP port (WarmUpHttp). */
+        @WithDefault("true")
+        boolean http();
     }
 }

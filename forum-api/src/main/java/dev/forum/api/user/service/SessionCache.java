@@ -59,6 +59,9 @@ public class SessionCache {
     private record Entry(Caller caller, Instant sessionExpiresAt, long cachedUntilMillis) {
     }
 
+    private record Synthetic(String tokenHash, Caller caller) {
+    }
+
     private final ConcurrentHashMap<String, Entry> byTokenHash = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final long ttlMillis;
@@ -68,6 +71,8 @@ public class SessionCache {
     private final String jdbcUser;
     private final Optional<String> jdbcPassword;
     private volatile boolean listening;
+    /** The start-up warm-up's session, which has no row (see {@link #holdSynthetic}); null otherwise. */
+    private volatile Synthetic synthetic;
     private volatile boolean running;
     private Thread loop;
 
@@ -107,6 +112,10 @@ public class SessionCache {
 
     /** The cached caller of this token hash, or the one {@code load} finds (cached when nothing was evicted meanwhile). */
     Optional<Caller> resolve(String tokenHash, Instant now, Supplier<Optional<CachedSession>> load) {
+        Synthetic held = synthetic;
+        if (held != null && held.tokenHash().equals(tokenHash)) {
+            return Optional.of(held.caller());
+        }
         if (!listening) {
             return load.get().map(CachedSession::caller);
         }
@@ -129,6 +138,22 @@ public class SessionCache {
             byTokenHash.remove(tokenHash);
         }
         return loaded.map(CachedSession::caller);
+    }
+
+    /**
+     * Resolves this token hash to this caller, in this replica's memory only, until the returned handle is closed: the
+     * session of the start-up warm-up's requests to its own HTTP port
+     * ({@link dev.forum.api.warmup.service.WarmUpHttp}), which must authenticate without a {@code user_session} row.
+     * The token is random and known to that one process, so no request from outside can present it.
+     */
+    public AutoCloseable holdSynthetic(String tokenHash, Caller caller) {
+        Synthetic held = new Synthetic(tokenHash, caller);
+        synthetic = held;
+        return () -> {
+            if (synthetic == held) {
+                synthetic = null;
+            }
+        };
     }
 
     /**

@@ -25,6 +25,7 @@ public class WarmUpHealthCheck implements HealthCheck {
         return HealthCheckResponse.named("warm-up")
                 .status(warmUp.isFinished())
                 .withData("rounds", warmUp.rounds())
+                .withData("requests", warmUp.requests())
                 .build();
     }
 }

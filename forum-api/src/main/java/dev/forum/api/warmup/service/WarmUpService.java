@@ -62,7 +62,7 @@ public class WarmUpService {
 
     /** Not a name registration accepts ({@code [A-Za-z0-9_.-]}). */
     private static final String USERNAME_PREFIX = "warm-up~";
-    private static final String[] CONTENTS = {
+    static final String[] CONTENTS = {
             "A plain message of about a hundred bytes, as most posts are: some words, a number 42, and a full stop.",
             "Some **bold**, some _emphasis_, `code`, a link https://example.org/forum?q=warm and a mention @nobody_here.",
             "> a quote\n\n- a list item\n- another one with [a link](https://example.org/a)\n\n```\ncode block\n```",

@@ -71,6 +71,9 @@ class WarmUpRunnerTests {
 
         await().atMost(Duration.ofMinutes(2)).until(() -> readiness().statusCode() == 200);
         readiness().then().body("checks.find { it.name == 'warm-up' }.data.rounds", equalTo(WarmUpProfile.ROUNDS))
+                // every round's HTTP half answered as expected (a 200 and a 404 per post), or the warm-up would stop
+                .body("checks.find { it.name == 'warm-up' }.data.requests",
+                        equalTo(2 * WarmUpProfile.ROUNDS * WarmUpProfile.POSTS_PER_ROUND))
                 .body("checks.status", hasItem("UP"));
     }
 
