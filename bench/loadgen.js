@@ -128,10 +128,13 @@ const clientsPerUrl = new Int32Array(G);
 const threadsPerUrl = Array.from({ length: G }, () => new Set());
 let postsDone = 0; // successful POST responses, any step
 
+// latencies by sixth of a step's posts (10 s windows of a 60 s step: where in the cold minute the tail is)
+const sixths = () => Array.from({ length: 6 }, () => []);
+
 function newStep(rate, seconds) {
   steps.push({
     rate, n: Math.max(1, Math.round(rate * seconds)), posted: 0, postErrors: 0, expected: 0, received: 0,
-    lat: [[], [], []], http: [], firstSeq: -1, lastSeq: -1, firstPostT: 0, lastRecvT: 0,
+    lat: [[], [], []], lat6: sixths(), http: [], firstSeq: -1, lastSeq: -1, firstPostT: 0, lastRecvT: 0,
   });
   return steps.length - 1;
 }
@@ -159,6 +162,7 @@ function onFrame(buf, gi) {
     s.received++;
     const third = Math.min(2, Math.floor((3 * (seq - s.firstSeq)) / s.n));
     s.lat[third].push(t - sendT[seq]);
+    s.lat6[Math.min(5, Math.floor((6 * (seq - s.firstSeq)) / s.n))].push(t - sendT[seq]);
     s.lastRecvT = t;
   }
 }
@@ -284,6 +288,7 @@ function stepResult(si, duration, phase, window) {
     deliveries_per_s: r2(s.received / Math.max(duration, span)),
     latency_ms: { p50: r2(p50), p90: r2(p90), p99: r2(p99), max: r2(max) },
     p50_first_last_third_ms: [r2(f50), r2(l50)],
+    p50_p99_by_sixth_ms: s.lat6.map((l) => percentiles(l, [50, 99]).map(r2)),
     http_ms: { p50: r2(h50), p99: r2(h99) },
     window_s: r2(window.secs), cpu_pct: window.cpu_pct, rss_mb: window.rss_mb, pg: window.pg,
     deliveries_in_window: window.deliveries_in_window, posts_done_in_window: window.posts_done_in_window,
@@ -308,6 +313,7 @@ async function measureStep(rate, seconds) {
   const res = stepResult(si, seconds, phase, window);
   if (scraped0) res.per_gateway = perGateway(scraped0, await scrapeAll(), perUrl0);
   steps[si].lat = [[], [], []];
+  steps[si].lat6 = sixths();
   steps[si].http = [];
   return res;
 }
