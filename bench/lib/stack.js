@@ -72,7 +72,11 @@ class Proc {
   async stop() {
     if (!this.running) return;
     this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.running && this.child.kill('SIGKILL'), 15000);
+    // A JVM recording its start-up cache writes it at exit (JDK 25's AOT cache: the training data, then a second
+    // JVM assembling the cache; AppCDS: the archive), which takes far longer than a plain stop on a busy machine:
+    // killed after 15 s it leaves an empty file and the next start runs without a cache.
+    const recording = this.args.some((a) => a.startsWith('-XX:AOTCacheOutput=') || a.startsWith('-XX:ArchiveClassesAtExit='));
+    const t = setTimeout(() => this.running && this.child.kill('SIGKILL'), recording ? 300000 : 15000);
     await this.exited;
     clearTimeout(t);
   }
