@@ -23,16 +23,22 @@ import static org.awaitility.Awaitility.await;
  * stopped while mentions are posted in epoch 1 (16 shards); forum-api restarts with 4 shards (epoch 2) and more
  * mentions are posted; notification-service restarts, configured with 4 shards as an operator sets them alike. It
  * reads what was left of epoch 1 (its own 16 shards, not the 4 it was configured with) to the end, then epoch 2 from
- * its start: every mention of both epochs is notified exactly once, through its REST API.
+ * its start: every mention of both epochs is notified exactly once, through its REST API. (A consumer that asked
+ * for its configured 4 shards of epoch 1 read only -1..3, called the epoch finished and skipped 4..15 without a
+ * WARN: this test then times out waiting for their mentions.)
  */
 class ShardCountChangeIT extends StackTestBase {
 
     private static final int THREADS = 6;
     private static final int NEW_SHARDS = 4;
+    /** Restarts mid-test on a machine the other suites load too: more than the harness' start-up timeout. */
+    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(3);
 
     @Override
     protected Stack.Builder configure(Stack.Builder builder) {
-        return builder.gateways(1).withNotificationService();
+        // forum-api restarts mid-test; its JIT warm-up is not under test here and, on a loaded machine, can hold
+        // its readiness past the harness' timeout.
+        return builder.gateways(1).withNotificationService().forumApiProperty("forum.warmup.enabled", "false");
     }
 
     @Test
@@ -60,7 +66,7 @@ class ShardCountChangeIT extends StackTestBase {
 
         stack.forumApi().stop();
         stack.forumApi().property("forum.events.shard-count", String.valueOf(NEW_SHARDS)).start()
-                .awaitReady(Stack.READY_TIMEOUT);
+                .awaitReady(RESTART_TIMEOUT);
         ForumHttp afterChange = stack.http();
         assertThat(afterChange.eventPositions(Map.of(-1, 0L), 1).path("shard_epoch").asInt()).isEqualTo(2);
         assertThat(afterChange.eventShardCount()).isEqualTo(NEW_SHARDS);
@@ -71,7 +77,7 @@ class ShardCountChangeIT extends StackTestBase {
         posted.add(afterChange.postMessage(author, newThread, mention + "new thread").path("id").asLong());
 
         service.property("notify.events.shard-count", String.valueOf(NEW_SHARDS)).start()
-                .awaitReady(Stack.READY_TIMEOUT);
+                .awaitReady(RESTART_TIMEOUT);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Wire.mentionsByMessage(notifications, target).keySet().containsAll(posted));
         await().atMost(Duration.ofSeconds(30)).until(() -> consumerEpoch(service) == 2);
