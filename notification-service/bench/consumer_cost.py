@@ -11,6 +11,12 @@ target/quarkus-app) on scratch databases it creates and drops, with a scratch Re
      per post.
 
   python3 notification-service/bench/consumer_cost.py [--apps DIR] [--posts 500] [--rate 50] [--idle 30]
+      [--threads 1] [--jfr FILE]
+
+--threads N spreads the posts round-robin over N threads (both users follow each), so that with many event
+shards (FORUM_EVENT_SHARDS, read by both services) the events fall into many shards; the window at rest is then
+measured again after the posts, when every one of those shards has a cursor. --jfr FILE records a JFR profile of
+notification-service over the whole run.
 
 --apps DIR holds forum-api/ and notification-service/ quarkus-app directories (to compare builds).
 Ports --port (forum-api) and --port + 2 (notification-service), default 9380; their management
@@ -94,6 +100,8 @@ def main():
     ap.add_argument('--settle', type=int, default=20, help='seconds after start-up before measuring')
     ap.add_argument('--db-prefix', default='bench', help='databases are <prefix>_forum_<id>, <prefix>_notify_<id>')
     ap.add_argument('--java', default='java')
+    ap.add_argument('--threads', type=int, default=1, help='threads the posts are spread over (round-robin)')
+    ap.add_argument('--jfr', help='record a JFR profile of notification-service into this file')
     a = ap.parse_args()
 
     def app(name):
@@ -110,7 +118,8 @@ def main():
     env = dict(os.environ, FORUM_DB_URL=f'jdbc:postgresql://127.0.0.1:5432/{forum_db}',
                NOTIFY_DB_URL=f'jdbc:postgresql://127.0.0.1:5432/{notify_db}',
                FORUM_REDIS_NAMESPACE=namespace, NOTIFY_REDIS_NAMESPACE=namespace,
-               FORUM_RATE_LIMIT_POSTS='1000000', FORUM_INTERNAL_TOKEN=f'bench-{run}',
+               FORUM_RATE_LIMIT_POSTS='1000000', FORUM_RATE_LIMIT_REACTIONS='1000000',
+               FORUM_INTERNAL_TOKEN=f'bench-{run}',
                # every bench user registers and logs in from 127.0.0.1 (docs/security.md, 4)
                FORUM_RATE_LIMIT_LOGIN_PER_ACCOUNT='1000000', FORUM_RATE_LIMIT_LOGIN_PER_ADDRESS='1000000',
                FORUM_RATE_LIMIT_REGISTERS_PER_ADDRESS='1000000',
@@ -125,23 +134,28 @@ def main():
             env=env, stdout=open(f'{logs}/forum-api-{run}.log', 'w'), stderr=subprocess.STDOUT)
         wait_ready(api_port + 10, 'forum-api', procs['forum-api'])
         procs['notification-service'] = subprocess.Popen(
-            [a.java, '-Dquarkus.profile=prod', f'-Dquarkus.http.port={notify_port}',
+            [a.java] + ([f'-XX:StartFlightRecording=filename={os.path.abspath(a.jfr)},settings=profile']
+                        if a.jfr else []) + ['-Dquarkus.profile=prod', f'-Dquarkus.http.port={notify_port}',
              f'-Dquarkus.management.port={notify_port + 10}', '-jar', app('notification-service')],
             env=env, stdout=open(f'{logs}/notification-service-{run}.log', 'w'), stderr=subprocess.STDOUT)
         wait_ready(notify_port + 10, 'notification-service', procs['notification-service'])
         pids = {name: p.pid for name, p in procs.items()}
         dbs = (forum_db, notify_db)
 
+        def at_rest(label):
+            rest0 = Snapshot(dbs, pids)
+            time.sleep(a.idle)
+            rest1 = Snapshot(dbs, pids)
+            span = rest1.time - rest0.time
+            print(f'{label}, {span:.0f} s:')
+            for db, name in ((notify_db, 'forum_notify'), (forum_db, 'forum')):
+                print(f'  PostgreSQL in {name}: transactions/s {(rest1.xacts[db] - rest0.xacts[db]) / span:.2f}, '
+                      f'rows returned/s {(rest1.rows[db] - rest0.rows[db]) / span:.0f}')
+            for name in pids:
+                print(f'  CPU {name}: {100 * (rest1.cpu[name] - rest0.cpu[name]) / span:.2f} % of a core')
+
         time.sleep(a.settle)
-        rest0 = Snapshot(dbs, pids)
-        time.sleep(a.idle)
-        rest1 = Snapshot(dbs, pids)
-        span = rest1.time - rest0.time
-        print(f'at rest, {span:.0f} s:')
-        for db, label in ((notify_db, 'forum_notify'), (forum_db, 'forum')):
-            print(f'  PostgreSQL transactions/s in {label}: {(rest1.xacts[db] - rest0.xacts[db]) / span:.2f}')
-        for name in pids:
-            print(f'  CPU {name}: {100 * (rest1.cpu[name] - rest0.cpu[name]) / span:.2f} % of a core')
+        at_rest('at rest')
 
         tokens = []
         for i in range(2):
@@ -149,9 +163,11 @@ def main():
             call(api, 'POST', '/api/auth/register', {'username': name, 'password': 'bench-password'})
             tokens.append(call(api, 'POST', '/api/auth/login',
                                {'username': name, 'password': 'bench-password'})['token'])
-        thread = call(api, 'POST', '/api/forum/threads', {'title': f'bench {run}', 'content': 'bench'},
-                      tokens[0])['id']
-        call(api, 'POST', f'/api/forum/threads/{thread}/follow', None, tokens[1])
+        threads = []
+        for t in range(a.threads):
+            threads.append(call(api, 'POST', '/api/forum/threads', {'title': f'bench {run} {t}', 'content': 'bench'},
+                                tokens[0])['id'])
+            call(api, 'POST', f'/api/forum/threads/{threads[-1]}/follow', None, tokens[1])
 
         def stream_positions(db, sql):
             rows = psql(db, sql)
@@ -183,7 +199,7 @@ def main():
             due = start + i / a.rate
             if due > time.time():
                 time.sleep(due - time.time())
-            call(api, 'POST', f'/api/forum/threads/{thread}/messages', {'content': f'message {i} of {run}'},
+            call(api, 'POST', f'/api/forum/threads/{threads[i % a.threads]}/messages', {'content': f'message {i} of {run}'},
                  tokens[i % 2])
         posting = time.time() - start
         ok = caught_up()
@@ -202,6 +218,9 @@ def main():
         read = [line for line in c.getresponse().read().decode().splitlines()
                 if line.startswith('notify_consumer_events_read_total')]
         print('  events read by notification-service: ' + ('; '.join(read) if read else 'not reported by this build'))
+        if a.threads > 1:
+            time.sleep(a.settle)
+            at_rest(f'at rest after the posts ({a.threads} threads)')
     finally:
         for p in procs.values():
             p.terminate()

@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -24,26 +25,59 @@ public class CursorStore {
     /**
      * Reads the stream's cursor and locks its row until the transaction ends: a second replica consuming
      * the same stream at the same time waits here, then sees the advanced cursor and skips what was done.
+     * The row is created only when it is missing (the stream's first event), not before every claim.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long lock(String consumerId, FeedStream stream) {
+        Optional<Long> cursor = selectForUpdate(consumerId, stream);
+        if (cursor.isPresent()) {
+            return cursor.get();
+        }
         if (stream.legacy()) {
             sql.update("INSERT INTO consumer_cursor (consumer_id) VALUES (?) ON CONFLICT DO NOTHING", consumerId);
-            return sql.count("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ? FOR UPDATE", consumerId);
+        } else {
+            sql.update("INSERT INTO consumer_shard_cursor (consumer_id, shard_epoch, shard) VALUES (?, ?, ?) "
+                    + "ON CONFLICT DO NOTHING", consumerId, stream.shardEpoch(), stream.shard());
         }
-        sql.update("INSERT INTO consumer_shard_cursor (consumer_id, shard_epoch, shard) VALUES (?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", consumerId, stream.shardEpoch(), stream.shard());
-        return sql.count("SELECT last_seq FROM consumer_shard_cursor WHERE consumer_id = ? AND shard_epoch = ? "
-                + "AND shard = ? FOR UPDATE", consumerId, stream.shardEpoch(), stream.shard());
+        return selectForUpdate(consumerId, stream).orElseThrow();
+    }
+
+    private Optional<Long> selectForUpdate(String consumerId, FeedStream stream) {
+        if (stream.legacy()) {
+            return sql.one("SELECT last_seq FROM consumer_cursor WHERE consumer_id = ? FOR UPDATE",
+                    rs -> rs.getLong(1), consumerId);
+        }
+        return sql.one("SELECT last_seq FROM consumer_shard_cursor WHERE consumer_id = ? AND shard_epoch = ? "
+                + "AND shard = ? FOR UPDATE", rs -> rs.getLong(1), consumerId, stream.shardEpoch(), stream.shard());
     }
 
     /**
-     * Claims {@code seq} of the stream for this transaction: locks the cursor row, returns false when
-     * {@code seq} was already consumed, refuses a gap ({@link FeedGapException}), otherwise advances the
-     * cursor to it.
+     * Claims seqs {@code first..last} of the stream in one statement when the stored cursor is exactly
+     * {@code first - 1} (the usual case: nothing of them consumed, no gap): advances it to {@code last}, which locks
+     * its row as {@link #lock} would. False when the row is missing or the cursor is elsewhere: the caller then
+     * takes {@link #lock} and decides per event.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean claimRun(String consumerId, FeedStream stream, long first, long last) {
+        if (stream.legacy()) {
+            return sql.update("UPDATE consumer_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ? "
+                    + "AND last_seq = ?", last, consumerId, first - 1) > 0;
+        }
+        return sql.update("UPDATE consumer_shard_cursor SET last_seq = ?, updated_at = now() WHERE consumer_id = ? "
+                + "AND shard_epoch = ? AND shard = ? AND last_seq = ?", last, consumerId, stream.shardEpoch(),
+                stream.shard(), first - 1) > 0;
+    }
+
+    /**
+     * Claims {@code seq} of the stream for this transaction: returns false when {@code seq} was already consumed,
+     * refuses a gap ({@link FeedGapException}), otherwise advances the cursor to it (its row locked until the
+     * transaction ends).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean claimNext(String consumerId, FeedStream stream, long seq) {
+        if (claimRun(consumerId, stream, seq, seq)) {
+            return true;
+        }
         long cursor = lock(consumerId, stream);
         if (seq <= cursor) {
             return false;

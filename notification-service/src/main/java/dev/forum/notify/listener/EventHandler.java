@@ -48,20 +48,51 @@ public class EventHandler {
     }
 
     /**
-     * Processes consecutive events of one stream (each with a seq) in ONE transaction: locks the stream's
-     * cursor once, skips what it already covers, refuses a gap ({@link FeedGapException}), applies each
+     * Processes consecutive events of one stream (each with a seq) in ONE transaction: claims them on the
+     * stream's cursor, skips what it already covers, refuses a gap ({@link FeedGapException}), applies each
      * event once (processed_events) and advances the cursor to the last. One result per event, in order.
      */
     @Transactional
     public List<Result> handleAll(List<EventEnvelope> events) {
+        return applyRun(events);
+    }
+
+    /**
+     * Several runs ({@link #handleAll}'s), of one stream or of several, in ONE transaction, in order; each run
+     * claims and advances its own stream's cursor with its own gap check. A gap or failure in any run rolls back
+     * all of them. One list of results per run.
+     */
+    @Transactional
+    public List<List<Result>> handleRuns(List<List<EventEnvelope>> runs) {
+        List<List<Result>> results = new ArrayList<>(runs.size());
+        for (List<EventEnvelope> run : runs) {
+            results.add(applyRun(run));
+        }
+        return results;
+    }
+
+    private List<Result> applyRun(List<EventEnvelope> events) {
         FeedStream stream = FeedStream.of(events.get(0));
-        long cursor = cursors.lock(consumerId, stream);
-        long last = cursor;
-        List<Result> results = new ArrayList<>(events.size());
-        for (EventEnvelope event : events) {
+        long first = events.get(0).seq();
+        boolean consecutive = true;
+        for (int i = 0; i < events.size(); i++) {
+            EventEnvelope event = events.get(i);
             if (!FeedStream.of(event).equals(stream)) {
                 throw new IllegalArgumentException("a run mixes the " + stream + " and the " + FeedStream.of(event));
             }
+            consecutive &= event.seq() == first + i;
+        }
+        List<Result> results = new ArrayList<>(events.size());
+        // Usually the stored cursor is right before the run and the seqs are consecutive: one UPDATE claims them all.
+        if (consecutive && cursors.claimRun(consumerId, stream, first, first + events.size() - 1)) {
+            for (EventEnvelope event : events) {
+                results.add(applyOnce(event));
+            }
+            return results;
+        }
+        long cursor = cursors.lock(consumerId, stream);
+        long last = cursor;
+        for (EventEnvelope event : events) {
             long seq = event.seq();
             if (seq <= last) {
                 results.add(new Result(Outcome.ALREADY_CONSUMED, new PushPlan()));

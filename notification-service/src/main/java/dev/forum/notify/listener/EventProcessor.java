@@ -11,6 +11,8 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,10 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * THE entry point for events, used by the feed consumer (and by tests): {@link #process} takes one
  * event, {@link #processAll} consecutive ones of a stream ({@link FeedStream}). One transaction covers cursor + idempotency + side
  * effects + the pushes to users' connections, written to the push outbox ({@link EventHandler}); the
- * push relay publishes them after the commit. {@link #processAll} commits runs of up to
- * {@code notify.consumer.batch-size} events in one transaction; an event that may fan out to many
- * ({@link EventHandler#runsAlone}) gets its own, and a run that fails is retried one event at a time,
- * so that the failing event alone counts an attempt.
+ * push relay publishes them after the commit. {@link #processAll} and {@link #processEach} commit up to
+ * {@code notify.consumer.batch-size} events in one transaction, of one stream or of several (each stream's run
+ * advancing its own cursor); an event that may fan out to many
+ * ({@link EventHandler#runsAlone}) gets its own, and a transaction that fails is retried one run, then one
+ * event at a time, so that the failing event alone counts an attempt.
  *
  * <p>Poison events: a failure is rethrown (the consumer retries from the cursor on its next wake)
  * until the event failed {@code notify.consumer.max-attempts} times; then it is recorded in
@@ -61,32 +64,103 @@ public class EventProcessor {
     }
 
     /**
-     * Processes events with consecutive seqs of their stream, in order (a run per transaction never spans two
-     * streams). Returns the seq of the last one processed; a failure is thrown after the runs before it were
-     * committed (the caller re-reads its cursor).
+     * Processes events with consecutive seqs of their stream, in order (see {@link #processEach}). Returns the seq
+     * of the last one; the first failure is thrown after the other transactions were committed (the caller re-reads
+     * its cursor).
      */
     public long processAll(List<EventEnvelope> events) {
-        long last = 0;
+        Map<FeedStream, RuntimeException> failures = processEach(events);
+        if (!failures.isEmpty()) {
+            throw failures.values().iterator().next();
+        }
+        return events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
+    }
+
+    /**
+     * Processes events of one stream or of several, each stream's with consecutive seqs, in order. Consecutive
+     * events of one stream form runs; runs of several streams share one transaction (up to
+     * {@code notify.consumer.batch-size} events), each advancing its own stream's cursor; an event that
+     * {@link EventHandler#runsAlone runs alone} gets its own. A transaction of several runs that fails is retried
+     * run by run (and a failed run event by event), so that a gap or a poison event holds back its stream only:
+     * that stream's later events are left for the caller to re-read; the other streams go on. Returns the failed
+     * streams with their failure, in the order they failed (empty: everything was processed).
+     */
+    public Map<FeedStream, RuntimeException> processEach(List<EventEnvelope> events) {
+        Map<FeedStream, RuntimeException> failures = new LinkedHashMap<>();
+        List<List<EventEnvelope>> transaction = new ArrayList<>();
+        boolean[] runsAlone = new boolean[events.size()];
+        for (int e = 0; e < events.size(); e++) {
+            runsAlone[e] = handler.runsAlone(events.get(e)); // reads the payload: once per event
+        }
+        int size = 0;
         int i = 0;
         while (i < events.size()) {
+            boolean alone = runsAlone[i];
             int end = i + 1;
-            if (!handler.runsAlone(events.get(i))) {
+            if (!alone) {
                 FeedStream stream = FeedStream.of(events.get(i));
-                while (end < events.size() && end - i < batchSize && !handler.runsAlone(events.get(end))
-                        && FeedStream.of(events.get(end)).equals(stream)) {
+                while (end < events.size() && end - i < batchSize && FeedStream.of(events.get(end)).equals(stream)
+                        && !runsAlone[end]) {
                     end++;
                 }
             }
             List<EventEnvelope> run = events.subList(i, end);
+            if (alone || size + run.size() > batchSize) {
+                commit(transaction, failures);
+                transaction.clear();
+                size = 0;
+            }
+            transaction.add(run);
+            size += run.size();
+            if (alone) {
+                commit(transaction, failures);
+                transaction.clear();
+                size = 0;
+            }
+            i = end;
+        }
+        commit(transaction, failures);
+        return failures;
+    }
+
+    private void commit(List<List<EventEnvelope>> transaction, Map<FeedStream, RuntimeException> failures) {
+        List<List<EventEnvelope>> runs = transaction.stream()
+                .filter(run -> !failures.containsKey(FeedStream.of(run.get(0)))).toList();
+        if (runs.size() == 1) {
+            processRun(runs.get(0), failures);
+        } else if (runs.size() > 1) {
+            List<List<EventHandler.Result>> results;
+            try {
+                results = handler.handleRuns(runs);
+            } catch (RuntimeException e) {
+                Log.debugf("a transaction of %d runs failed (%s): processing them one run at a time", runs.size(),
+                        e.getMessage());
+                runs.forEach(run -> processRun(run, failures));
+                return;
+            }
+            for (int r = 0; r < runs.size(); r++) {
+                for (int e = 0; e < runs.get(r).size(); e++) {
+                    completed(runs.get(r).get(e), results.get(r).get(e));
+                }
+            }
+        }
+    }
+
+    /** One run in its own transaction; a failure is recorded as its stream's (whose later runs are skipped). */
+    private void processRun(List<EventEnvelope> run, Map<FeedStream, RuntimeException> failures) {
+        FeedStream stream = FeedStream.of(run.get(0));
+        if (failures.containsKey(stream)) {
+            return;
+        }
+        try {
             if (run.size() == 1) {
                 process(run.get(0));
             } else {
                 processRun(run);
             }
-            last = run.get(run.size() - 1).seq();
-            i = end;
+        } catch (RuntimeException e) {
+            failures.put(stream, e);
         }
-        return last;
     }
 
     private void processRun(List<EventEnvelope> run) {

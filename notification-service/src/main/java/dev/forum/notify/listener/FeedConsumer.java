@@ -41,9 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Durable consumption of forum-api's events, one cursor per stream ({@link FeedStream}): first the legacy global
  * stream (events written before sharding, {@code GET /api/internal/events} without {@code shard}) up to its head,
  * then every shard of the current shard epoch (the forum shard -1 and the thread shards 0..N-1), each in its own
- * seq order. One drain thread processes events through {@link EventProcessor#processAll} (runs of consecutive
- * events of one stream per transaction, which also advance that stream's stored cursor). When forum-api opens a
- * newer shard epoch (its shard count changed), every shard of the epoch being consumed is first read to its end
+ * seq order. One drain thread processes events through {@link EventProcessor#processEach}: what a drain round took
+ * of several shards shares transactions, each shard's run advancing that shard's stored cursor. When forum-api opens
+ * a newer shard epoch (its shard count changed), every shard of the epoch being consumed is first read to its end
  * (forum-api keeps serving it, with its own shard count, until its rows are purged; it gets no new events), then
  * the next epoch from its start: the rows forum-api had not numbered yet are in the new epoch only, so nothing is
  * skipped and nothing read twice.
@@ -388,9 +388,7 @@ public class FeedConsumer {
             positions.setShardCount(ownCount);
             feedWanted.addAll(positions.allShards());
         }
-        for (EventPage page : answer.pages()) {
-            drainShardPage(page, failed);
-        }
+        drainShardPages(answer.pages(), failed);
         if (nextEpoch != 0 && ownEpochDone()) {
             Log.infof("shard epoch %d consumed to its end", epoch);
             enterEpoch(epoch + 1, nextShardCount, true);
@@ -434,24 +432,38 @@ public class FeedConsumer {
         }
     }
 
-    private void drainShardPage(EventPage page, Set<Integer> failed) {
-        int shard = page.shard();
-        FeedStream stream = positions.stream(shard);
-        positions.seeHead(stream, page.headSeq());
-        if (page.resyncRequired()) {
-            if (stalled.add(shard)) {
-                Log.errorf("event feed purged shard %d past our cursor %d (oldest kept %d): events were lost to "
-                        + "this consumer; that shard stops until an operator resets its consumer_shard_cursor row",
-                        shard, positions.cursor(stream), page.oldestSeq());
+    /**
+     * The feed's pages of several shards, processed together ({@link #processShards}: their runs share
+     * transactions); a shard whose page was full is asked for again.
+     */
+    private void drainShardPages(List<EventPage> pages, Set<Integer> failed) {
+        List<EventPage> readable = new ArrayList<>(pages.size());
+        List<List<EventEnvelope>> runs = new ArrayList<>(pages.size());
+        for (EventPage page : pages) {
+            int shard = page.shard();
+            FeedStream stream = positions.stream(shard);
+            positions.seeHead(stream, page.headSeq());
+            if (page.resyncRequired()) {
+                if (stalled.add(shard)) {
+                    Log.errorf("event feed purged shard %d past our cursor %d (oldest kept %d): events were lost to "
+                            + "this consumer; that shard stops until an operator resets its consumer_shard_cursor row",
+                            shard, positions.cursor(stream), page.oldestSeq());
+                }
+                continue;
             }
-            return;
+            feedEvents.increment(page.events().size());
+            readable.add(page);
+            runs.add(page.events());
         }
-        feedEvents.increment(page.events().size());
-        if (processShard(stream, page.events(), failed)) {
+        Set<Integer> failedNow = processShards(runs, failed);
+        for (EventPage page : readable) {
+            if (failedNow.contains(page.shard())) {
+                continue;
+            }
             if (page.events().size() == pageSize) {
-                feedWanted.add(shard);
+                feedWanted.add(page.shard());
             } else if (nextEpoch != 0) {
-                oldEpochDone.add(shard); // an old epoch gets no new events: this shard is at its end
+                oldEpochDone.add(page.shard()); // an old epoch gets no new events: this shard is at its end
             }
         }
     }
@@ -514,13 +526,16 @@ public class FeedConsumer {
                 byShard.computeIfAbsent(event.shard(), shard -> new ArrayList<>()).add(event);
             }
         }
-        byShard.forEach((shard, events) -> drainLiveShard(shard, events, failed));
+        List<List<EventEnvelope>> runs = new ArrayList<>(byShard.size());
+        byShard.forEach((shard, events) -> runs.add(liveRun(shard, events, failed)));
+        processShards(runs, failed);
         return taken > 0;
     }
 
-    private void drainLiveShard(int shard, List<EventEnvelope> events, Set<Integer> failed) {
+    /** The pub/sub events of a shard that follow its cursor without a gap (a gap sends the shard to the feed). */
+    private List<EventEnvelope> liveRun(int shard, List<EventEnvelope> events, Set<Integer> failed) {
         if (failed.contains(shard) || stalled.contains(shard)) {
-            return; // the feed supplies them at the next wake
+            return List.of(); // the feed supplies them at the next wake
         }
         int epoch = positions.shardEpoch();
         FeedStream stream = positions.stream(shard);
@@ -528,12 +543,12 @@ public class FeedConsumer {
         long next = positions.cursor(stream) + 1;
         for (EventEnvelope event : events) {
             if (nextEpoch != 0 && Integer.valueOf(nextEpoch).equals(event.shardEpoch())) {
-                return; // the new epoch is read from its start once ours is finished
+                return List.of(); // the new epoch is read from its start once ours is finished
             }
             if (!Integer.valueOf(epoch).equals(event.shardEpoch()) || !positions.isShard(shard)) {
                 // Another epoch (or a shard count we do not know): the feed says which epoch is current.
                 feedWanted.addAll(positions.allShards());
-                return;
+                return List.of();
             }
             if (event.seq() < next) {
                 continue;
@@ -550,27 +565,49 @@ public class FeedConsumer {
         if (!run.isEmpty()) {
             positions.seeHead(stream, next - 1);
             liveEvents.increment(run.size());
-            processShard(stream, run, failed);
         }
+        return run;
     }
 
     /**
-     * Processes a shard's run; on a failure that shard alone is set aside ({@code failed}) and read from its stored
-     * cursor at the next wake or poll. False when it failed.
+     * Processes the runs of several shards of this drain round (each a shard's events after its cursor, in order;
+     * the forum shard's first) in shared transactions ({@link EventProcessor#processEach}); on a failure that shard
+     * alone is set aside ({@code failed}) and read from its stored cursor at the next wake or poll. Returns the
+     * shards that failed.
      */
-    private boolean processShard(FeedStream stream, List<EventEnvelope> events, Set<Integer> failed) {
-        try {
-            process(stream, events);
-            return true;
-        } catch (FeedGapException e) {
-            Log.errorf("%s; will re-read from the cursor", e.getMessage());
-        } catch (RuntimeException e) {
-            Log.warnf("consumption of the %s failed (retrying on next wake/poll): %s", stream, e.getMessage());
+    private Set<Integer> processShards(List<List<EventEnvelope>> runs, Set<Integer> failed) {
+        List<EventEnvelope> events = new ArrayList<>();
+        runs.forEach(events::addAll);
+        if (events.isEmpty()) {
+            return Set.of();
         }
-        failed.add(stream.shard());
-        feedWanted.add(stream.shard());
-        positions.moveCursor(stream, cursors.current(consumerId, stream));
-        return false;
+        // The runs in flight finish even while stopping. On a failure, what committed is in the stored cursor, which
+        // is read again.
+        Map<FeedStream, RuntimeException> failures = processor.processEach(events);
+        Set<Integer> failedNow = new HashSet<>();
+        for (List<EventEnvelope> run : runs) {
+            if (run.isEmpty()) {
+                continue;
+            }
+            FeedStream stream = FeedStream.of(run.get(0));
+            RuntimeException failure = failures.get(stream);
+            if (failure == null) {
+                positions.moveCursor(positions.stream(stream.shard()), run.get(run.size() - 1).seq());
+                lastSuccessNanos.set(System.nanoTime());
+                continue;
+            }
+            if (failure instanceof FeedGapException) {
+                Log.errorf("%s; will re-read from the cursor", failure.getMessage());
+            } else {
+                Log.warnf("consumption of the %s failed (retrying on next wake/poll): %s", stream,
+                        failure.getMessage());
+            }
+            failedNow.add(stream.shard());
+            failed.add(stream.shard());
+            feedWanted.add(stream.shard());
+            positions.moveCursor(positions.stream(stream.shard()), cursors.current(consumerId, stream));
+        }
+        return failedNow;
     }
 
     private void process(FeedStream stream, List<EventEnvelope> events) {

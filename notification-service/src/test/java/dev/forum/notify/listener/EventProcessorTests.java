@@ -7,6 +7,8 @@ import dev.forum.notify.Forum;
 import dev.forum.notify.Forum.User;
 import dev.forum.notify.Notifications;
 import dev.forum.notify.NotifyTestResource;
+import dev.forum.notify.config.NotifyConfig;
+import dev.forum.notify.db.Sql;
 import dev.forum.notify.notification.NotificationType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +42,10 @@ class EventProcessorTests {
     Forum forum;
     @Inject
     Notifications notifications;
+    @Inject
+    Sql sql;
+    @Inject
+    NotifyConfig config;
 
     @Test
     void processAllAppliesARunOnceAndAdvancesTheCursorToItsLastEvent() {
@@ -165,6 +172,75 @@ class EventProcessorTests {
         assertThat(feed.cursor(first)).isEqualTo(2);
         assertThat(feed.cursor(second)).isEqualTo(1);
         assertThat(notifications.forUser(alice.id())).hasSize(3);
+    }
+
+    @Test
+    void processEachCommitsTheRunsOfSeveralShardsInOneTransaction() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream first = FeedStream.shard(EPOCH, freshShard());
+        FeedStream second = FeedStream.shard(EPOCH, freshShard());
+        FeedStream third = FeedStream.shard(EPOCH, freshShard());
+        List<EventEnvelope> events = List.of(
+                mention(author, thread, alice).withPosition(EPOCH, first.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, first.shard(), 2),
+                mention(author, thread, alice).withPosition(EPOCH, second.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, third.shard(), 1));
+
+        assertThat(processor.processEach(events)).isEmpty();
+        // Redelivered (a stored cursor already past them): nothing applied twice.
+        assertThat(processor.processEach(events)).isEmpty();
+
+        assertThat(feed.cursor(first)).isEqualTo(2);
+        assertThat(feed.cursor(second)).isEqualTo(1);
+        assertThat(feed.cursor(third)).isEqualTo(1);
+        assertThat(notifications.forUser(alice.id())).hasSize(4);
+        // The rows were last written by one and the same transaction (xmin): one commit for the three shards.
+        assertThat(List.of(writer(first), writer(second), writer(third))).containsOnly(writer(first));
+    }
+
+    @Test
+    void processEachHoldsBackOnlyTheShardWithAGapAndGoesOnWithTheOthers() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream before = FeedStream.shard(EPOCH, freshShard());
+        FeedStream gapped = FeedStream.shard(EPOCH, freshShard());
+        FeedStream after = FeedStream.shard(EPOCH, freshShard());
+        List<EventEnvelope> events = List.of(
+                mention(author, thread, alice).withPosition(EPOCH, before.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, gapped.shard(), 2),
+                mention(author, thread, alice).withPosition(EPOCH, gapped.shard(), 3),
+                mention(author, thread, alice).withPosition(EPOCH, after.shard(), 1),
+                mention(author, thread, alice).withPosition(EPOCH, after.shard(), 2));
+
+        Map<FeedStream, RuntimeException> failures = processor.processEach(events);
+
+        assertThat(failures).containsOnlyKeys(gapped);
+        assertThat(failures.get(gapped)).isInstanceOf(FeedGapException.class);
+        assertThat(feed.cursor(before)).isEqualTo(1);
+        assertThat(feed.cursor(gapped)).isZero();
+        assertThat(feed.cursor(after)).isEqualTo(2);
+        assertThat(notifications.forUser(alice.id())).hasSize(3);
+    }
+
+    @Test
+    void processTakesAnEventThatDoesNotFollowTheStoredCursorOnlyOnce() {
+        User author = forum.member(0);
+        long thread = forum.thread(0, author);
+        User alice = forum.member(0);
+        FeedStream shard = FeedStream.shard(EPOCH, freshShard());
+        EventEnvelope one = mention(author, thread, alice).withPosition(EPOCH, shard.shard(), 1);
+        EventEnvelope two = mention(author, thread, alice).withPosition(EPOCH, shard.shard(), 2);
+
+        assertThat(processor.process(one)).isEqualTo(Outcome.PROCESSED);
+        assertThat(processor.process(two)).isEqualTo(Outcome.PROCESSED);
+        assertThat(processor.process(one)).isEqualTo(Outcome.ALREADY_CONSUMED);
+        assertThat(processor.processAll(List.of(one, two))).isEqualTo(2);
+
+        assertThat(feed.cursor(shard)).isEqualTo(2);
+        assertThat(notifications.forUser(alice.id())).hasSize(2);
     }
 
     @Test
@@ -328,6 +404,13 @@ class EventProcessorTests {
         assertThat(notifications.allForUser(poor.id())).extracting(Notifications.Row::threadId).doesNotContain(thread);
         assertThat(notifications.allForUser(creator.id())).extracting(Notifications.Row::threadId)
                 .doesNotContain(thread);
+    }
+
+    /** The transaction that last wrote the stream's cursor row. */
+    private String writer(FeedStream stream) {
+        return sql.one("SELECT xmin::text FROM consumer_shard_cursor WHERE consumer_id = ? AND shard_epoch = ? "
+                + "AND shard = ?", rs -> rs.getString(1), config.consumer().id(), stream.shardEpoch(), stream.shard())
+                .orElseThrow();
     }
 
     private static int freshShard() {
