@@ -60,7 +60,7 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def wait_ready(port, name, proc, timeout=180):
+def wait_ready(port, name, proc, timeout=420):  # a busy shared machine starts slowly
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:

@@ -1,6 +1,7 @@
 package dev.forum.notify.listener;
 
 import dev.forum.contract.AuthContract;
+import dev.forum.contract.EventHeads;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.EventPositionPages;
 import dev.forum.contract.EventPositions;
@@ -24,6 +25,12 @@ public interface EventFeedClient {
     @Produces(MediaType.APPLICATION_JSON)
     EventPage events(@HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken,
             @QueryParam("after_seq") long afterSeq, @QueryParam("limit") int limit);
+
+    /** The current shard epoch and its shards' heads summed: whether anything was missed, in one small answer. */
+    @GET
+    @Path("heads")
+    @Produces(MediaType.APPLICATION_JSON)
+    EventHeads heads(@HeaderParam(AuthContract.INTERNAL_TOKEN_HEADER) String internalToken);
 
     /** A page of each shard asked for, in one request. */
     @POST

@@ -3,6 +3,7 @@ package dev.forum.notify.listener;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventHeads;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.EventPositionPages;
 import dev.forum.contract.EventPositions;
@@ -54,8 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (re)subscription, when a seq gap shows that pub/sub missed something in a shard, after a failure, and by the
  * scheduled poll: every {@code notify.consumer.poll-interval} for shards whose subscription is down, otherwise
  * only after {@code notify.consumer.idle-poll-interval} without any event (a subscriber connection that died
- * silently). A gap or a failure in one shard sends that shard to the feed; the others go on. The forum shard is
- * processed first in every round, since thread events usually follow the forum-wide ones they depend on (a user
+ * silently; then the feed's heads summed are compared with the cursors first, and the shards' pages read only when
+ * they differ, so that rest costs the same whatever the shard count). A gap or a failure in one shard sends that
+ * shard to the feed; the others go on. The forum shard is processed first in every round, since thread events usually follow the forum-wide ones they depend on (a user
  * registered, a thread followed): order across shards is otherwise not kept, only within each.
  *
  * <p>Only the replica that {@link ConsumerLeadership} elected consumes. On shutdown it finishes the run in flight
@@ -81,6 +83,11 @@ public class FeedConsumer {
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** The next drain reloads every stored cursor first (start-up, takeover, a failure outside one shard). */
     private final AtomicBoolean cursorsStale = new AtomicBoolean(true);
+    /**
+     * The next drain asks the feed for the heads summed ({@link EventHeads}) and reads every shard's page only when
+     * they differ from the cursors: the idle check, at a cost that does not grow with the shard count.
+     */
+    private final AtomicBoolean headsCheckWanted = new AtomicBoolean();
     /** Shards the next drain reads from the feed. */
     private final Set<Integer> feedWanted = ConcurrentHashMap.newKeySet();
     /** Shards whose Redis subscription is live. */
@@ -223,12 +230,12 @@ public class FeedConsumer {
     void poll() {
         long quiet = System.nanoTime() - lastEventNanos.get();
         if (quiet >= config.consumer().idlePollInterval().toNanos()) {
-            feedWanted.addAll(positions.allShards());
+            headsCheckWanted.set(true); // every shard, subscribed or not
         } else {
             positions.allShards().stream().filter(shard -> !subscribedShards.contains(shard)).forEach(feedWanted::add);
         }
         feedWanted.removeAll(stalled);
-        if (!feedWanted.isEmpty() || !legacyFinished) {
+        if (!feedWanted.isEmpty() || !legacyFinished || headsCheckWanted.get()) {
             wake();
         }
     }
@@ -266,6 +273,9 @@ public class FeedConsumer {
                     }
                     continue;
                 }
+                if (headsCheckWanted.getAndSet(false) && !feedUnreadable && !missedNothing()) {
+                    feedWanted.addAll(positions.allShards());
+                }
                 feedWanted.removeIf(shard -> !positions.isShard(shard)); // the shard count shrank
                 Set<Integer> toRead = new HashSet<>(feedWanted);
                 toRead.removeAll(failed);
@@ -295,6 +305,31 @@ public class FeedConsumer {
         oldEpochDone.clear();
         stalled.clear();
         feedWanted.addAll(positions.allShards());
+    }
+
+    /**
+     * Whether every shard's cursor is at its head, as the feed's heads summed say ({@link EventHeads}: one small
+     * request, whatever the shard count). The cursors are summed before asking, so equal sums mean no shard is
+     * behind. False (read every shard's page) while an epoch change is being followed, a shard is stalled, or the
+     * heads cannot be read (an older forum-api without them, or the feed down).
+     */
+    private boolean missedNothing() {
+        int epoch = positions.shardEpoch();
+        if (epoch == 0 || nextEpoch != 0 || !stalled.isEmpty()) {
+            return false;
+        }
+        long consumed = positions.shardCursorSum();
+        EventHeads heads;
+        try {
+            heads = feed.heads(config.internalToken());
+        } catch (RuntimeException e) {
+            Log.debugf("the feed's heads could not be read (reading every shard's page): %s", e.getMessage());
+            return false;
+        }
+        lastEventNanos.set(System.nanoTime());
+        lastSuccessNanos.set(System.nanoTime());
+        return heads.shardEpoch() == epoch && heads.shardCount() == positions.shardCount()
+                && heads.headSum() == consumed;
     }
 
     /**

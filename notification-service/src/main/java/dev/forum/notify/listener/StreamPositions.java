@@ -98,7 +98,12 @@ final class StreamPositions {
      * gaps, so this is the number of events consumed.
      */
     long cursorSum() {
-        return legacy.cursor + shards.values().stream().mapToLong(p -> p.cursor).sum();
+        return legacy.cursor + shardCursorSum();
+    }
+
+    /** The cursors of the current epoch's shards summed (the legacy stream's left out). */
+    long shardCursorSum() {
+        return shards.values().stream().mapToLong(p -> p.cursor).sum();
     }
 
     /** The heads summed as {@link #cursorSum()}: the number of events the feed (or pub/sub) reported. */

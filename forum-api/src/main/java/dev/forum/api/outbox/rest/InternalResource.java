@@ -5,6 +5,7 @@ import dev.forum.api.outbox.service.EventFeedService;
 import dev.forum.api.thread.service.ThreadService;
 import dev.forum.common.error.ApiException;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventHeads;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.EventPositionPages;
 import dev.forum.contract.EventPositions;
@@ -84,6 +85,16 @@ public class InternalResource {
         } catch (EventFeedService.UnknownShardException e) {
             throw ApiException.badRequest("validation_failed", e.getMessage(), "positions");
         }
+    }
+
+    @GET
+    @Path("/events/heads")
+    @Operation(summary = "The current shard epoch and its shards' heads summed (EventHeads): a consumer whose"
+            + " positions sum to it has every event; one constant-size request whatever the shard count")
+    @APIResponse(responseCode = "200", description = "EventHeads")
+    @APIResponse(responseCode = "401", description = "Missing or wrong internal token")
+    public EventHeads heads() {
+        return feed.heads();
     }
 
     @GET

@@ -3,6 +3,7 @@ package dev.forum.api.outbox.service;
 import dev.forum.api.outbox.mapping.CurrentTextMapper;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.contract.EventEnvelope;
+import dev.forum.contract.EventHeads;
 import dev.forum.contract.EventPage;
 import dev.forum.contract.EventPositionPages;
 import dev.forum.contract.EventShards;
@@ -49,6 +50,8 @@ public class EventFeedService {
             + " WHERE shard_epoch = ? AND shard = ?";
     private static final String SHARD_STATES = "SELECT shard, last_seq, purged_seq FROM outbox_shard_state"
             + " WHERE shard_epoch = ? AND shard = ANY(?)";
+    private static final String HEAD_SUM = "SELECT coalesce(sum(last_seq), 0) FROM outbox_shard_state"
+            + " WHERE shard_epoch = ?";
     /** Each position's next events (a shard's published rows are exactly its seqs up to last_seq). */
     private static final String EVENTS_AT_POSITIONS = """
             SELECT e.* FROM unnest(?::int[], ?::bigint[]) AS p(shard, after_seq)
@@ -153,6 +156,24 @@ public class EventFeedService {
                         !served.known() || afterSeq < state[1] - 1, shard));
             });
             return new EventPositionPages(served.current().epoch(), served.current().shardCount(), pages);
+        });
+    }
+
+    /**
+     * The current epoch and its shards' heads summed ({@link EventHeads}): a consumer checks with it that it missed
+     * nothing, at a cost that does not grow with the number of shards on its side.
+     */
+    public EventHeads heads() {
+        return inSnapshot(c -> {
+            ShardEpochs.Epoch current = epochs.current(c)
+                    .orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
+            try (PreparedStatement st = c.prepareStatement(HEAD_SUM)) {
+                st.setInt(1, current.epoch());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return new EventHeads(current.epoch(), current.shardCount(), rs.getLong(1));
+                }
+            }
         });
     }
 

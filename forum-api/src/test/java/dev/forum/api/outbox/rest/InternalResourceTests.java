@@ -214,6 +214,34 @@ class InternalResourceTests {
     }
 
     @Test
+    void shouldSumTheHeadsOfEveryShardOfTheEpoch() {
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "heads");
+        long before = internal().get("/api/internal/events/heads").then().statusCode(200).extract().jsonPath()
+                .getLong("head_sum");
+        long messageId = ForumApi.postMessage(alice, threadId, "one more head");
+        events.await("new_message", e -> e.path("payload").path("message").path("id").asLong() == messageId);
+
+        JsonPath heads = internal().get("/api/internal/events/heads").then().statusCode(200).extract().jsonPath();
+        Map<String, Integer> everyShard = new java.util.TreeMap<>();
+        for (int shard = EventShards.FORUM; shard < EventFeed.SHARDS; shard++) {
+            everyShard.put(String.valueOf(shard), 0);
+        }
+        JsonPath pages = internal().contentType("application/json").body(Map.of("positions", everyShard, "limit", 1))
+                .post("/api/internal/events/positions").then().statusCode(200).extract().jsonPath();
+        long after = internal().get("/api/internal/events/heads").then().statusCode(200).extract().jsonPath()
+                .getLong("head_sum");
+
+        assertThat(heads.getInt("shard_epoch")).isEqualTo(1);
+        assertThat(heads.getInt("shard_count")).isEqualTo(EventFeed.SHARDS);
+        assertThat(heads.getLong("head_sum")).isGreaterThan(before);
+        // Other tests' events may be numbered meanwhile: the pages' heads lie between the two sums.
+        long pageHeads = pages.getList("pages.head_seq", Long.class).stream().mapToLong(Long::longValue).sum();
+        assertThat(pageHeads).isBetween(heads.getLong("head_sum"), after);
+        given().get("/api/internal/events/heads").then().statusCode(401);
+    }
+
+    @Test
     void shouldRequireAResyncForAPositionOfAnotherEpoch() {
         internal().queryParam("shard", 0).queryParam("shard_epoch", 99).queryParam("after_seq", 0)
                 .get("/api/internal/events").then().statusCode(200)
