@@ -23,7 +23,7 @@ has published the last event:
   of --db over the window, top by execution time (a statement that waits for a row lock shows it as time);
 - with --lock-sample-ms, how long the backends of --db waited for locks (pg_stat_activity sampled at that interval:
   waiting backends x interval), per post;
-- commit-to-Redis latency and seq order/gap-freedom of the events received.
+- commit-to-Redis latency and seq order/gap-freedom of the events received, per stream (shard).
 Then --idle-seconds with no requests: transactions/s, rows returned/s and CPU % at rest. Prints one JSON line.
 """
 import argparse
@@ -243,7 +243,11 @@ def main():
     events = new_messages()[before_events:]
     lat = [(ts - dt.datetime.fromisoformat(e['committed_at'].replace('Z', '+00:00')).timestamp()) * 1000
            for ts, e in events]
-    seqs = [e['seq'] for _, e in received if 'seq' in e]
+    # seq is per stream: (shard_epoch, shard) since the per-shard streams, one global stream before them.
+    streams = collections.defaultdict(list)
+    for _, e in received:
+        if 'seq' in e:
+            streams[(e.get('shard_epoch'), e.get('shard'))].append(e['seq'])
     time.sleep(3)
     i0 = snapshot(a.db, a.pid)
     time.sleep(a.idle_seconds)
@@ -259,8 +263,9 @@ def main():
         'per_post': {k: round(v / count, 2) for k, v in load['stats'].items()},
         'http_ms': {'p50': round(pct(latencies, 50), 1), 'p99': round(pct(latencies, 99), 1)},
         'commit_to_redis_ms': {'p50': round(pct(lat, 50), 1), 'p99': round(pct(lat, 99), 1)} if lat else None,
-        'seq_increasing': all(y > x for x, y in zip(seqs, seqs[1:])),
-        'seq_gap_free': bool(seqs) and seqs[-1] - seqs[0] + 1 == len(seqs),
+        'streams': len(streams),
+        'seq_increasing': all(y > x for seqs in streams.values() for x, y in zip(seqs, seqs[1:])),
+        'seq_gap_free': bool(streams) and all(seqs[-1] - seqs[0] + 1 == len(seqs) for seqs in streams.values()),
         'idle': {'seconds': round(idle['seconds'], 1),
                  'xact_per_s': round((idle['stats']['xact_commit'] + idle['stats']['xact_rollback']) / idle['seconds'], 2),
                  'tup_returned_per_s': round(idle['stats']['tup_returned'] / idle['seconds'], 1),

@@ -23,6 +23,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +54,13 @@ import java.util.stream.IntStream;
  * up after their running step. Write throughput grows with replicas: each numbers and publishes only its shards.
  *
  * <p>Every commit that wrote outbox rows wakes the owners of its shards without polling ({@link OutboxWakeup}): in
- * process when this replica owns the shard's partition ({@link #wakeIfOwner(int)}), else by a NOTIFY on
+ * process when this replica owns the shard's partition ({@link #wakeOwned}), else by a NOTIFY on
  * {@link OutboxWriter#NOTIFY_CHANNEL} carrying the shard, which every relay's lock session LISTENs on. The owner drains
- * the partition on a small pool of drain threads (one drain at a time per partition). {@link #sweep()} is the safety net: it retries a failed
- * publish and marks publishing progress, and once per {@link #SAFETY_DRAIN_MILLIS} drains every owned partition and
- * adopts rows written without a shard ({@link ShardEpochs}); at rest it touches the database only for that.
+ * its partitions on one drain thread, all woken shards of all of them in one step ({@link #drain()}). {@link #sweep()}
+ * is the safety net: it retries a failed publish and records publishing progress when no drain does (a drain under
+ * load records it at most once per {@link #MARK_INTERVAL_MILLIS}), and once per {@link #SAFETY_DRAIN_MILLIS} drains
+ * every owned partition and adopts rows written without a shard ({@link ShardEpochs}); at rest it touches the
+ * database only for that.
  *
  * <h2>Seq and publishing</h2>
  * {@link OutboxNumbering} gives committed rows a gap-free {@code seq} per shard (its comment says why the sequence has
@@ -72,7 +76,11 @@ public class OutboxRelay {
     private static final long RECONNECT_MILLIS = 1000;
     private static final int LISTEN_WAIT_MILLIS = 500;
     private static final long SAFETY_DRAIN_MILLIS = 30_000;
-    private static final int DRAIN_THREADS = 2;
+    /**
+     * How often a drain under continuous load records publishing progress ({@code published_seq}); at rest the sweep
+     * records it. Only a crash or a lost lock session republishes what was published since (consumers deduplicate).
+     */
+    private static final long MARK_INTERVAL_MILLIS = 1000;
 
     private final OutboxNumbering numbering;
     private final OutboxPublisher publisher;
@@ -90,6 +98,10 @@ public class OutboxRelay {
     private volatile PartitionLocks locks;
     private volatile Partition[] partitions = new Partition[0];
     private volatile long lastSafetyDrainMillis;
+    /** Only the drain thread reads and writes it. */
+    private long lastMarkMillis;
+    private final AtomicBoolean drainRequested = new AtomicBoolean();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ExecutorService drains;
     private Thread loop;
 
@@ -130,7 +142,7 @@ public class OutboxRelay {
         locks = new PartitionLocks("outbox relay", PARTITION_LOCK_KEY, partitionCount,
                 ThreadLocalRandom.current().nextInt(partitionCount),
                 () -> DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword.orElse("")));
-        drains = Executors.newFixedThreadPool(DRAIN_THREADS, runnable -> {
+        drains = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "outbox-relay-drain");
             thread.setDaemon(true);
             return thread;
@@ -209,16 +221,17 @@ public class OutboxRelay {
             lastSafetyDrainMillis = System.currentTimeMillis();
             adoptUnsharded();
         }
+        boolean drain = false;
         for (Partition partition : partitions) {
-            if (!locks.owns(partition.index)) {
-                continue;
-            }
-            if (safety || partition.retryPending) {
+            if (locks.owns(partition.index) && (safety || partition.retryPending)) {
                 partition.allDirty.set(true);
-                requestDrain(partition);
-            } else {
-                partition.markPublishedIfIdle();
+                drain = true;
             }
+        }
+        if (drain) {
+            requestDrain();
+        } else {
+            markPublishedIfIdle();
         }
     }
 
@@ -250,9 +263,7 @@ public class OutboxRelay {
                 int wait = (int) Math.max(1, Math.min(LISTEN_WAIT_MILLIS, nextRebalance - System.currentTimeMillis()));
                 PGNotification[] notifications = session.unwrap(PGConnection.class).getNotifications(wait);
                 if (notifications != null) {
-                    for (PGNotification notification : notifications) {
-                        wake(notification.getParameter());
-                    }
+                    wake(notifications);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
@@ -267,12 +278,25 @@ public class OutboxRelay {
     }
 
     /**
-     * Outbox rows of {@code shard} were committed: if this replica owns the shard's partition, drains it soon on the
-     * relay's drain threads (not the caller's) and returns true; false when its owner must be notified. (Should the
-     * partition have just been lost, draining here is still safe: numbering is serialised by the shard's state row
-     * lock, see {@link OutboxNumbering}.)
+     * Outbox rows of {@code shards} were committed: marks those whose partition this replica owns and has its drain
+     * thread (not the caller's) drain them, all in one step; returns the others, whose owners must be notified.
+     * (Should a partition have just been lost, draining here is still safe: numbering is serialised by the shard's
+     * state row lock, see {@link OutboxNumbering}.)
      */
-    public boolean wakeIfOwner(int shard) {
+    public List<Integer> wakeOwned(Collection<Integer> shards) {
+        List<Integer> others = new ArrayList<>();
+        for (int shard : shards) {
+            if (!markIfOwner(shard)) {
+                others.add(shard);
+            }
+        }
+        if (others.size() < shards.size()) {
+            requestDrain();
+        }
+        return others;
+    }
+
+    private boolean markIfOwner(int shard) {
         Partition[] current = partitions;
         if (!running || current.length == 0) {
             return false;
@@ -282,33 +306,170 @@ public class OutboxRelay {
             return false;
         }
         partition.dirty.add(shard);
-        requestDrain(partition);
         return true;
     }
 
-    /** A NOTIFY from another replica's commit: its shard (no shard: every owned partition). */
-    private void wake(String shardText) {
-        try {
-            wakeIfOwner(Integer.parseInt(shardText));
-        } catch (NumberFormatException e) {
-            for (Partition partition : partitions) {
-                if (locks.owns(partition.index)) {
-                    partition.allDirty.set(true);
-                    requestDrain(partition);
+    /** NOTIFYs from other replicas' commits: their shards (no shard: every owned partition). */
+    private void wake(PGNotification[] notifications) {
+        for (PGNotification notification : notifications) {
+            try {
+                markIfOwner(Integer.parseInt(notification.getParameter()));
+            } catch (NumberFormatException e) {
+                for (Partition partition : partitions) {
+                    if (locks.owns(partition.index)) {
+                        partition.allDirty.set(true);
+                    }
                 }
+            }
+        }
+        requestDrain();
+    }
+
+    /** Has the drain thread go round the owned partitions soon (once more if it is running now). */
+    private void requestDrain() {
+        drainRequested.set(true);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                drains.execute(this::drain);
+            } catch (RuntimeException rejected) {
+                drainScheduled.set(false);
             }
         }
     }
 
-    private void requestDrain(Partition partition) {
-        partition.drainRequested.set(true);
-        if (partition.scheduled.compareAndSet(false, true)) {
-            try {
-                drains.execute(partition::drain);
-            } catch (RuntimeException rejected) {
-                partition.scheduled.set(false);
+    /**
+     * Runs on the drain thread (one, so drains never overlap): while wake-ups keep coming, drains every owned
+     * partition with something to do, together: one numbering step (one transaction, one statement) numbers the
+     * woken shards of all of them, and one pipeline publishes the result. Per partition a step cost a transaction
+     * and its commit for the one or two shards a partition usually has woken (docs/benchmarks.md, "One numbering
+     * step for all woken shards"). A partition whose lock is held (it is being stopped, or its progress recorded)
+     * keeps its marks for the next round.
+     */
+    private void drain() {
+        drainScheduled.set(false);
+        while (running && drainRequested.getAndSet(false)) {
+            drainOwned();
+        }
+    }
+
+    private void drainOwned() {
+        List<Partition> taken = new ArrayList<>();
+        boolean markDue = markDue();
+        try {
+            Set<Integer> shards = new TreeSet<>();
+            for (Partition partition : partitions) {
+                if (partition.shards.length == 0 || !locks.owns(partition.index)) {
+                    continue;
+                }
+                if (!partition.drainLock.tryLock()) {
+                    continue;
+                }
+                int[] dirty = partition.dirtyShards(markDue);
+                if (dirty.length == 0) {
+                    partition.drainLock.unlock();
+                } else {
+                    taken.add(partition);
+                    IntStream.of(dirty).forEach(shards::add);
+                }
+            }
+            boolean more = !taken.isEmpty();
+            while (more && running) {
+                // A partition lost meanwhile is left to its new owner (numbering it would still be safe).
+                if (taken.removeIf(partition -> !locks.owns(partition.index) && unlock(partition))) {
+                    shards.removeIf(shard -> !locks.owns(partitionOf(shard).index));
+                }
+                more = !taken.isEmpty() && drainStep(taken, shards.stream().mapToInt(Integer::intValue).toArray());
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (Partition partition : taken) {
+                partition.allDirty.set(true);
+                partition.retryPending = true;
+            }
+            Log.warnf("Outbox drain of partitions %s failed, will retry: %s",
+                    taken.stream().map(p -> p.index).toList(), e.getMessage());
+        } finally {
+            taken.forEach(Partition::unlock);
+        }
+    }
+
+    /**
+     * One numbering step over the taken partitions' {@code shards}, then their publish; true when more waits. Their
+     * progress is recorded in the same transaction when {@link #MARK_INTERVAL_MILLIS} has passed since the last time.
+     */
+    private boolean drainStep(List<Partition> taken, int[] shards) throws SQLException {
+        Map<Integer, Long> publishedUpTo = new HashMap<>();
+        Map<Integer, Long> marking = new HashMap<>();
+        boolean mark = markDue();
+        for (Partition partition : taken) {
+            publishedUpTo.putAll(partition.publishedUpTo);
+            if (mark) {
+                marking.putAll(partition.unmarked());
             }
         }
+        marking.keySet().retainAll(IntStream.of(shards).boxed().toList());
+        OutboxNumbering.Step step = numbering.next(epoch.epoch(), shards, publishedUpTo, marking);
+        if (mark) {
+            lastMarkMillis = System.currentTimeMillis();
+        }
+        marking.forEach((shard, seq) -> partitionOf(shard).markedUpTo.put(shard, seq));
+        List<OutboxRows.Publishable> batch = step.toPublish();
+        Map<Integer, Long> done = publisher.publish(batch);
+        done.forEach((shard, seq) -> partitionOf(shard).publishedUpTo.merge(shard, seq, Math::max));
+        boolean ok = batch.stream().allMatch(event -> done.containsKey(event.shard()));
+        for (Partition partition : taken) {
+            partition.retryPending = !ok;
+            if (!ok) {
+                partition.allDirty.set(true);
+            }
+        }
+        return ok && step.more();
+    }
+
+    /**
+     * From the sweep, when no drain runs: records the progress of the owned partitions that published more than they
+     * recorded, in one statement; drains once more for marks that came meanwhile.
+     */
+    private void markPublishedIfIdle() {
+        List<Partition> held = new ArrayList<>();
+        List<Partition> taken = new ArrayList<>();
+        try {
+            Map<Integer, Long> marking = new HashMap<>();
+            for (Partition partition : partitions) {
+                if (!locks.owns(partition.index) || !partition.drainLock.tryLock()) {
+                    continue;
+                }
+                held.add(partition);
+                Map<Integer, Long> unmarked = partition.unmarked();
+                if (unmarked.isEmpty()) {
+                    partition.unlock();
+                } else {
+                    taken.add(partition);
+                    marking.putAll(unmarked);
+                }
+            }
+            if (!marking.isEmpty() && numbering.markPublished(epoch.epoch(), marking)) {
+                marking.forEach((shard, seq) -> partitionOf(shard).markedUpTo.put(shard, seq));
+            }
+        } finally {
+            taken.forEach(Partition::unlock);
+        }
+        // A wake-up whose drain found a partition's lock taken here left its marks: drain for them now.
+        if (held.stream().anyMatch(partition -> partition.allDirty.get() || !partition.dirty.isEmpty())) {
+            requestDrain();
+        }
+    }
+
+    private boolean markDue() {
+        return System.currentTimeMillis() - lastMarkMillis >= MARK_INTERVAL_MILLIS;
+    }
+
+    private Partition partitionOf(int shard) {
+        return partitions[Math.floorMod(shard, partitionCount)];
+    }
+
+    private static boolean unlock(Partition partition) {
+        partition.unlock();
+        return true;
     }
 
     private void adoptUnsharded() {
@@ -339,11 +500,12 @@ public class OutboxRelay {
     }
 
     /**
-     * One partition's drain state on this replica; reset each time this replica takes it. A step numbers only the
-     * shards that may have something to do: those a NOTIFY named ({@link #dirty}), those with progress to record, or
+     * One partition's drain state on this replica; reset each time this replica takes it. A drain numbers only the
+     * shards that may have something to do: those a wake-up named ({@link #dirty}), those with progress to record, or
      * every shard of the partition ({@link #allDirty}: when taken, on a retry, on the safety drain), so its cost does
-     * not grow with the number of shards per partition. A shard is marked dirty before the drain is requested, and
-     * the drain reads the marks after it took the request, so no mark is missed.
+     * not grow with the number of shards. A shard is marked dirty before the drain is requested, and the drain reads
+     * the marks after it took the request, so no mark is missed. Its lock is held while a drain works on it, while its
+     * progress is recorded and while it is stopped.
      */
     private final class Partition {
 
@@ -352,8 +514,6 @@ public class OutboxRelay {
         final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
         final AtomicBoolean allDirty = new AtomicBoolean();
         final ReentrantLock drainLock = new ReentrantLock();
-        final AtomicBoolean drainRequested = new AtomicBoolean();
-        final AtomicBoolean scheduled = new AtomicBoolean();
         /** Per shard: the highest seq this owner published, and the highest it recorded as published_seq. */
         final Map<Integer, Long> publishedUpTo = new HashMap<>();
         final Map<Integer, Long> markedUpTo = new HashMap<>();
@@ -376,89 +536,36 @@ public class OutboxRelay {
             } finally {
                 drainLock.unlock();
             }
-            requestDrain(this);
+            requestDrain();
         }
 
         /** About to be given up (or the relay stops): waits for the running step, records progress. */
         void stop() {
             drainLock.lock();
             try {
-                markPublished();
-            } finally {
-                drainLock.unlock();
-            }
-        }
-
-        void markPublishedIfIdle() {
-            if (drainLock.tryLock()) {
-                try {
-                    markPublished();
-                } finally {
-                    drainLock.unlock();
-                }
-                // A wake-up that came while this held the lock found it taken: drain for it now.
-                if (drainRequested.get()) {
-                    requestDrain(this);
-                }
-            }
-        }
-
-        /** Runs on a drain thread; makes itself go round once more if a wake-up came while it ran. */
-        void drain() {
-            scheduled.set(false);
-            if (shards.length == 0 || !drainLock.tryLock()) {
-                return;
-            }
-            try {
-                while (drainRequested.getAndSet(false) && running && locks.owns(index)) {
-                    drainAll();
+                Map<Integer, Long> marking = unmarked();
+                if (!marking.isEmpty() && numbering.markPublished(epoch.epoch(), marking)) {
+                    markedUpTo.putAll(marking);
                 }
             } finally {
                 drainLock.unlock();
             }
-            if (drainRequested.get() && running && locks.owns(index)) {
-                requestDrain(this);
-            }
         }
 
-        private void drainAll() {
-            try {
-                int[] toDrain = dirtyShards();
-                boolean more = toDrain.length > 0;
-                while (more && running && locks.owns(index)) {
-                    more = drainStep(toDrain);
-                }
-            } catch (SQLException | RuntimeException e) {
-                allDirty.set(true);
-                retryPending = true;
-                Log.warnf("Outbox drain of partition %d failed, will retry: %s", index, e.getMessage());
-            }
+        void unlock() {
+            drainLock.unlock();
         }
 
-        /** Numbers the next batch and publishes what is numbered and not yet published; true when more waits. */
-        private boolean drainStep(int[] toDrain) throws SQLException {
-            Map<Integer, Long> marking = unmarked();
-            marking.keySet().retainAll(IntStream.of(toDrain).boxed().toList());
-            OutboxNumbering.Step step = numbering.next(epoch.epoch(), toDrain, publishedUpTo, marking);
-            markedUpTo.putAll(marking);
-            List<OutboxRows.Publishable> batch = step.toPublish();
-            Map<Integer, Long> done = publisher.publish(batch);
-            done.forEach((shard, seq) -> publishedUpTo.merge(shard, seq, Math::max));
-            boolean ok = batch.stream().allMatch(event -> done.containsKey(event.shard()));
-            retryPending = !ok;
-            if (!ok) {
-                allDirty.set(true);
-            }
-            return ok && step.more();
-        }
-
-        /** The shards to drain now (taking the marks): every one, or those named since, and those with progress. */
-        private int[] dirtyShards() {
+        /**
+         * The shards to drain now (taking the marks): every one, or those named since, and, when progress is to be
+         * recorded, those with progress to record.
+         */
+        int[] dirtyShards(boolean withUnmarked) {
             if (allDirty.getAndSet(false)) {
                 dirty.clear();
                 return shards;
             }
-            Set<Integer> now = new TreeSet<>(unmarked().keySet());
+            Set<Integer> now = withUnmarked ? new TreeSet<>(unmarked().keySet()) : new TreeSet<>();
             for (Integer shard : dirty) {
                 if (dirty.remove(shard)) {
                     now.add(shard);
@@ -467,15 +574,7 @@ public class OutboxRelay {
             return now.stream().mapToInt(Integer::intValue).toArray();
         }
 
-        /** Records {@code published_seq} of the shards this owner published more of than it recorded. */
-        private void markPublished() {
-            Map<Integer, Long> marking = unmarked();
-            if (!marking.isEmpty() && numbering.markPublished(epoch.epoch(), marking)) {
-                markedUpTo.putAll(marking);
-            }
-        }
-
-        private Map<Integer, Long> unmarked() {
+        Map<Integer, Long> unmarked() {
             Map<Integer, Long> marking = new HashMap<>();
             publishedUpTo.forEach((shard, seq) -> {
                 if (seq > markedUpTo.getOrDefault(shard, 0L)) {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * "Thread counters folded by the relay"). After the commit, for each shard written:
  * <ul>
  *   <li>when this replica's relay owns the shard's partition, it is woken in process
- *       ({@link OutboxRelay#wakeIfOwner(int)}, which hands the drain to the relay's own threads);</li>
+ *       ({@link OutboxRelay#wakeOwned}, which hands the drain to the relay's own thread: one step for all the
+ *       transaction's shards);</li>
  *   <li>otherwise the shard joins the next {@code NOTIFY} {@link OutboxWriter#NOTIFY_CHANNEL} (payload: the shard),
  *       sent in a transaction of its own, on a single thread, coalesced: commits while one is queued or being sent
  *       share the next one, so a burst of posts costs a few notifications, not one lock round per post.</li>
@@ -73,11 +74,7 @@ public class OutboxWakeup {
     }
 
     private void wake(Set<Integer> shards) {
-        for (int shard : shards) {
-            if (!relay.wakeIfOwner(shard)) {
-                toNotify.add(shard);
-            }
-        }
+        toNotify.addAll(relay.wakeOwned(shards));
         if (!toNotify.isEmpty() && notifyQueued.compareAndSet(false, true)) {
             notifier.execute(this::sendNotify);
         }

@@ -78,6 +78,7 @@ public class ShardEpochs {
             }
             Optional<Epoch> current = current(c);
             if (current.isPresent() && current.get().shardCount() == shardCount) {
+                analyzeStates(c);
                 return current.get();
             }
             if (current.isPresent()) {
@@ -105,6 +106,7 @@ public class ShardEpochs {
             while (adopt(c, 1000) == 1000) {
                 Log.debug("adopting more rows into the new epoch");
             }
+            analyzeStates(c);
             Log.infof("Opening shard epoch %d with %d shards", opened.epoch(), opened.shardCount());
             return opened;
         });
@@ -142,6 +144,19 @@ public class ShardEpochs {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(new Epoch(rs.getInt(1), rs.getInt(2))) : Optional.empty();
             }
+        }
+    }
+
+    /**
+     * Statistics for {@code outbox_shard_state}, whose rows change only when an epoch opens: without them (a new
+     * table, autovacuum off or not yet run) the planner takes the table for a few rows and reads every state row of
+     * the epoch to find a relay step's few shards ({@code shard = ANY(?)} as a filter instead of an index condition):
+     * 1,025 rows per numbering step with 1,024 shards (docs/benchmarks.md, "One numbering step for all woken
+     * shards"). Cheap: one small table, at each start and epoch change.
+     */
+    private static void analyzeStates(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("ANALYZE outbox_shard_state");
         }
     }
 

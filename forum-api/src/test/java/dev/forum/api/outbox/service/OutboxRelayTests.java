@@ -8,6 +8,7 @@ import dev.forum.api.ForumTestDatabase;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
 import dev.forum.api.auth.Caller;
+import dev.forum.api.message.service.MessageService;
 import dev.forum.api.outbox.mapping.OutboxRows;
 import dev.forum.api.thread.service.ThreadService;
 import dev.forum.contract.CurrentUser;
@@ -68,6 +69,9 @@ class OutboxRelayTests {
 
     @Inject
     ThreadService threads;
+
+    @Inject
+    MessageService messages;
 
     @Inject
     AgroalDataSource dataSource;
@@ -173,6 +177,33 @@ class OutboxRelayTests {
                 assertThat(received == null ? List.of() : List.of(received)).isEmpty();
             } finally {
                 st.execute("UNLISTEN *");
+            }
+        }
+    }
+
+    @Test
+    void oneNumberingStepCoversTheShardsOfEveryPartitionACommitWoke() throws Exception {
+        await().atMost(WAIT).until(() -> relay.ownedPartitions().size() == relay.partitionCount());
+        TestUsers.TestUser alice = users.member();
+        Caller caller = new Caller(0, new CurrentUser(alice.id(), alice.username(), alice.username(), Role.MEMBER, 0), null);
+        List<Long> threadIds = threadsCoveringEveryShard(alice).subList(0, 3);
+        assertThat(threadIds.stream().map(id -> Math.floorMod(shardOf(id), relay.partitionCount())).distinct())
+                .hasSize(3);
+
+        List<Long> messageIds = QuarkusTransaction.requiringNew().call(() -> threadIds.stream()
+                .map(id -> messages.persistMessage(caller, id, "one commit, three shards", null, user -> { })
+                        .orElseThrow().id())
+                .toList());
+
+        await().atMost(WAIT).until(() -> publishedMessageIds().containsAll(messageIds));
+        // The numbering UPDATE wrote each row's current version: one transaction numbered all three.
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT count(DISTINCT xmin::text) FROM outbox_event"
+                     + " WHERE type = 'new_message' AND (payload -> 'message' ->> 'id')::bigint = ANY(?)")) {
+            st.setArray(1, c.createArrayOf("bigint", messageIds.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
             }
         }
     }
