@@ -28,10 +28,17 @@ public final class EventShards {
     /** The shard of an event with this audience and thread, among {@code shardCount} thread shards. */
     public static int shardOf(Audience audience, Long threadId, int shardCount) {
         checkCount(shardCount);
-        if (audience == Audience.THREAD && threadId != null) {
-            return (int) Math.floorMod(threadId, (long) shardCount);
-        }
-        return FORUM;
+        Long key = shardKey(audience, threadId);
+        return key == null ? FORUM : (int) Math.floorMod(key, (long) shardCount);
+    }
+
+    /**
+     * What an event's thread shard is computed from ({@code floorMod(key, n)}), or null for an event of the forum
+     * shard: for a writer that takes {@code n} where it writes (forum-api computes the shard in its INSERT, from the
+     * current shard epoch).
+     */
+    public static Long shardKey(Audience audience, Long threadId) {
+        return audience == Audience.THREAD ? threadId : null;
     }
 
     /** Every shard of a shard count: the forum shard, then 0..shardCount-1. */

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Types;
 import java.util.UUID;
 
@@ -28,10 +29,25 @@ public class OutboxWriter {
     /** The channel the relays' lock sessions LISTEN on (payload: a shard), for commits on other replicas. */
     public static final String NOTIFY_CHANNEL = "forum_outbox";
 
+    /**
+     * The shard is computed here, from the shard count of the current epoch (this replica's own count only before the
+     * first epoch is opened), not from this replica's setting: during a change of {@code forum.events.shard-count} a
+     * replica still configured with the old count writes into the new epoch's shards like the others (a row in a
+     * shard of the old count would be numbered in the wrong stream, or, past the new count, never). Reading
+     * {@code outbox_shard_epoch} holds its table lock (ACCESS SHARE) to the commit, which {@link ShardEpochs#open()}
+     * waits for before it opens an epoch and re-shards what is unnumbered. Parameters: the event's columns, its shard
+     * key twice ({@link EventShards#shardKey}), this replica's count.
+     */
     private static final String INSERT = """
             INSERT INTO outbox_event (id, aggregate_type, aggregate_id, type, audience, thread_id, user_id,
                                       min_tier_cents, payload, message_delta, shard, committed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?, ?, clock_timestamp())""";
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), ?,
+                   CASE WHEN ?::bigint IS NULL THEN -1
+                        ELSE mod(mod(?::bigint, n.shard_count) + n.shard_count, n.shard_count)::int END,
+                   clock_timestamp()
+            FROM (SELECT coalesce((SELECT shard_count FROM outbox_shard_epoch ORDER BY epoch DESC LIMIT 1), ?)
+                         AS shard_count) n
+            RETURNING shard""";
 
     private final EntityManager em;
     private final ObjectMapper json;
@@ -57,9 +73,9 @@ public class OutboxWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event payload not serialisable: " + event.type(), e);
         }
-        int shard = EventShards.shardOf(event.audience(), event.threadId(), shardCount);
+        Long shardKey = EventShards.shardKey(event.audience(), event.threadId());
         em.flush();
-        em.unwrap(Session.class).doWork(connection -> {
+        int shard = em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 insert.setObject(1, id);
                 insert.setString(2, event.aggregateType());
@@ -75,8 +91,13 @@ public class OutboxWriter {
                 }
                 insert.setString(9, payload);
                 insert.setInt(10, event.messageDelta());
-                insert.setInt(11, shard);
-                insert.executeUpdate();
+                setLong(insert, 11, shardKey);
+                setLong(insert, 12, shardKey);
+                insert.setInt(13, shardCount);
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
         });
         wakeup.afterCommit(shard);

@@ -31,9 +31,11 @@ import java.util.UUID;
  * one's state rows (one per shard, -1..N-1) and gives every row not yet numbered the shard of the new count. The
  * old epoch's numbered rows stay readable in the feed ({@link EventFeedService}) until the purge deletes them, so
  * a consumer that was behind reads it to its end before the new one: nothing is skipped, and nothing is in both.
- * The table lock serialises replicas starting together. N must be the same on every replica: change it by
- * restarting all of them (a replica still running with the old N finds its epoch gone and stops numbering, see
- * {@link OutboxNumbering}).
+ * The table lock serialises replicas starting together; while an epoch opens it also holds back writers, which take
+ * the current epoch's count in their INSERT ({@link OutboxWriter}), so no row is written with the old count after
+ * the re-sharding. A change of N may therefore roll through the replicas: one still configured with the old N writes
+ * into the new epoch's shards like the others; its relay finds its epoch gone and numbers nothing (see
+ * {@link OutboxNumbering}), so the shards of the partitions it holds wait for it to be replaced (a delay, not a loss).
  *
  * <h2>Adopting rows without a shard</h2>
  * Rows written before V10, or by a replica of the previous version during a rolling upgrade, have no shard (the
@@ -82,6 +84,12 @@ public class ShardEpochs {
                 return current.get();
             }
             if (current.isPresent()) {
+                // Writers read the current count in their INSERT (OutboxWriter) and hold this table's ACCESS SHARE
+                // lock to their commit: wait for those in flight, and have new ones wait until the new epoch is
+                // there, so that every row written with the old count is unnumbered and re-sharded below.
+                try (Statement st = c.createStatement()) {
+                    st.execute("LOCK TABLE outbox_shard_epoch IN ACCESS EXCLUSIVE MODE");
+                }
                 close(c, current.get());
             }
             Epoch opened = new Epoch(current.map(e -> e.epoch() + 1).orElse(1), shardCount);
@@ -177,6 +185,7 @@ public class ShardEpochs {
     }
 
     private int adopt(Connection c, int limit) throws SQLException {
+        int count = current(c).map(Epoch::shardCount).orElse(shardCount); // the writers' rule (OutboxWriter)
         List<UUID> ids = new ArrayList<>();
         List<Integer> shards = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(UNSHARDED)) {
@@ -185,7 +194,7 @@ public class ShardEpochs {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));
                     shards.add(EventShards.shardOf(Audience.fromWireName(rs.getString(2)),
-                            (Long) rs.getObject(3), shardCount));
+                            (Long) rs.getObject(3), count));
                 }
             }
         }

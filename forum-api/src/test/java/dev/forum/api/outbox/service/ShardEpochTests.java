@@ -171,19 +171,67 @@ class ShardEpochTests {
                 st.setInt(1, before.epoch());
                 st.executeQuery().close();
             }
-            CompletableFuture<ShardEpochs.Epoch> opening = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new ShardEpochs(dataSource, before.shardCount() + 1).open();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnALock(step));
-            assertThat(opening).isNotDone();
-            step.commit();
-            assertThat(opening.get(10, TimeUnit.SECONDS).epoch()).isEqualTo(before.epoch() + 1);
+            assertOpeningAnEpochWaitsFor(step, before);
         }
         assertThat(oldEpochUnfinished()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void aReplicaStillConfiguredWithTheOldCountWritesIntoTheCurrentEpochsShards() throws Exception {
+        int current;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT setval(pg_get_serial_sequence('forum_thread', 'id'), 1000)")) {
+            st.executeQuery().close();
+            current = new ShardEpochs(dataSource, EventFeed.SHARDS).current(c).orElseThrow().shardCount();
+        }
+        TestUsers.TestUser alice = users.member();
+        long threadId = ForumApi.createThread(alice, "written by a replica at 16 shards");
+        ForumApi.postMessage(alice, threadId, "its shard is the current epoch's");
+        assertThat(Math.floorMod(threadId, current)).as("a thread whose shard differs between the counts")
+                .isNotEqualTo(Math.floorMod(threadId, EventFeed.SHARDS));
+
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT DISTINCT shard FROM outbox_event WHERE thread_id = ? AND audience = 'thread'")) {
+            st.setLong(1, threadId);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(Math.floorMod(threadId, current));
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void openingAnEpochWaitsForAWriterInFlight() throws Exception {
+        try (Connection writer = dataSource.getConnection()) {
+            ShardEpochs.Epoch before = new ShardEpochs(dataSource, NEW_SHARDS).current(writer).orElseThrow();
+            writer.setAutoCommit(false);
+            // What a writer's INSERT holds to its commit: the epoch table's lock, from reading the current count.
+            try (PreparedStatement st = writer.prepareStatement(
+                    "SELECT shard_count FROM outbox_shard_epoch ORDER BY epoch DESC LIMIT 1")) {
+                st.executeQuery().close();
+            }
+            assertOpeningAnEpochWaitsFor(writer, before);
+        }
+    }
+
+    /** Opening the epoch after {@code before} waits until {@code holder} commits its transaction, then succeeds. */
+    private void assertOpeningAnEpochWaitsFor(Connection holder, ShardEpochs.Epoch before) throws Exception {
+        CompletableFuture<ShardEpochs.Epoch> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new ShardEpochs(dataSource, before.shardCount() + 1).open();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnALock(holder));
+        assertThat(opening).isNotDone();
+        holder.commit();
+        assertThat(opening.get(10, TimeUnit.SECONDS).epoch()).isEqualTo(before.epoch() + 1);
     }
 
     private static JsonPath positions(int epoch, Map<String, Integer> positions) {
