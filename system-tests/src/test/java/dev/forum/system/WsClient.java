@@ -169,6 +169,19 @@ public final class WsClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends unless the gateway has closed the connection meanwhile (then false: its output is closed). */
+    public boolean trySendRaw(String text) {
+        try {
+            sendRaw(text);
+            return true;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public void subscribe(long threadId) {
         send(java.util.Map.of("type", "subscribe", "thread_id", threadId));
     }
