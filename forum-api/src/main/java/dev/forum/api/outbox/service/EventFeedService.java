@@ -165,8 +165,7 @@ public class EventFeedService {
      */
     public EventHeads heads() {
         return inSnapshot(c -> {
-            ShardEpochs.Epoch current = epochs.current(c)
-                    .orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
+            ShardEpochs.Epoch current = currentEpoch(c);
             try (PreparedStatement st = c.prepareStatement(HEAD_SUM)) {
                 st.setInt(1, current.epoch());
                 try (ResultSet rs = st.executeQuery()) {
@@ -250,8 +249,7 @@ public class EventFeedService {
 
     /** The epoch asked for ({@code null}: the current one), checking that every shard is valid there or now. */
     private Served served(Connection c, Integer shardEpoch, Collection<Integer> shards) throws SQLException {
-        ShardEpochs.Epoch current = epochs.current(c)
-                .orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
+        ShardEpochs.Epoch current = currentEpoch(c);
         Optional<ShardEpochs.Epoch> asked = shardEpoch == null || shardEpoch == current.epoch() ? Optional.of(current)
                 : epochs.find(c, shardEpoch);
         ShardEpochs.Epoch pages = asked.orElse(current);
@@ -262,6 +260,10 @@ public class EventFeedService {
             }
         }
         return new Served(pages, current, asked.isPresent());
+    }
+
+    private ShardEpochs.Epoch currentEpoch(Connection c) throws SQLException {
+        return epochs.current(c).orElseThrow(() -> new IllegalStateException("no shard epoch opened yet"));
     }
 
     private void readInto(PreparedStatement st, List<EventEnvelope> into) throws SQLException {

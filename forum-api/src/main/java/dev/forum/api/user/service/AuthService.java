@@ -145,7 +145,8 @@ public class AuthService {
     public record NewSession(String token, User user) {
     }
 
-    private static String newToken() {
+    /** A new session token: 256 random bits, URL-safe. */
+    public static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.api.auth.Caller;
 import dev.forum.api.message.rest.MessageRequests;
+import dev.forum.api.user.service.AuthService;
 import dev.forum.api.user.service.SessionCache;
 import dev.forum.common.auth.SessionCredential;
 import dev.forum.contract.CurrentUser;
@@ -20,10 +21,8 @@ import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -88,9 +87,9 @@ public class WarmUpHttp {
 
         private final HttpClient http = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true).setMaxPoolSize(2));
-        private final String token = newToken();
+        private final String token = AuthService.newToken();
         private final AutoCloseable session = sessions.holdSynthetic(SessionCredential.hash(token), syntheticCaller());
-        private final String authorization = "Bearer " + token;
+        private final String authorization = SessionCredential.bearer(token);
 
         /** {@code pairs} times: the caller ({@code 200}), then a post to a thread that does not exist ({@code 404}). */
         void run(int pairs) throws Exception {
@@ -150,11 +149,5 @@ public class WarmUpHttp {
     private static Caller syntheticCaller() {
         return new Caller(0, new CurrentUser(0, "warm-up~http", "warm-up", Role.MEMBER, 0),
                 Instant.now().plus(1, ChronoUnit.HOURS));
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
