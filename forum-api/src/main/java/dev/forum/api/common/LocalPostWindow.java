@@ -31,4 +31,9 @@ final class LocalPostWindow {
             return 0;
         }
     }
+
+    /** Drops the key's window. */
+    void forget(String key) {
+        postsByKey.remove(key);
+    }
 }

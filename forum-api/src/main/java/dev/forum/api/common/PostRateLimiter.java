@@ -94,6 +94,21 @@ public class PostRateLimiter {
         return acquireInRedis(key).orElseGet(() -> local.tryAcquire(key));
     }
 
+    /**
+     * Removes {@code key}'s window, in Redis and in this replica's memory: for the start-up warm-up's synthetic key
+     * ({@link dev.forum.api.warmup.service.WarmUpService}), which must not outlive its round. If Redis cannot be
+     * reached, its key expires after the window, as every key does.
+     */
+    public void forget(String key) {
+        local.forget(key);
+        try {
+            redis.execute(Command.DEL, keyFor(key));
+        } catch (RuntimeException e) {
+            Log.debugf("Redis unreachable to remove rate limit key %s (it expires after the window): %s", key,
+                    e.getMessage());
+        }
+    }
+
     String keyFor(long userId) {
         return keyFor(Long.toString(userId));
     }

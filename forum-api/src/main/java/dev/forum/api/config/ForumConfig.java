@@ -170,15 +170,18 @@ public interface ForumConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Rolled-back transactions to run at most; each posts {@code postsPerIteration} messages. */
-        @WithDefault("400")
+        /**
+         * Rolled-back transactions to run at most; each posts {@code postsPerIteration} messages. The default's 15,000
+         * posts take a method that runs once per post past C2's thresholds (~5,000 to 15,000 invocations).
+         */
+        @WithDefault("1500")
         int iterations();
 
         @WithDefault("10")
         int postsPerIteration();
 
         /** The warm-up stops when this much time has passed, whatever is left of the iterations. */
-        @WithDefault("20s")
+        @WithDefault("60s")
         Duration timeBudget();
 
         /** Whether each round is followed by requests to this replica's own HTTP port (WarmUpHttp). */

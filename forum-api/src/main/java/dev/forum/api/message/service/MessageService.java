@@ -65,9 +65,9 @@ public class MessageService {
     }
 
     /**
-     * {@link #persistMessage} with the post counted by {@code countPost} (given the caller's id) instead of the post
-     * limit: the start-up warm-up ({@link dev.forum.api.warmup.service.WarmUpService}) posts in transactions that roll
-     * back and must not write to Redis.
+     * {@link #persistMessage} with the post counted by {@code countPost} (given the caller's id) instead of against the
+     * caller's post limit: the start-up warm-up ({@link dev.forum.api.warmup.service.WarmUpService}) posts in
+     * transactions that roll back and counts its posts on a key of its own, removed after its round.
      */
     public Optional<MessageView> persistMessage(Caller caller, long threadId, String content, Long replyToId,
                                                 LongConsumer countPost) {

@@ -40,8 +40,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * (sharded pub/sub: only the slot's shard of the cluster carries the message), one pipeline per shard, all in flight
  * together: the cluster client refuses a pipeline whose commands go to different slots (CROSSSLOT), and a shard's
  * channel is one slot (its hash tag). A shard whose pipeline fails is retried alone; the others move on.
+ *
+ * <p>Public for the start-up warm-up ({@link dev.forum.api.warmup.service.WarmUpService}), which publishes its
+ * rolled-back events through an instance of its own, on channels no one subscribes and with a meter registry of its
+ * own, so that this code is compiled before the relay's first publish.
  */
-final class OutboxPublisher {
+public final class OutboxPublisher {
 
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
 
@@ -54,7 +58,7 @@ final class OutboxPublisher {
     /** committed_at of the oldest event waiting for a publish retry (null when none). */
     private volatile Instant oldestUnpublished;
 
-    OutboxPublisher(Redis redis, Channels channels, ForumConfig.Redis.Mode mode, MeterRegistry registry) {
+    public OutboxPublisher(Redis redis, Channels channels, ForumConfig.Redis.Mode mode, MeterRegistry registry) {
         this.redis = redis;
         this.channels = channels;
         this.cluster = mode == ForumConfig.Redis.Mode.CLUSTER;
@@ -75,7 +79,7 @@ final class OutboxPublisher {
      * Publishes the batch (per shard in seq order) pipelined; returns, per shard Redis accepted, the highest seq
      * published (a shard missing from the answer failed and is to be retried).
      */
-    Map<Integer, Long> publish(List<OutboxRows.Publishable> batch) {
+    public Map<Integer, Long> publish(List<OutboxRows.Publishable> batch) {
         if (batch.isEmpty()) {
             oldestUnpublished = null;
             return Map.of();

@@ -22,10 +22,6 @@ public class WarmUpHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("warm-up")
-                .status(warmUp.isFinished())
-                .withData("rounds", warmUp.rounds())
-                .withData("requests", warmUp.requests())
-                .build();
+        return warmUp.readiness().build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.forum.api.warmup.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.api.EventFeed;
 import dev.forum.api.ForumApi;
 import dev.forum.api.ForumTestDatabase;
@@ -7,7 +9,11 @@ import dev.forum.api.HeldWarmUp;
 import dev.forum.api.RedisEvents;
 import dev.forum.api.TestUsers;
 import dev.forum.api.WarmUpProfile;
+import dev.forum.api.config.ForumConfig;
+import dev.forum.contract.Channels;
+import dev.forum.contract.EventShards;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 import static dev.forum.api.RedisEvents.thread;
@@ -37,7 +44,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-/** The start-up warm-up: readiness waits for it, and it leaves nothing behind (one boot, in this order). */
+/**
+ * The start-up warm-up: readiness waits for it, it runs the post limit's script and the relay's publish, and it leaves
+ * nothing behind: no row, no Redis key, nothing on the events channels (one boot, in this order).
+ */
 @QuarkusTest
 @TestProfile(WarmUpProfile.class)
 @QuarkusTestResource(value = ForumTestDatabase.class, restrictToAnnotatedClass = false)
@@ -60,10 +70,29 @@ class WarmUpRunnerTests {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    ForumConfig config;
+
+    /** What the warm-up published on its own channels (subscribed before it starts). */
+    private static final List<JsonNode> WARM_UP_CHANNELS = new CopyOnWriteArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Test
     @Order(1)
     void shouldReportNotReadyUntilTheWarmUpEnds() {
         await().atMost(Duration.ofMinutes(1)).until(warmUp::isHeld);
+        redis.pubsub(String.class).subscribeToPatterns(
+                List.of(WarmUpService.channels(config.redis().namespace()).eventsPattern()),
+                (channel, message) -> {
+                    try {
+                        WARM_UP_CHANNELS.add(JSON.readTree(message));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         readiness().then().statusCode(503)
                 .body("checks.find { it.name == 'warm-up' }.status", equalTo("DOWN"));
 
@@ -103,6 +132,31 @@ class WarmUpRunnerTests {
 
     @Test
     @Order(3)
+    void shouldPublishEveryPostsEventOnTheWarmUpChannelsOnly() {
+        awaitWarmUpEnded();
+
+        // the round's envelopes, numbered in a stream of their own (a negative epoch, no real one's)
+        await().atMost(Duration.ofSeconds(15)).until(() -> WARM_UP_CHANNELS.stream()
+                .filter(e -> "new_message".equals(e.path("type").asText())).count()
+                == (long) WarmUpProfile.ROUNDS * WarmUpProfile.POSTS_PER_ROUND);
+        assertThat(WARM_UP_CHANNELS).allSatisfy(e -> {
+            assertThat(e.path("shard_epoch").asInt()).isNegative();
+            assertThat(e.path("seq").asLong()).isPositive();
+            assertThat(e.path("payload").isObject()).isTrue();
+        });
+        // nothing on the real events channels: a marker published now arrives after anything published before it
+        String marker = "{\"type\":\"warm-up-test-marker\"}";
+        redis.pubsub(String.class).publish(new Channels(config.redis().namespace(), Channels.DEFAULT_SHARD_COUNT)
+                .events(EventShards.FORUM), marker);
+        await().atMost(Duration.ofSeconds(15)).until(() -> !events.all().isEmpty());
+        assertThat(events.all()).extracting(r -> r.event().path("type").asText())
+                .containsExactly("warm-up-test-marker");
+        // the post limit's keys of the rounds are gone (no real post yet)
+        assertThat(redis.key().keys(config.redis().namespace() + ":ratelimit:*")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void shouldGiveTheNextRealPostTheNextSeq() {
         awaitWarmUpEnded();
         TestUsers.TestUser alice = users.member();
