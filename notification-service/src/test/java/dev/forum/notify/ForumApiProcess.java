@@ -62,6 +62,8 @@ public class ForumApiProcess implements QuarkusTestResourceLifecycleManager {
         builder.environment().put("FORUM_INTERNAL_TOKEN", token);
         builder.environment().put("FORUM_REDIS_NAMESPACE", publishNamespace(NotifyTestResource.namespace));
         builder.environment().put("FORUM_REDIS_URL", redisUrl);
+        // forum-api's warm-up is tested in forum-api; here it would only delay every start by up to its budget
+        builder.environment().put("FORUM_WARMUP_ENABLED", "false");
         builder.environment().putAll(environment());
         // Tests log in and act from one address far faster than the production limits allow.
         for (String limit : new String[] {"FORUM_RATE_LIMIT_POSTS", "FORUM_RATE_LIMIT_REACTIONS",

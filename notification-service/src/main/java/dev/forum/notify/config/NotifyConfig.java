@@ -26,6 +26,8 @@ public interface NotifyConfig {
 
     ProcessedEvents processedEvents();
 
+    WarmUp warmup();
+
     interface Redis {
         @WithDefault("forum")
         String namespace();
@@ -137,5 +139,27 @@ public interface NotifyConfig {
         /** processed_events rows older than this are purged (well past forum-api's feed retention). */
         @WithDefault("14d")
         Duration retention();
+    }
+
+    /** The start-up warm-up of the consumer path (see dev.forum.notify.warmup.WarmUpService); readiness is DOWN until it ends. */
+    interface WarmUp {
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Rolled-back transactions to run at most; each processes {@code eventsPerIteration} synthetic events. The
+         * default's 15,000 events take a method that runs once per event past C2's thresholds (~5,000 to 15,000
+         * invocations).
+         */
+        @WithDefault("150")
+        int iterations();
+
+        /** Events per round: one consumer transaction's worth ({@code notify.consumer.batch-size}). */
+        @WithDefault("100")
+        int eventsPerIteration();
+
+        /** The warm-up stops when this much time has passed, whatever is left of the iterations. */
+        @WithDefault("60s")
+        Duration timeBudget();
     }
 }
