@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 import java.util.Map;
 
 /**
- * The start-up warm-up on (it is off in %test), small: three rounds of five posts. {@link HeldWarmUp} holds it. The
+ * The start-up warm-up on (it is off in %test), small: three rounds of five posts. {@link dev.forum.common.warmup.HeldWarmUp} holds it. The
  * HTTP port is a free one picked here, not a random one ({@code quarkus.http.test-port=0}): the warm-up's HTTP half
  * needs to know its port from the server's options.
  */

@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.Map;
 
-/** The start-up warm-up on (it is off in %test), small: three rounds of forty events. {@link HeldWarmUp} holds it. */
+/** The start-up warm-up on (it is off in %test), small: three rounds of forty events. {@link dev.forum.common.warmup.HeldWarmUp} holds it. */
 public class WarmUpProfile implements QuarkusTestProfile {
 
     public static final int ROUNDS = 3;

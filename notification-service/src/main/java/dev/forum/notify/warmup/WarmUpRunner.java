@@ -17,16 +17,12 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @ApplicationScoped
 public class WarmUpRunner {
 
-    /** Fired on the warm-up's thread before its first round (tests hold the warm-up there). */
-    public record Starting() {
-    }
-
     private final WarmUpService service;
     private final NotifyConfig.WarmUp config;
-    private final Event<Starting> starting;
+    private final Event<WarmUpLoop.Starting> starting;
     private final WarmUpLoop loop = new WarmUpLoop("notify-warm-up");
 
-    public WarmUpRunner(WarmUpService service, NotifyConfig config, Event<Starting> starting) {
+    public WarmUpRunner(WarmUpService service, NotifyConfig config, Event<WarmUpLoop.Starting> starting) {
         this.service = service;
         this.config = config.warmup();
         this.starting = starting;
@@ -45,7 +41,7 @@ public class WarmUpRunner {
                         return String.format("%d events (%d notifications) in %d rolled-back transactions",
                                 service.processed(), service.notifications(), rounds);
                     }
-                }, () -> starting.fire(new Starting()));
+                }, () -> starting.fire(new WarmUpLoop.Starting()));
     }
 
     /** Whether the warm-up is over (or was never on). */

@@ -1,6 +1,6 @@
 package dev.forum.notify.warmup;
 
-import dev.forum.notify.HeldWarmUp;
+import dev.forum.common.warmup.HeldWarmUp;
 import dev.forum.notify.NotifyTestResource;
 import dev.forum.notify.PushRecorder;
 import dev.forum.notify.WarmUpProfile;

@@ -32,6 +32,13 @@ public final class WarmUpLoop {
         }
     }
 
+    /**
+     * The CDI event each service's runner fires on the warm-up's thread before the first round
+     * ({@code beforeFirstRound}): tests hold the warm-up there (service-common's test-jar, {@code HeldWarmUp}).
+     */
+    public record Starting() {
+    }
+
     /** At most {@code iterations} rounds, for at most {@code timeBudget}. */
     public record Budget(int iterations, Duration timeBudget) {
     }

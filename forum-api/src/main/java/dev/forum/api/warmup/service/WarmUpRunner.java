@@ -19,18 +19,14 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @ApplicationScoped
 public class WarmUpRunner {
 
-    /** Fired on the warm-up's thread before its first round (tests hold the warm-up there). */
-    public record Starting() {
-    }
-
     private final WarmUpService service;
     private final WarmUpHttp http;
     private final ForumConfig.WarmUp config;
-    private final Event<Starting> starting;
+    private final Event<WarmUpLoop.Starting> starting;
     private final WarmUpLoop loop = new WarmUpLoop("forum-warm-up");
     private volatile int requests;
 
-    public WarmUpRunner(WarmUpService service, WarmUpHttp http, ForumConfig config, Event<Starting> starting) {
+    public WarmUpRunner(WarmUpService service, WarmUpHttp http, ForumConfig config, Event<WarmUpLoop.Starting> starting) {
         this.service = service;
         this.http = http;
         this.config = config.warmup();
@@ -39,7 +35,7 @@ public class WarmUpRunner {
 
     void onStart(@Observes StartupEvent event) {
         loop.start(config.enabled(), new WarmUpLoop.Budget(config.iterations(), config.timeBudget()), new Rounds(),
-                () -> starting.fire(new Starting()));
+                () -> starting.fire(new WarmUpLoop.Starting()));
     }
 
     /** Whether the warm-up is over (or was never on). */

@@ -1,6 +1,5 @@
-package dev.forum.api;
+package dev.forum.common.warmup;
 
-import dev.forum.api.warmup.service.WarmUpRunner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -8,8 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds the start-up warm-up before its first round until a test releases it, so that the test sees it running
- * without racing it. Only where the warm-up is on ({@link WarmUpProfile}).
+ * Holds a service's start-up warm-up before its first round ({@link WarmUpLoop.Starting}) until a test releases it,
+ * so that the test sees it running without racing it. A bean of every service whose tests use this test-jar; it
+ * holds only where the warm-up is on (each service's {@code WarmUpProfile}), for at most two minutes.
  */
 @ApplicationScoped
 public class HeldWarmUp {
@@ -17,7 +17,7 @@ public class HeldWarmUp {
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
-    void hold(@Observes WarmUpRunner.Starting starting) throws InterruptedException {
+    void hold(@Observes WarmUpLoop.Starting starting) throws InterruptedException {
         held.countDown();
         released.await(2, TimeUnit.MINUTES);
     }
