@@ -91,7 +91,8 @@ public final class Stack implements AutoCloseable {
                     .property("notify.redis.namespace", namespace)
                     .property("notify.internal-token", internalToken)
                     .property("notify.consumer.poll-interval", "1s")
-                    // as forum-api's: short enough for READY_TIMEOUT on a busy machine
+                    // shortened as forum-api's
+                    .property("notify.warmup.iterations", "5")
                     .property("notify.warmup.time-budget", "10s");
             clusterMode(notificationService, "notify.redis.mode");
             builder.notifyProperties.forEach(notificationService::property);
@@ -118,8 +119,10 @@ public final class Stack implements AutoCloseable {
                 .property("forum.rate-limit.login.registers-per-address", "100000")
                 .property("forum.auth.bcrypt-cost", "4")
                 .property("forum.demo-data.enabled", "true")
-                // The warm-up runs (it is on the path of every start) but within the budget it had before it grew for
-                // the cold minute: these tests check behaviour, and a start must stay within READY_TIMEOUT when busy.
+                // The warm-up runs (it is on the path of every start), shortened: these tests check behaviour, not the
+                // cold minute, and each of the suite's many starts would otherwise wait for all of it (and must stay
+                // within READY_TIMEOUT when busy).
+                .property("forum.warmup.iterations", "100")
                 .property("forum.warmup.time-budget", "20s");
         clusterMode(process, "forum.redis.mode");
         builder.forumApiProperties.forEach(process::property);
