@@ -5,6 +5,8 @@ import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -54,11 +57,41 @@ class GatewayWiringTests {
     @Test
     void shouldRefuseAnUpgradeWithoutASession() {
         assertThat(upgradeStatus(null)).isEqualTo(401);
+        handshake().get("/api/forum/ws/v2").then().statusCode(401).contentType(ContentType.JSON)
+                .body("error.code", equalTo("unauthorized"));
     }
 
     @Test
     void shouldRefuseAnUpgradeWithServiceUnavailableWhenForumApiCannotConfirmTheSession() {
         assertThat(upgradeStatus("some-token")).isEqualTo(503);
+        handshake().header("Authorization", "Bearer some-token").get("/api/forum/ws/global").then().statusCode(503)
+                .contentType(ContentType.JSON).body("error.code", equalTo("upstream_unavailable"));
+    }
+
+    @Test
+    void shouldRefuseTheSessionCookieFromAForeignOrigin() {
+        handshake().cookie("forum_session", "some-token").header("Origin", "https://elsewhere.example")
+                .get("/api/forum/ws/v2").then().statusCode(403).contentType(ContentType.JSON)
+                .body("error.code", equalTo("foreign_origin"));
+        given().get(TestHTTPResourceManager.getManagementUri() + "/metrics").then().statusCode(200)
+                .body(containsString("gateway_upgrades_refused_total{reason=\"foreign_origin\"}"));
+    }
+
+    @Test
+    void shouldRefuseAThreadEndpointWhoseIdIsNotAPositiveInteger() {
+        handshake().header("Authorization", "Bearer some-token").get("/api/forum/ws/thread/abc").then()
+                .statusCode(400).contentType(ContentType.JSON).body("error.code", equalTo("bad_thread_id"));
+    }
+
+    @Test
+    void shouldNotTakeAPlainGetForAnUpgrade() {
+        given().get("/api/forum/ws/v2").then().statusCode(404);
+    }
+
+    /** The headers of a WebSocket handshake, sent as a plain HTTP request to read the refusal's body. */
+    private static RequestSpecification handshake() {
+        return given().header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13")
+                .header("Upgrade", "websocket").header("Connection", "Upgrade");
     }
 
     private int upgradeStatus(String bearer) {

@@ -39,6 +39,8 @@ public interface GatewayConfig {
 
     Replay replay();
 
+    WebSocket websocket();
+
     interface ForumApi {
         /** Base URL of forum-api (auth, thread access, event feed). */
         @WithDefault("http://127.0.0.1:8080")
@@ -188,6 +190,16 @@ public interface GatewayConfig {
         /** Replays waiting for a thread; beyond, the client gets resync_required at once. */
         @WithDefault("1000")
         int queueCapacity();
+    }
+
+    interface WebSocket {
+        /** A client message (all its frames) over this many bytes closes the connection with 1009. */
+        @WithDefault("16384")
+        int maxMessageSize();
+
+        /** A client frame over this many bytes ends the connection (Netty's frame decoder). */
+        @WithDefault("16384")
+        int maxFrameSize();
     }
 
     interface Access {

@@ -5,17 +5,18 @@ import dev.forum.gateway.registry.ClientSession;
 import dev.forum.gateway.registry.EndpointKind;
 import dev.forum.gateway.registry.SubscriptionRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ServerWebSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.UUID;
+
 /**
- * The one connection core behind the three endpoints, one class per responsibility: opening ({@link Handshake}),
- * client frames ({@link FrameHandler}: {@link SubscriptionLifecycle}, {@link TypingRelay}), closing
- * ({@link SubscriptionLifecycle#closed}), and what goes out unasked ({@link Heartbeats}; events go out through each
- * session's {@link dev.forum.gateway.registry.OutboundWriter}). Non-blocking throughout: callbacks run on the event
- * loop.
+ * The one connection core behind the three endpoints ({@link SocketRoutes}), one class per responsibility: opening
+ * ({@link Handshake}), client frames ({@link FrameHandler}: {@link SubscriptionLifecycle}, {@link TypingRelay}),
+ * closing ({@link SubscriptionLifecycle#closed}), and what goes out unasked ({@link Heartbeats}; events go out through
+ * each session's {@link dev.forum.gateway.registry.OutboundWriter}). Non-blocking throughout: the socket's callbacks
+ * run on its event loop. A connection's only state is its {@link ClientSession}, captured by its socket's handlers.
  */
 @ApplicationScoped
 public class ConnectionHandler {
@@ -35,32 +36,49 @@ public class ConnectionHandler {
         this.metrics = metrics;
     }
 
-    public Uni<Void> open(WebSocketConnection connection, EndpointKind kind) {
-        return handshake.open(connection, kind);
-    }
-
-    public Uni<Void> text(WebSocketConnection connection, String text) {
-        return frames.text(connection, text);
-    }
-
-    public Uni<Void> closed(WebSocketConnection connection) {
-        return subscriptions.closed(connection);
+    /** A socket just upgraded (on its event loop): frames wait until the handshake registered its session. */
+    void open(ServerWebSocket socket, EndpointKind kind, UpgradeDecision.Admission admission, Long threadId,
+            UUID lastEventId) {
+        socket.pause();
+        Uni.createFrom().deferred(() -> handshake.open(socket, kind, admission, threadId, lastEventId))
+                .subscribe().with(session -> {
+                    if (session != null) {
+                        socket.textMessageHandler(text -> text(socket, session, text));
+                        socket.exceptionHandler(failure -> failed(socket, failure));
+                        socket.closeHandler(ignored -> subscriptions.closed(session));
+                        socket.resume();
+                    }
+                }, failure -> {
+                    Log.warnf("opening a connection failed: %s", failure.toString());
+                    socket.close((short) DisconnectCode.INTERNAL.code(), DisconnectCode.INTERNAL.reason());
+                });
     }
 
     /**
-     * A failure on the connection. A message over {@code quarkus.websockets-next.server.max-message-size}
-     * is reported by Vert.x as an IllegalStateException and dropped: we close with 1009. Anything else
-     * is logged and the connection kept.
+     * One frame at a time per connection: the next one waits (paused socket, then TCP back-pressure) until this
+     * one's asynchronous part, such as a subscribe's access check, is done, so frames take effect in their order.
      */
-    public Uni<Void> failed(WebSocketConnection connection, Throwable failure) {
-        String message = String.valueOf(failure.getMessage());
-        if (failure instanceof IllegalStateException && message.contains("max message size")) {
+    private void text(ServerWebSocket socket, ClientSession session, String text) {
+        socket.pause();
+        Uni.createFrom().deferred(() -> frames.text(session, text)).subscribe().with(
+                ignored -> socket.resume(),
+                failure -> {
+                    Log.debugf("connection %s: %s", session.id(), failure.toString());
+                    socket.resume();
+                });
+    }
+
+    /**
+     * A failure on the connection. A message over {@code gateway.websocket.max-message-size} is reported by Vert.x
+     * as an IllegalStateException and dropped: we close with 1009. Anything else is logged and the connection kept.
+     */
+    private void failed(ServerWebSocket socket, Throwable failure) {
+        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
             metrics.drop("message_too_big");
-            return connection.close(new CloseReason(DisconnectCode.MESSAGE_TOO_BIG.code(),
-                    DisconnectCode.MESSAGE_TOO_BIG.reason()));
+            socket.close((short) DisconnectCode.MESSAGE_TOO_BIG.code(), DisconnectCode.MESSAGE_TOO_BIG.reason());
+            return;
         }
-        Log.debugf("connection %s: %s", connection.id(), failure.toString());
-        return Uni.createFrom().voidItem();
+        Log.debugf("connection failure: %s", failure.toString());
     }
 
     /** Closes every connection (graceful shutdown) with the given code. */

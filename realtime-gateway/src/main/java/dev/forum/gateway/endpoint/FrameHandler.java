@@ -5,7 +5,6 @@ import dev.forum.gateway.internal.TokenBucket;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.registry.ClientSession;
 import dev.forum.gateway.registry.ServerFrames;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,11 +33,7 @@ public class FrameHandler {
         this.config = config;
     }
 
-    public Uni<Void> text(WebSocketConnection connection, String text) {
-        ClientSession session = connection.userData().get(ConnectionKeys.SESSION);
-        if (session == null) {
-            return Uni.createFrom().voidItem();
-        }
+    Uni<Void> text(ClientSession session, String text) {
         metrics.inboundFrame();
         TokenBucket limit = session.inboundLimit();
         if (!limit.tryAcquire()) {

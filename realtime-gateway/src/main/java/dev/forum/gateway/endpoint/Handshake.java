@@ -11,9 +11,8 @@ import dev.forum.gateway.registry.OutboundWriter;
 import dev.forum.gateway.registry.ServerFrames;
 import dev.forum.gateway.registry.SubscriptionRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ServerWebSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Locale;
@@ -21,7 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Opening a connection, after {@link SessionUpgradeCheck} authenticated the upgrade: the per-user cap, the session
+ * Opening a connection, after {@link SessionUpgradeCheck} admitted the upgrade: the per-user cap, the session
  * with its outbound writer and inbound rate limit, the {@code connected} frame, and on the legacy thread endpoint the
  * access check and automatic subscription (with resume from {@code ?last_event_id=}).
  */
@@ -45,69 +44,63 @@ public class Handshake {
         this.config = config;
     }
 
-    public Uni<Void> open(WebSocketConnection connection, EndpointKind kind) {
-        CurrentUser user = connection.userData().get(ConnectionKeys.USER);
-        String token = connection.userData().get(ConnectionKeys.TOKEN);
-        if (user == null || token == null) {
-            return connection.close(new CloseReason(DisconnectCode.SESSION_REVOKED.code(),
-                    DisconnectCode.SESSION_REVOKED.reason()));
-        }
+    /**
+     * The socket's registered session, emitted on the socket's event loop (so that it is attached before the socket
+     * can report its end); null when the socket was closed instead: over the per-user cap (4509), on the thread
+     * endpoint a thread the user may not read (an error frame, then 4503; 4002 when forum-api cannot be asked), or
+     * the client left during that access check. Called on the socket's event loop.
+     */
+    Uni<ClientSession> open(ServerWebSocket socket, EndpointKind kind, UpgradeDecision.Admission admission,
+            Long threadId, UUID lastEventId) {
+        SocketFrameSink sink = new SocketFrameSink(socket);
+        CurrentUser user = admission.user();
         if (registry.userSessions(user.id()).length >= config.connections().perUser()) {
-            Log.debugf("refusing connection %s: user %d already has %d", connection.id(), user.id(),
-                    config.connections().perUser());
+            Log.debugf("refusing a connection: user %d already has %d", user.id(), config.connections().perUser());
             metrics.disconnected(DisconnectCode.TOO_MANY_CONNECTIONS.name().toLowerCase(Locale.ROOT));
-            return connection.close(new CloseReason(DisconnectCode.TOO_MANY_CONNECTIONS.code(),
-                    DisconnectCode.TOO_MANY_CONNECTIONS.reason()));
+            close(sink, DisconnectCode.TOO_MANY_CONNECTIONS);
+            return Uni.createFrom().nullItem();
         }
         if (kind != EndpointKind.THREAD) {
-            register(connection, kind, user, token, null);
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(register(sink, kind, admission, null));
         }
-        long threadId = ThreadWebSocket.parseThreadId(connection.pathParam(ThreadWebSocket.THREAD_ID));
-        return forumApi.findThreadAccess(threadId).onItemOrFailure().transformToUni((access, failure) -> {
-            Optional<GatewayError> refused = failure != null ? Optional.of(GatewayError.UPSTREAM_UNAVAILABLE)
-                    : SubscriptionLifecycle.refusal(access, user);
-            if (refused.isPresent()) {
-                DisconnectCode code = failure != null ? DisconnectCode.INTERNAL : DisconnectCode.FORBIDDEN;
-                return connection.sendText(frames.error(refused.get(), SubscriptionLifecycle.describe(refused.get()),
-                                "connect").text())
-                        .onItemOrFailure().transformToUni((ignored, sendFailure) ->
-                                connection.close(new CloseReason(code.code(), code.reason())));
-            }
-            ClientSession session = register(connection, kind, user, token, threadId);
-            subscriptions.start(session, threadId, lastEventIdFromQuery(connection.handshakeRequest().query()));
-            return Uni.createFrom().voidItem();
-        });
+        return forumApi.findThreadAccess(threadId)
+                .onItemOrFailure().transform((access, failure) -> failure != null
+                        ? Optional.of(GatewayError.UPSTREAM_UNAVAILABLE) : SubscriptionLifecycle.refusal(access, user))
+                .emitOn(sink::execute)
+                .map(refused -> {
+                    if (socket.isClosed()) {
+                        return null;
+                    }
+                    if (refused.isPresent()) {
+                        sink.write(frames.error(refused.get(), SubscriptionLifecycle.describe(refused.get()), "connect")
+                                .utf8());
+                        close(sink, refused.get() == GatewayError.UPSTREAM_UNAVAILABLE
+                                ? DisconnectCode.INTERNAL : DisconnectCode.FORBIDDEN);
+                        return null;
+                    }
+                    ClientSession session = register(sink, kind, admission, threadId);
+                    subscriptions.start(session, threadId, lastEventId);
+                    return session;
+                });
     }
 
-    private ClientSession register(WebSocketConnection connection, EndpointKind kind, CurrentUser user, String token,
+    private ClientSession register(SocketFrameSink sink, EndpointKind kind, UpgradeDecision.Admission admission,
             Long threadId) {
-        OutboundWriter writer = new OutboundWriter(config.queue().maxBytes(), new SocketFrameSink(connection), metrics);
+        OutboundWriter writer = new OutboundWriter(config.queue().maxBytes(), sink, metrics);
         TokenBucket limit = new TokenBucket(config.rateLimit().perSecond(), config.rateLimit().burst(),
                 System::nanoTime);
-        ClientSession session = new ClientSession(connection.id(), kind, user, token, writer, limit);
-        session.expiresAt(connection.userData().get(ConnectionKeys.EXPIRES_AT));
-        connection.userData().put(ConnectionKeys.SESSION, session);
+        String id = UUID.randomUUID().toString();
+        CurrentUser user = admission.user();
+        ClientSession session = new ClientSession(id, kind, user, admission.token(), writer, limit);
+        session.expiresAt(admission.expiresAt());
         registry.addSession(session);
         metrics.connectionOpened(kind);
-        session.send(frames.connected(connection.id(), user, kind, threadId, config.heartbeat().interval().toSeconds()));
-        Log.debugf("connection %s opened on %s by user %d", connection.id(), kind.tag(), user.id());
+        session.send(frames.connected(id, user, kind, threadId, config.heartbeat().interval().toSeconds()));
+        Log.debugf("connection %s opened on %s by user %d", id, kind.tag(), user.id());
         return session;
     }
 
-    static UUID lastEventIdFromQuery(String query) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("last_event_id=")) {
-                try {
-                    return UUID.fromString(pair.substring("last_event_id=".length()));
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+    private static void close(SocketFrameSink sink, DisconnectCode code) {
+        sink.close(code.code(), code.reason());
     }
 }

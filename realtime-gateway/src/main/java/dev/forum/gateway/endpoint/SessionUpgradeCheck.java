@@ -6,9 +6,9 @@ import dev.forum.gateway.client.ForumApi;
 import dev.forum.gateway.config.GatewayConfig;
 import dev.forum.gateway.internal.FailedAuthThrottle;
 import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.registry.EndpointKind;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Authenticates every upgrade to our endpoints before it happens: the session token comes from the
@@ -25,18 +24,13 @@ import java.util.Set;
  * {@code /api/auth/me}. Unknown, expired or logged-out sessions get 401; forum-api unreachable, 503.
  * A cookie sent from a page of a foreign {@code Origin} gets 403 (cross-site WebSocket hijacking, see
  * {@link OriginPolicy}); requests without an Origin (non-browser clients) and bearer tokens (which a
- * browser never attaches by itself) are not subject to it.
+ * browser never attaches by itself) are not subject to it. {@link SocketRoutes} answers each
+ * {@link UpgradeRefusal} with its status and a JSON error.
  */
 @ApplicationScoped
-public class SessionUpgradeCheck implements HttpUpgradeCheck {
+public class SessionUpgradeCheck {
 
-    private static final Set<String> ENDPOINTS = Set.of(V2WebSocket.ID, ThreadWebSocket.ID, GlobalWebSocket.ID);
-    private static final int UNAUTHORIZED = 401;
-    private static final int BAD_REQUEST = 400;
-    private static final int FORBIDDEN = 403;
-    private static final int TOO_MANY_REQUESTS = 429;
     private static final String FORWARDED_FOR = "X-Forwarded-For";
-    private static final int UNAVAILABLE = 503;
 
     private final ForumApi forumApi;
     private final GatewayMetrics metrics;
@@ -56,56 +50,46 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
         failures.evictEnded();
     }
 
-    @Override
-    public boolean appliesTo(String endpointId) {
-        return ENDPOINTS.contains(endpointId);
-    }
-
-    @Override
-    public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (ThreadWebSocket.ID.equals(context.endpointId())
-                && ThreadWebSocket.parseThreadId(context.pathParam(ThreadWebSocket.THREAD_ID)) == null) {
-            return refuse(BAD_REQUEST, "bad_thread_id");
+    /**
+     * The decision on an upgrade request to one of our paths; on the thread path {@code threadId} is null when the
+     * path's id is not a positive integer.
+     */
+    Uni<UpgradeDecision> perform(HttpServerRequest request, EndpointKind kind, Long threadId) {
+        if (kind == EndpointKind.THREAD && threadId == null) {
+            return refuse(UpgradeRefusal.BAD_THREAD_ID);
         }
-        HttpServerRequest request = context.httpRequest();
         Cookie cookie = request.getCookie(AuthContract.SESSION_COOKIE);
         SessionCredential credential = SessionCredential.of(request.getHeader(HttpHeaders.AUTHORIZATION),
                 cookie == null ? null : cookie.getValue());
         if (credential == null) {
-            return refuse(UNAUTHORIZED, "unauthorized");
+            return refuse(UpgradeRefusal.UNAUTHORIZED);
         }
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         if (credential.fromCookie() && origin != null && !origins.allows(origin, request.getHeader(HttpHeaders.HOST))) {
             Log.debugf("refusing WebSocket upgrade with the session cookie from origin %s", origin);
-            return refuse(FORBIDDEN, "foreign_origin");
+            return refuse(UpgradeRefusal.FOREIGN_ORIGIN);
         }
         String address = clientAddress(request);
         if (failures.isBlocked(address)) {
-            return refuse(TOO_MANY_REQUESTS, "auth_throttled");
+            return refuse(UpgradeRefusal.AUTH_THROTTLED);
         }
         String token = credential.token();
-        return forumApi.resolveSession(token).onItemOrFailure().transformToUni((user, failure) -> {
+        return forumApi.resolveSession(token).onItemOrFailure().transform((session, failure) -> {
             if (failure != null) {
                 Log.warnf("refusing WebSocket upgrade, cannot check the session: %s", failure.getMessage());
-                return refuse(UNAVAILABLE, "upstream_unavailable");
+                return UpgradeRefusal.UPSTREAM_UNAVAILABLE;
             }
-            if (user.isEmpty()) {
+            if (session.isEmpty()) {
                 failures.failed(address);
-                return refuse(UNAUTHORIZED, "unauthorized");
-            }
-            context.userData().put(ConnectionKeys.USER, user.get().user());
-            context.userData().put(ConnectionKeys.TOKEN, token);
-            if (user.get().expiresAt() != null) {
-                context.userData().put(ConnectionKeys.EXPIRES_AT, user.get().expiresAt());
+                return UpgradeRefusal.UNAUTHORIZED;
             }
             metrics.upgradeAccepted();
-            return CheckResult.permitUpgrade();
+            return new UpgradeDecision.Admission(session.get().user(), token, session.get().expiresAt());
         });
     }
 
-    private Uni<CheckResult> refuse(int status, String reason) {
-        metrics.upgradeRefused(reason);
-        return CheckResult.rejectUpgrade(status);
+    private static Uni<UpgradeDecision> refuse(UpgradeRefusal refusal) {
+        return Uni.createFrom().item(refusal);
     }
 
     /**

@@ -12,7 +12,6 @@ import dev.forum.gateway.registry.SubscriptionRegistry;
 import dev.forum.gateway.registry.ThreadSubscription;
 import dev.forum.gateway.replay.EventSequencer;
 import dev.forum.gateway.replay.ReplayService;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -104,15 +103,11 @@ public class SubscriptionLifecycle {
         return Uni.createFrom().voidItem();
     }
 
-    /** The connection closed: its queue is dropped and its subscriptions end. */
-    Uni<Void> closed(WebSocketConnection connection) {
-        ClientSession session = connection.userData().remove(ConnectionKeys.SESSION);
-        if (session != null) {
-            session.writer().discard();
-            registry.removeSession(session);
-            metrics.connectionClosed(session.endpoint());
-        }
-        return Uni.createFrom().voidItem();
+    /** The connection closed (called once): its queue is dropped and its subscriptions end. */
+    void closed(ClientSession session) {
+        session.writer().discard();
+        registry.removeSession(session);
+        metrics.connectionClosed(session.endpoint());
     }
 
     static Optional<GatewayError> refusal(Optional<ThreadAccess> access, CurrentUser user) {

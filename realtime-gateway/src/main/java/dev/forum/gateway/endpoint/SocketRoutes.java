@@ -1,0 +1,119 @@
+package dev.forum.gateway.endpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forum.common.error.ErrorBody;
+import dev.forum.gateway.metrics.GatewayMetrics;
+import dev.forum.gateway.registry.EndpointKind;
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The three WebSocket paths, served by Vert.x itself on the Quarkus HTTP server: {@link SessionUpgradeCheck} decides
+ * before any upgrade (a refusal is an HTTP status with a JSON error), then the request becomes a Vert.x
+ * {@link ServerWebSocket} that {@link ConnectionHandler} serves. Plain Vert.x rather than a WebSocket framework because
+ * an idle connection is then only Vert.x's socket and our {@link dev.forum.gateway.registry.ClientSession} (issue 9:
+ * no connection wrapper, user-data map, inbound queue or callback objects per connection; docs/benchmarks.md).
+ */
+@ApplicationScoped
+public class SocketRoutes {
+
+    static final String THREAD_ID = "thread_id";
+    private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+
+    private final SessionUpgradeCheck check;
+    private final ConnectionHandler connections;
+    private final GatewayMetrics metrics;
+    private final Map<UpgradeRefusal, String> refusalBodies = new EnumMap<>(UpgradeRefusal.class);
+
+    public SocketRoutes(SessionUpgradeCheck check, ConnectionHandler connections, GatewayMetrics metrics,
+            ObjectMapper mapper) throws JsonProcessingException {
+        this.check = check;
+        this.connections = connections;
+        this.metrics = metrics;
+        for (UpgradeRefusal refusal : UpgradeRefusal.values()) {
+            refusalBodies.put(refusal, mapper.writeValueAsString(ErrorBody.of(refusal.code(), refusal.message(), null)));
+        }
+    }
+
+    void register(@Observes Router router) {
+        router.get("/api/forum/ws/v2").handler(context -> upgrade(context, EndpointKind.V2));
+        router.get("/api/forum/ws/global").handler(context -> upgrade(context, EndpointKind.GLOBAL));
+        router.get("/api/forum/ws/thread/:" + THREAD_ID).handler(context -> upgrade(context, EndpointKind.THREAD));
+    }
+
+    private void upgrade(RoutingContext context, EndpointKind kind) {
+        HttpServerRequest request = context.request();
+        if (!request.headers().contains(SEC_WEBSOCKET_KEY)) {
+            context.next(); // not a WebSocket handshake: not ours
+            return;
+        }
+        // The request's end must wait for toWebSocket() while the session is resolved (asynchronously).
+        request.pause();
+        Long threadId = kind == EndpointKind.THREAD ? parseThreadId(context.pathParam(THREAD_ID)) : null;
+        UUID lastEventId = kind == EndpointKind.THREAD ? lastEventIdFromQuery(request.query()) : null;
+        check.perform(request, kind, threadId).subscribe().with(decision -> {
+            if (decision instanceof UpgradeDecision.Admission admission) {
+                request.toWebSocket().onSuccess(socket -> {
+                    // Vert.x keeps the handshake's headers in the socket for its whole life (about 1 KB with a
+                    // browser's cookie and user agent); nothing reads them once the session is resolved.
+                    socket.headers().clear();
+                    connections.open(socket, kind, admission, threadId, lastEventId);
+                }).onFailure(failure -> {
+                    Log.debugf("WebSocket handshake failed: %s", failure.toString());
+                    refuse(context, UpgradeRefusal.BAD_HANDSHAKE);
+                });
+            } else {
+                refuse(context, (UpgradeRefusal) decision);
+            }
+        }, context::fail);
+    }
+
+    private void refuse(RoutingContext context, UpgradeRefusal refusal) {
+        metrics.upgradeRefused(refusal.code());
+        HttpServerResponse response = context.response();
+        if (!response.ended()) {
+            context.request().resume();
+            response.setStatusCode(refusal.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(refusalBodies.get(refusal));
+        }
+    }
+
+    /** The path's thread id, or null if it is not a positive integer. */
+    static Long parseThreadId(String raw) {
+        try {
+            long id = Long.parseLong(raw);
+            return id > 0 ? id : null;
+        } catch (NumberFormatException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** {@code ?last_event_id=} of the thread endpoint (resume), or null when absent or not a UUID. */
+    static UUID lastEventIdFromQuery(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("last_event_id=")) {
+                try {
+                    return UUID.fromString(pair.substring("last_event_id=".length()));
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}
