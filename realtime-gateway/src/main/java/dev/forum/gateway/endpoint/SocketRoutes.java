@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forum.common.error.ErrorBody;
 import dev.forum.gateway.metrics.GatewayMetrics;
 import dev.forum.gateway.registry.EndpointKind;
+import io.netty.channel.ChannelPipeline;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +33,8 @@ public class SocketRoutes {
 
     static final String THREAD_ID = "thread_id";
     private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+    /** The name of the HTTP server's idle timer in a connection's Netty pipeline (Vert.x HttpServerWorker). */
+    private static final String IDLE_TIMER = "idle";
 
     private final SessionUpgradeCheck check;
     private final ConnectionHandler connections;
@@ -66,9 +70,7 @@ public class SocketRoutes {
         check.perform(request, kind, threadId).subscribe().with(decision -> {
             if (decision instanceof UpgradeDecision.Admission admission) {
                 request.toWebSocket().onSuccess(socket -> {
-                    // Vert.x keeps the handshake's headers in the socket for its whole life (about 1 KB with a
-                    // browser's cookie and user agent); nothing reads them once the session is resolved.
-                    socket.headers().clear();
+                    dropHttpState(request, socket);
                     connections.open(socket, kind, admission, threadId, lastEventId);
                 }).onFailure(failure -> {
                     Log.debugf("WebSocket handshake failed: %s", failure.toString());
@@ -78,6 +80,20 @@ public class SocketRoutes {
                 refuse(context, (UpgradeRefusal) decision);
             }
         }, context::fail);
+    }
+
+    /**
+     * What the HTTP server would keep for the socket's whole life and the gateway does not need: the handshake's
+     * headers (about 1 KB with a browser's cookie and user agent; the session is resolved), and the server's idle
+     * timer ({@code quarkus.http.idle-timeout}, 30 min), which cannot fire on a gateway socket: {@link Heartbeats}
+     * writes to every socket each {@code gateway.heartbeat.interval} (30 s).
+     */
+    private static void dropHttpState(HttpServerRequest request, ServerWebSocket socket) {
+        socket.headers().clear();
+        ChannelPipeline pipeline = ((ConnectionBase) request.connection()).channel().pipeline();
+        if (pipeline.get(IDLE_TIMER) != null) {
+            pipeline.remove(IDLE_TIMER);
+        }
     }
 
     private void refuse(RoutingContext context, UpgradeRefusal refusal) {
