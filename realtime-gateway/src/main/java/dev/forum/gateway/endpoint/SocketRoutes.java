@@ -31,7 +31,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class SocketRoutes {
 
-    static final String THREAD_ID = "thread_id";
+    private static final String THREAD_ID = "thread_id";
     private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
     /** The name of the HTTP server's idle timer in a connection's Netty pipeline (Vert.x HttpServerWorker). */
     private static final String IDLE_TIMER = "idle";
@@ -107,7 +107,7 @@ public class SocketRoutes {
     }
 
     /** The path's thread id, or null if it is not a positive integer. */
-    static Long parseThreadId(String raw) {
+    private static Long parseThreadId(String raw) {
         try {
             long id = Long.parseLong(raw);
             return id > 0 ? id : null;
@@ -117,7 +117,7 @@ public class SocketRoutes {
     }
 
     /** {@code ?last_event_id=} of the thread endpoint (resume), or null when absent or not a UUID. */
-    static UUID lastEventIdFromQuery(String query) {
+    private static UUID lastEventIdFromQuery(String query) {
         if (query == null) {
             return null;
         }
