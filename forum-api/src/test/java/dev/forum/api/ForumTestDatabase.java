@@ -18,13 +18,15 @@ public class ForumTestDatabase implements QuarkusTestResourceLifecycleManager {
     private static final String HOST = System.getenv().getOrDefault("FORUM_TEST_PG_HOST", "127.0.0.1:5432");
     private static final String ADMIN_URL = "jdbc:postgresql://" + HOST + "/postgres";
     private static final String USER = System.getenv().getOrDefault("FORUM_TEST_PG_USER", "postgres");
+    /** Whose databases these are, for a shared server (a run killed before it dropped its database leaves it). */
+    private static final String PREFIX = System.getenv().getOrDefault("FORUM_TEST_DB_PREFIX", "forum_api_t_");
 
     private String database;
 
     @Override
     public Map<String, String> start() {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        database = "forum_api_t_" + suffix;
+        database = PREFIX + suffix;
         execute("CREATE DATABASE " + database);
         return Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + HOST + "/" + database,
