@@ -5,7 +5,10 @@ import dev.forum.contract.EventShards;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
+import java.util.stream.LongStream;
+
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** forum-api's event feed as a consumer reads it (internal token, the test profile's shard count). */
 public final class EventFeed {
@@ -25,6 +28,15 @@ public final class EventFeed {
     public static JsonPath shard(int shard, long afterSeq) {
         return internal().queryParam("shard", shard).queryParam("after_seq", afterSeq).queryParam("limit", 1000)
                 .get("/api/internal/events").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Shard {@code shard}'s page after {@code afterSeq}, checked gap-free: its seqs are afterSeq + 1 to its head. */
+    public static JsonPath gapFree(int shard, long afterSeq) {
+        JsonPath feed = shard(shard, afterSeq);
+        assertThat(feed.getList("events.seq", Long.class)).as("shard %d after %d", shard, afterSeq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(afterSeq + 1, feed.getLong("head_seq")).boxed().toList());
+        return feed;
     }
 
     /** The forum shard's stream (new threads, user and session events...) after {@code afterSeq}. */

@@ -73,4 +73,10 @@ public class RedisEvents {
     public static Predicate<JsonNode> thread(long threadId) {
         return e -> e.path("thread_id").asLong() == threadId;
     }
+
+    /** The new_message event of message {@code messageId}. */
+    public static Predicate<JsonNode> newMessage(long messageId) {
+        return e -> "new_message".equals(e.path("type").asText())
+                && e.path("payload").path("message").path("id").asLong() == messageId;
+    }
 }

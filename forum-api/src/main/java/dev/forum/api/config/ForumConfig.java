@@ -128,6 +128,13 @@ public interface ForumConfig {
         @WithDefault("200")
         int batchSize();
 
+        /**
+         * Whether a writer's transaction numbers its own shards' rows before its commit when their state rows are free
+         * (OutboxNumbering), so that a post costs one durable commit before Redis; false: only the relay numbers.
+         */
+        @WithDefault("true")
+        boolean numberInTransaction();
+
         /** The relay's safety sweep (it is woken by LISTEN/NOTIFY on every commit). */
         @WithDefault("1s")
         Duration sweepInterval();

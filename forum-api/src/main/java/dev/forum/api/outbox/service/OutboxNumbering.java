@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,11 +19,13 @@ import java.util.Set;
 
 /**
  * The relay's numbering: gives committed outbox rows their {@code seq} in their shard's stream and says what to
- * publish next. One step covers the shards of one relay partition.
+ * publish next. One step covers the woken shards of the relay's partitions; a writer's transaction runs it for its own
+ * shards before its commit when that is free (below).
  *
  * <h2>Why seq is gap-free per shard and given once</h2>
  * Rows are inserted with their {@code shard} and {@code seq = NULL}. Writers' transactions commit in any order, so
- * insert order means nothing; the relay only ever sees committed rows. A step runs one transaction that
+ * insert order means nothing; a step only ever sees committed rows (and, in a writer's transaction, that writer's
+ * own). A step runs one transaction that
  * <ol>
  *   <li>locks the partition's {@code outbox_shard_state} rows, one per shard of the current epoch, in shard order
  *       ({@link #LOCK_STATES}): even a second relay during a fail-over (split brain: the old owner's lock session
@@ -71,17 +74,47 @@ import java.util.Set;
  * <p>Publishing progress is one number per shard, {@code published_seq} in its state row ({@link OutboxRelay} keeps
  * it moving): a step first returns, per shard, the rows numbered earlier but not published ({@code published_seq}
  * and after: the backlog a new owner or a failed publish left), then the rows it numbered.
+ *
+ * <h2>Numbering in the writer's transaction</h2>
+ * A relay step after each commit made a post cost two durable commits before its publish: its own and the step's.
+ * So (with {@code forum.outbox.number-in-transaction}, the default) a transaction that wrote outbox rows runs this
+ * numbering itself just before its commit ({@link #numberBeforeCommit}, from {@link OutboxWakeup}), for the shards it
+ * wrote whose relay partition this replica owns. It is the same numbering, with the same statements, so all the
+ * above holds: it numbers every visible unnumbered row of the shard, its own included, under the shard's state row
+ * lock, and the seqs, {@code last_seq}, the watermark and the thread counters commit or roll back with the writer's
+ * change; only in the current epoch, which cannot change before the writer's commit (its INSERT holds
+ * {@code outbox_shard_epoch}'s ACCESS SHARE lock to then, {@link ShardEpochs#open()} waits for it). What differs:
+ * <ul>
+ *   <li>It never waits. It locks only the state rows that are free now ({@link #LOCK_FREE_STATES}, SKIP LOCKED): a
+ *       post never queues behind a relay step or another post's numbering; a shard it skips keeps its rows
+ *       unnumbered, and the relay, woken after the commit as without this, numbers them. And its fold fails at
+ *       once on a thread row locked by another transaction ({@link #NUMBER_NOWAIT}): the writer already holds
+ *       thread locks (a post's FOR KEY SHARE from its foreign key check, a moderator's FOR UPDATE), so waiting there
+ *       could close a cycle with a moderator who locks a thread and its sub-threads in id order. Then it rolls back
+ *       to its savepoint (releasing the state rows too) and leaves the shard to the relay. Posts' FOR KEY SHARE
+ *       does not conflict with the fold's FOR NO KEY UPDATE, and the shard's other numberings are held back by its
+ *       state row: only a moderator's change or an edit of a thread row of the shard makes it fall back.</li>
+ *   <li>It holds the state rows from there to the writer's commit, a WAL flush later (nothing runs in between:
+ *       Hibernate has flushed before).</li>
+ *   <li>It publishes nothing: after the commit the rows are handed to the relay's drain thread
+ *       ({@link OutboxRelay#handOver}), which publishes them when they continue what it published of their shard,
+ *       else reads the shard's backlog from the database as for a new owner. A crash between the commit and the
+ *       publish leaves them after {@code published_seq}, like a relay step's.</li>
+ * </ul>
  */
 final class OutboxNumbering {
 
     /**
      * Locks the partition's state rows of the current epoch (none if another epoch opened since): parameters epoch,
-     * shards.
+     * shards. %s: how it waits for a row locked by another transaction.
      */
-    private static final String LOCK_STATES = """
+    private static final String LOCK_STATES_WAITING = """
             SELECT shard, last_seq, published_seq FROM outbox_shard_state
             WHERE shard_epoch = ? AND shard = ANY(?) AND shard_epoch = (SELECT max(epoch) FROM outbox_shard_epoch)
-            ORDER BY shard FOR UPDATE""";
+            ORDER BY shard FOR UPDATE%s""";
+    private static final String LOCK_STATES = LOCK_STATES_WAITING.formatted("");
+    /** The same in a writer's transaction: only the rows free now, never waiting. */
+    private static final String LOCK_FREE_STATES = LOCK_STATES_WAITING.formatted(" SKIP LOCKED");
     /** Moves published_seq of the given shards forward: parameters shards, seqs, epoch. */
     private static final String MARK = """
             UPDATE outbox_shard_state s SET published_seq = m.up_to
@@ -96,9 +129,10 @@ final class OutboxNumbering {
      * through a backlog of full batches, and no step walks the index entries of rows numbered since a stall.
      * Within a shard the picked rows are its earliest, so their numbers continue its last_seq without a hole. Folds
      * the rows' {@code message_delta} into their threads' counters (the class comment says why here).
-     * Parameters: epoch, shards, batch, epoch, epoch.
+     * Parameters: epoch, shards, batch, epoch, epoch. %2$s: how it waits for a thread row locked by another
+     * transaction.
      */
-    private static final String NUMBER = """
+    private static final String NUMBER_WAITING = """
             WITH state AS (
                 SELECT shard, last_seq, numbered_xmin FROM outbox_shard_state WHERE shard_epoch = ? AND shard = ANY(?)),
             candidates AS (
@@ -114,7 +148,7 @@ final class OutboxNumbering {
                 GROUP BY shard),
             numbered AS (
                 UPDATE outbox_event e SET seq = picked.next_seq, shard_epoch = ? FROM picked WHERE e.id = picked.id
-                RETURNING %s, e.message_delta),
+                RETURNING %1$s, e.message_delta),
             per_shard AS (
                 SELECT shard, count(*) AS n FROM numbered GROUP BY shard),
             moved AS (
@@ -135,8 +169,12 @@ final class OutboxNumbering {
                 FROM counts
                 WHERE t.id = counts.thread_id
                   AND t.id IN (SELECT id FROM forum_thread WHERE id IN (SELECT thread_id FROM counts)
-                               ORDER BY id FOR NO KEY UPDATE))
-            SELECT * FROM numbered ORDER BY shard, seq""".formatted(OutboxRows.returning("e"));
+                               ORDER BY id FOR NO KEY UPDATE%2$s))
+            SELECT * FROM numbered ORDER BY shard, seq""";
+    private static final String NUMBER = NUMBER_WAITING.formatted(OutboxRows.returning("e"), "");
+    /** The same in a writer's transaction: fails at once (lock_not_available) rather than wait for a thread row. */
+    private static final String NUMBER_NOWAIT = NUMBER_WAITING.formatted(OutboxRows.returning("e"), " NOWAIT");
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private static final String BACKLOG = "SELECT " + OutboxRows.COLUMNS + " FROM outbox_event"
             + " WHERE shard_epoch = ? AND shard = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
@@ -148,6 +186,8 @@ final class OutboxNumbering {
     /** What one step found: the events to publish, per shard in seq order, and whether more are waiting. */
     record Step(List<OutboxRows.Publishable> toPublish, boolean more) {
     }
+
+    static final Step NOTHING = new Step(List.of(), false);
 
     /** Another epoch was opened (another replica runs with another shard count): this relay cannot number. */
     static final class EpochChangedException extends SQLException {
@@ -171,7 +211,7 @@ final class OutboxNumbering {
             throws SQLException {
         return Transactions.inTransaction(dataSource, c -> {
             Array shardArray = c.createArrayOf("integer", box(shards));
-            Map<Integer, long[]> states = lockStates(c, epoch, shardArray);
+            Map<Integer, long[]> states = lockStates(c, LOCK_STATES, epoch, shardArray);
             if (states.size() < shards.length) {
                 throw new EpochChangedException(epoch);
             }
@@ -193,11 +233,43 @@ final class OutboxNumbering {
                     }
                 }
             }
-            List<OutboxRows.Publishable> numbered = number(c, epoch, shardArray);
+            List<OutboxRows.Publishable> numbered = number(c, NUMBER, epoch, shardArray);
             // Behind an unfinished backlog, a shard's new rows wait for the next step (as backlog).
             numbered.stream().filter(event -> !behindBacklog.contains(event.shard())).forEach(toPublish::add);
             return new Step(toPublish, !behindBacklog.isEmpty() || numbered.size() == batchSize);
         });
+    }
+
+    /**
+     * Numbers {@code shards} inside the calling writer's transaction, just before its commit (the class comment says
+     * why and when): only the shards whose state row is free now, and nothing if a thread counter to fold is locked
+     * by another transaction; it never waits for a lock. Returns what it numbered, per shard in seq order ({@code
+     * more} when the batch was full: rows are left for the relay). It never fails the writer: on an error it rolls
+     * back to before the numbering and numbers nothing, and the relay numbers the rows as without it.
+     */
+    Step numberBeforeCommit(int epoch, int[] shards) {
+        // The writer's own connection: within a JTA transaction the pool hands out the one enlisted in it. The
+        // savepoint is not released: the commit, next, ends it (one round trip less).
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SAVEPOINT outbox_numbering");
+            try {
+                Set<Integer> free = lockStates(c, LOCK_FREE_STATES, epoch, c.createArrayOf("integer", box(shards)))
+                        .keySet();
+                List<OutboxRows.Publishable> numbered = free.isEmpty() ? List.of()
+                        : number(c, NUMBER_NOWAIT, epoch, c.createArrayOf("integer", free.toArray()));
+                return new Step(numbered, numbered.size() == batchSize);
+            } catch (SQLException e) {
+                // Also releases the state rows it locked: the relay numbers these shards at once.
+                st.execute("ROLLBACK TO SAVEPOINT outbox_numbering");
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    Log.warnf("Numbering in the writer's transaction failed, left to the relay: %s", e.getMessage());
+                }
+                return NOTHING;
+            }
+        } catch (SQLException e) {
+            Log.warnf("Numbering in the writer's transaction failed, left to the relay: %s", e.getMessage());
+            return NOTHING;
+        }
     }
 
     /** Records {@code published_seq} per shard (one small update); true when recorded. */
@@ -226,9 +298,10 @@ final class OutboxNumbering {
         return backlog;
     }
 
-    private List<OutboxRows.Publishable> number(Connection c, int epoch, Array shards) throws SQLException {
+    private List<OutboxRows.Publishable> number(Connection c, String sql, int epoch, Array shards)
+            throws SQLException {
         List<OutboxRows.Publishable> numbered = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(NUMBER)) {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setInt(1, epoch);
             st.setArray(2, shards);
             st.setInt(3, batchSize);
@@ -240,9 +313,10 @@ final class OutboxNumbering {
     }
 
     /** shard -> {last_seq, published_seq}, the rows locked. */
-    private static Map<Integer, long[]> lockStates(Connection c, int epoch, Array shards) throws SQLException {
+    private static Map<Integer, long[]> lockStates(Connection c, String sql, int epoch, Array shards)
+            throws SQLException {
         Map<Integer, long[]> states = new HashMap<>();
-        try (PreparedStatement st = c.prepareStatement(LOCK_STATES)) {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setInt(1, epoch);
             st.setArray(2, shards);
             try (ResultSet rs = st.executeQuery()) {

@@ -6,6 +6,7 @@ import dev.forum.common.leader.PartitionLocks;
 import dev.forum.contract.Channels;
 import dev.forum.contract.EventShards;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -25,13 +26,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,7 +71,9 @@ import java.util.stream.IntStream;
  * {@link OutboxNumbering} gives committed rows a gap-free {@code seq} per shard (its comment says why the sequence has
  * no gaps and every row gets exactly one, even while two replicas both think they own a partition);
  * {@link OutboxPublisher} publishes them to Redis, pipelined, in seq order per shard. This class keeps the
- * partitions, wakes a drain for every commit and keeps progress ({@code published_seq} per shard) moving.
+ * partitions, wakes a drain for every commit and keeps progress ({@code published_seq} per shard) moving. A writer's
+ * transaction numbers its own shards' rows before its commit when that is free ({@link #numberBeforeCommit}); the
+ * drain thread then publishes them without a numbering step of its own ({@link #handOver}), first, before any step.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -92,6 +99,8 @@ public class OutboxRelay {
     private final String jdbcUrl;
     private final String jdbcUser;
     private final Optional<String> jdbcPassword;
+
+    private final Counter numberedByWriters;
 
     private volatile boolean running;
     private volatile ShardEpochs.Epoch epoch;
@@ -120,6 +129,9 @@ public class OutboxRelay {
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
         this.jdbcPassword = jdbcPassword;
+        this.numberedByWriters = Counter.builder("forum.outbox.numbered.by.writers")
+                .description("Outbox events numbered by their writer's own transaction, handed to this relay")
+                .register(registry);
         Gauge.builder("forum.outbox.relay.partitions", this, r -> r.ownedPartitions().size())
                 .description("Relay partitions this replica owns (numbers and publishes)").register(registry);
         Gauge.builder("forum.outbox.relay.leader", this, r -> r.isRelaying() ? 1 : 0)
@@ -297,16 +309,61 @@ public class OutboxRelay {
     }
 
     private boolean markIfOwner(int shard) {
-        Partition[] current = partitions;
-        if (!running || current.length == 0) {
-            return false;
-        }
-        Partition partition = current[Math.floorMod(shard, partitionCount)];
-        if (!locks.owns(partition.index)) {
+        Partition partition = ownerHere(shard);
+        if (partition == null) {
             return false;
         }
         partition.dirty.add(shard);
         return true;
+    }
+
+    /** The shard's partition when this replica relays it now, else null. */
+    private Partition ownerHere(int shard) {
+        Partition[] current = partitions;
+        if (!running || current.length == 0) {
+            return null;
+        }
+        Partition partition = current[Math.floorMod(shard, partitionCount)];
+        return locks.owns(partition.index) ? partition : null;
+    }
+
+    /**
+     * In a writer's transaction, just before its commit: numbers the rows of the {@code written} shards this
+     * replica relays, those whose state rows are free ({@link OutboxNumbering#numberBeforeCommit}). The rows of the
+     * other shards stay unnumbered, for their owner's drain.
+     */
+    OutboxNumbering.Step numberBeforeCommit(Collection<Integer> written) {
+        ShardEpochs.Epoch current = epoch;
+        int[] owned = written.stream().filter(shard -> ownerHere(shard) != null).mapToInt(Integer::intValue)
+                .sorted().toArray();
+        if (current == null || owned.length == 0) {
+            return OutboxNumbering.NOTHING;
+        }
+        return numbering.numberBeforeCommit(current.epoch(), owned);
+    }
+
+    /**
+     * After the commit of a writer that numbered {@code numbered} ({@link #numberBeforeCommit}): has the drain
+     * thread publish them, each shard's rows if they continue what it published of that shard, else from the
+     * database as backlog ({@link Partition#takeHanded}). Returns the shards it took, which need no other wake-up;
+     * a shard whose partition this replica lost meanwhile is not taken (its new owner is to be woken).
+     */
+    Set<Integer> handOver(List<OutboxRows.Publishable> numbered) {
+        Map<Integer, List<OutboxRows.Publishable>> byShard = new HashMap<>();
+        numbered.forEach(event -> byShard.computeIfAbsent(event.shard(), s -> new ArrayList<>()).add(event));
+        Set<Integer> taken = new TreeSet<>();
+        byShard.forEach((shard, events) -> {
+            Partition partition = ownerHere(shard);
+            if (partition != null) {
+                partition.handed.add(events);
+                taken.add(shard);
+            }
+        });
+        numberedByWriters.increment(numbered.size());
+        if (!taken.isEmpty()) {
+            requestDrain();
+        }
+        return taken;
     }
 
     /** NOTIFYs from other replicas' commits: their shards (no shard: every owned partition). */
@@ -357,6 +414,7 @@ public class OutboxRelay {
         boolean markDue = markDue();
         try {
             Set<Integer> shards = new TreeSet<>();
+            List<OutboxRows.Publishable> handed = new ArrayList<>();
             for (Partition partition : partitions) {
                 if (partition.shards.length == 0 || !locks.owns(partition.index)) {
                     continue;
@@ -364,21 +422,27 @@ public class OutboxRelay {
                 if (!partition.drainLock.tryLock()) {
                     continue;
                 }
-                int[] dirty = partition.dirtyShards(markDue);
-                if (dirty.length == 0) {
+                int before = shards.size() + handed.size();
+                handed.addAll(partition.takeHanded(shards));
+                IntStream.of(partition.dirtyShards(markDue)).forEach(shards::add);
+                if (shards.size() + handed.size() == before) {
                     partition.drainLock.unlock();
                 } else {
                     taken.add(partition);
-                    IntStream.of(dirty).forEach(shards::add);
                 }
             }
-            boolean more = !taken.isEmpty();
+            // First what writers numbered themselves: a publish, no transaction.
+            if (!handed.isEmpty() && !publish(taken, handed)) {
+                return;
+            }
+            boolean more = !taken.isEmpty() && !shards.isEmpty();
             while (more && running) {
                 // A partition lost meanwhile is left to its new owner (numbering it would still be safe).
                 if (taken.removeIf(partition -> !locks.owns(partition.index) && unlock(partition))) {
                     shards.removeIf(shard -> !locks.owns(partitionOf(shard).index));
                 }
-                more = !taken.isEmpty() && drainStep(taken, shards.stream().mapToInt(Integer::intValue).toArray());
+                more = !taken.isEmpty() && !shards.isEmpty()
+                        && drainStep(taken, shards.stream().mapToInt(Integer::intValue).toArray());
             }
         } catch (SQLException | RuntimeException e) {
             for (Partition partition : taken) {
@@ -412,7 +476,14 @@ public class OutboxRelay {
             lastMarkMillis = System.currentTimeMillis();
         }
         marking.forEach((shard, seq) -> partitionOf(shard).markedUpTo.put(shard, seq));
-        List<OutboxRows.Publishable> batch = step.toPublish();
+        return publish(taken, step.toPublish()) && step.more();
+    }
+
+    /**
+     * Publishes a batch of the taken partitions (per shard in seq order) and moves their published positions; true
+     * when all of it was published, else they are retried from the database (as backlog) by the sweep.
+     */
+    private boolean publish(List<Partition> taken, List<OutboxRows.Publishable> batch) {
         Map<Integer, Long> done = publisher.publish(batch);
         done.forEach((shard, seq) -> partitionOf(shard).publishedUpTo.merge(shard, seq, Math::max));
         boolean ok = batch.stream().allMatch(event -> done.containsKey(event.shard()));
@@ -422,7 +493,7 @@ public class OutboxRelay {
                 partition.allDirty.set(true);
             }
         }
-        return ok && step.more();
+        return ok;
     }
 
     /**
@@ -454,7 +525,8 @@ public class OutboxRelay {
             taken.forEach(Partition::unlock);
         }
         // A wake-up whose drain found a partition's lock taken here left its marks: drain for them now.
-        if (held.stream().anyMatch(partition -> partition.allDirty.get() || !partition.dirty.isEmpty())) {
+        if (held.stream().anyMatch(partition -> partition.allDirty.get() || !partition.dirty.isEmpty()
+                || !partition.handed.isEmpty())) {
             requestDrain();
         }
     }
@@ -517,6 +589,8 @@ public class OutboxRelay {
         /** Per shard: the highest seq this owner published, and the highest it recorded as published_seq. */
         final Map<Integer, Long> publishedUpTo = new HashMap<>();
         final Map<Integer, Long> markedUpTo = new HashMap<>();
+        /** Rows writers numbered in their own transactions ({@link #handOver}): one shard's, in seq order, each. */
+        final Queue<List<OutboxRows.Publishable>> handed = new ConcurrentLinkedQueue<>();
         /** Set when a step failed (Redis or database): the sweep drains again. */
         volatile boolean retryPending;
 
@@ -531,6 +605,7 @@ public class OutboxRelay {
             try {
                 publishedUpTo.clear();
                 markedUpTo.clear();
+                handed.clear();
                 retryPending = false;
                 allDirty.set(true);
             } finally {
@@ -572,6 +647,37 @@ public class OutboxRelay {
                 }
             }
             return now.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /**
+         * The rows handed over since the last drain that continue each shard's published position, per shard in seq
+         * order. Rows published already (a step read them as backlog first) are dropped; a shard whose rows do not
+         * continue it (a step numbered rows in between that it did not publish, a publish failed, or nothing was
+         * published since the partition was taken, so the position is unknown) is added to {@code behind}: a step
+         * reads it from the database, as the backlog between its published position and its {@code last_seq}.
+         */
+        List<OutboxRows.Publishable> takeHanded(Set<Integer> behind) {
+            Map<Integer, List<List<OutboxRows.Publishable>>> byShard = new TreeMap<>();
+            for (List<OutboxRows.Publishable> events = handed.poll(); events != null; events = handed.poll()) {
+                byShard.computeIfAbsent(events.get(0).shard(), s -> new ArrayList<>()).add(events);
+            }
+            List<OutboxRows.Publishable> continuing = new ArrayList<>();
+            byShard.forEach((shard, batches) -> {
+                batches.sort(Comparator.comparingLong(events -> events.get(0).seq()));
+                Long position = publishedUpTo.get(shard);
+                for (List<OutboxRows.Publishable> events : batches) {
+                    if (position != null && events.get(events.size() - 1).seq() <= position) {
+                        continue;
+                    }
+                    if (position == null || events.get(0).seq() != position + 1) {
+                        behind.add(shard);
+                        return;
+                    }
+                    continuing.addAll(events);
+                    position = events.get(events.size() - 1).seq();
+                }
+            });
+            return continuing;
         }
 
         Map<Integer, Long> unmarked() {

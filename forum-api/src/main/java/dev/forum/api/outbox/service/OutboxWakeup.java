@@ -1,9 +1,11 @@
 package dev.forum.api.outbox.service;
 
-import dev.forum.common.tx.AfterCommit;
+import dev.forum.api.config.ForumConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.sql.Connection;
@@ -18,32 +20,38 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Wakes the owners of the shards a transaction wrote outbox rows to, once it has committed, without a {@code NOTIFY}
- * inside that transaction: PostgreSQL serialises the commits of notifying transactions on one lock held through each
- * one's WAL flush, so a NOTIFY in every post made every post's commit wait for the previous one's (docs/benchmarks.md,
- * "Thread counters folded by the relay"). After the commit, for each shard written:
+ * Numbers a transaction's outbox rows before its commit when that is free, and wakes the owners of the shards it wrote
+ * to once it has committed, without a {@code NOTIFY} inside that transaction: PostgreSQL serialises the commits of
+ * notifying transactions on one lock held through each one's WAL flush, so a NOTIFY in every post made every post's
+ * commit wait for the previous one's (docs/benchmarks.md, "Thread counters folded by the relay").
  * <ul>
- *   <li>when this replica's relay owns the shard's partition, it is woken in process
- *       ({@link OutboxRelay#wakeOwned}, which hands the drain to the relay's own thread: one step for all the
- *       transaction's shards);</li>
+ *   <li>Just before the commit (a synchronization's {@code beforeCompletion}; interposed, so after Hibernate's final
+ *       flush), with {@code forum.outbox.number-in-transaction}: the shards this replica relays are numbered in the
+ *       transaction itself, those whose state rows are free ({@link OutboxRelay#numberBeforeCommit}): then the
+ *       post costs one durable commit before Redis, not two (its own and a relay step's).</li>
+ *   <li>After the commit, the rows it numbered are handed to the relay's drain thread, which publishes them
+ *       ({@link OutboxRelay#handOver}); for each other shard written, when this replica's relay owns the shard's
+ *       partition, the relay is woken in process ({@link OutboxRelay#wakeOwned}, which hands the drain to the
+ *       relay's own thread: one step for all the transaction's shards);</li>
  *   <li>otherwise the shard joins the next {@code NOTIFY} {@link OutboxWriter#NOTIFY_CHANNEL} (payload: the shard),
  *       sent in a transaction of its own, on a single thread, coalesced: commits while one is queued or being sent
  *       share the next one, so a burst of posts costs a few notifications, not one lock round per post.</li>
  * </ul>
- * A wake-up lost to a crash between the commit and the NOTIFY is covered by the relay's safety drain, as a missed
- * notification always was.
+ * A rollback hands over and wakes nothing. A wake-up lost to a crash between the commit and the NOTIFY or the
+ * publish is covered by the relay's safety drain, as a missed notification always was.
  */
 @ApplicationScoped
 public class OutboxWakeup {
 
-    /** The transaction's resource: the shards it wrote to (one wake-up after its commit, however many events). */
-    private static final Object SHARDS_WRITTEN = new Object();
+    /** The transaction's resource: its {@link Writes} (one numbering and one wake-up, however many events). */
+    private static final Object WRITES = new Object();
     private static final String NOTIFY = "SELECT pg_notify('" + OutboxWriter.NOTIFY_CHANNEL + "', s::text)"
             + " FROM unnest(?::int[]) AS s";
 
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
     private final AgroalDataSource dataSource;
+    private final boolean numberInTransaction;
     /** Shards owned by other replicas, waiting for the next NOTIFY. */
     private final Set<Integer> toNotify = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean notifyQueued = new AtomicBoolean();
@@ -54,26 +62,74 @@ public class OutboxWakeup {
     });
 
     public OutboxWakeup(TransactionSynchronizationRegistry transactions, OutboxRelay relay,
-                        AgroalDataSource dataSource) {
+                        AgroalDataSource dataSource, ForumConfig config) {
         this.transactions = transactions;
         this.relay = relay;
         this.dataSource = dataSource;
+        this.numberInTransaction = config.outbox().numberInTransaction();
     }
 
-    /** In a transaction that wrote an outbox row of {@code shard}: wakes its owner after the commit (not on rollback). */
-    @SuppressWarnings("unchecked")
-    void afterCommit(int shard) {
-        Set<Integer> shards = (Set<Integer>) transactions.getResource(SHARDS_WRITTEN);
-        if (shards == null) {
-            Set<Integer> written = new HashSet<>();
-            transactions.putResource(SHARDS_WRITTEN, written);
-            AfterCommit.run(transactions, () -> wake(written));
-            shards = written;
+    /**
+     * In a transaction that wrote an outbox row of {@code shard}: numbers it before the commit if that is free, and
+     * has it published or its owner woken after the commit (not on rollback).
+     */
+    void written(int shard) {
+        Writes writes = (Writes) transactions.getResource(WRITES);
+        if (writes == null) {
+            writes = new Writes();
+            transactions.putResource(WRITES, writes);
+            transactions.registerInterposedSynchronization(writes);
         }
-        shards.add(shard);
+        writes.add(shard);
+    }
+
+    /** One transaction's outbox writes: the shards written, and what its numbering numbered. */
+    private final class Writes implements Synchronization {
+
+        private final Set<Integer> shards = new TreeSet<>();
+        /** Shards written after the numbering ran (no writer does): woken, never taken as numbered. */
+        private final Set<Integer> late = new HashSet<>();
+        private OutboxNumbering.Step numbered = OutboxNumbering.NOTHING;
+        private boolean numberingRan;
+
+        void add(int shard) {
+            shards.add(shard);
+            if (numberingRan) {
+                late.add(shard);
+            }
+        }
+
+        @Override
+        public void beforeCompletion() {
+            numberingRan = true;
+            if (numberInTransaction) {
+                try {
+                    numbered = relay.numberBeforeCommit(shards);
+                } catch (RuntimeException e) { // never the writer's failure: its rows are numbered by the relay
+                    Log.warnf("Numbering in the writer's transaction failed, left to the relay: %s", e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED) {
+                return;
+            }
+            Set<Integer> toWake = new TreeSet<>(shards);
+            Set<Integer> taken = relay.handOver(numbered.toPublish());
+            if (!numbered.more()) { // a full batch may have left rows of these shards: then they are woken too
+                toWake.removeAll(taken);
+            }
+            toWake.addAll(late);
+            wake(toWake);
+        }
     }
 
     private void wake(Set<Integer> shards) {
+        if (shards.isEmpty()) {
+            return;
+        }
         toNotify.addAll(relay.wakeOwned(shards));
         if (!toNotify.isEmpty() && notifyQueued.compareAndSet(false, true)) {
             notifier.execute(this::sendNotify);

@@ -18,9 +18,10 @@ import java.util.UUID;
 
 /**
  * Writes an event into {@code outbox_event} inside the caller's transaction (MANDATORY: an event without its
- * change, or a change without its event, cannot happen), with its shard ({@link EventShards}), and has the owner of
- * that shard's relay partition woken once that transaction commits ({@link OutboxWakeup}: not a NOTIFY inside the
- * transaction, which would serialise every writer's commit). Events that change a user's sessions or standing
+ * change, or a change without its event, cannot happen), with its shard ({@link EventShards}), and has it numbered
+ * before that transaction commits when that is free, and published or the owner of that shard's relay partition woken
+ * once it committed ({@link OutboxWakeup}: not a NOTIFY inside the transaction, which would serialise every writer's
+ * commit). Events that change a user's sessions or standing
  * ({@link SessionCache#SESSION_EVENTS}) also evict that user's cached sessions on every replica.
  */
 @ApplicationScoped
@@ -100,7 +101,7 @@ public class OutboxWriter {
                 }
             }
         });
-        wakeup.afterCommit(shard);
+        wakeup.written(shard);
         if (SessionCache.SESSION_EVENTS.contains(event.type()) && event.userId() != null) {
             sessions.evictUser(event.userId());
         }

@@ -33,8 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
+import static dev.forum.api.RedisEvents.newMessage;
 import static dev.forum.api.RedisEvents.thread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -226,11 +226,6 @@ class ThreadCountsTests {
 
     private static Caller caller(TestUsers.TestUser user, Role role) {
         return new Caller(0, new CurrentUser(user.id(), user.username(), user.username(), role, 0), null);
-    }
-
-    private static Predicate<JsonNode> newMessage(long messageId) {
-        return e -> "new_message".equals(e.path("type").asText())
-                && e.path("payload").path("message").path("id").asLong() == messageId;
     }
 
     private static <T> T getWithin(Future<T> future) throws Exception {
