@@ -135,6 +135,14 @@ public interface ForumConfig {
         @WithDefault("true")
         boolean numberInTransaction();
 
+        /**
+         * Above this many writers' commits per second on a replica, their rows are left to the relay even with
+         * {@link #numberInTransaction}: one relay step then numbers many commits' rows, which costs PostgreSQL less
+         * per post than a numbering in each of them (docs/benchmarks.md: the two cross near 300 posts/s).
+         */
+        @WithDefault("250")
+        int numberInTransactionMaxRate();
+
         /** The relay's safety sweep (it is woken by LISTEN/NOTIFY on every commit). */
         @WithDefault("1s")
         Duration sweepInterval();

@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Just before the commit (a synchronization's {@code beforeCompletion}; interposed, so after Hibernate's final
  *       flush), with {@code forum.outbox.number-in-transaction}: the shards this replica relays are numbered in the
  *       transaction itself, those whose state rows are free ({@link OutboxRelay#numberBeforeCommit}): then the
- *       post costs one durable commit before Redis, not two (its own and a relay step's).</li>
+ *       post costs one durable commit before Redis, not two (its own and a relay step's). Only while this replica
+ *       commits at most {@code forum.outbox.number-in-transaction-max-rate} writers per second ({@link CommitRate}):
+ *       above that a relay step numbers many commits' rows at once, which costs PostgreSQL less per post than a
+ *       numbering statement in each commit, and the second commit's latency matters less than the throughput.</li>
  *   <li>After the commit, the rows it numbered are handed to the relay's drain thread, which publishes them
  *       ({@link OutboxRelay#handOver}); for each other shard written, when this replica's relay owns the shard's
  *       partition, the relay is woken in process ({@link OutboxRelay#wakeOwned}, which hands the drain to the
@@ -52,6 +55,8 @@ public class OutboxWakeup {
     private final OutboxRelay relay;
     private final AgroalDataSource dataSource;
     private final boolean numberInTransaction;
+    private final int numberInTransactionMaxRate;
+    private final CommitRate commitRate = new CommitRate();
     /** Shards owned by other replicas, waiting for the next NOTIFY. */
     private final Set<Integer> toNotify = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean notifyQueued = new AtomicBoolean();
@@ -67,6 +72,7 @@ public class OutboxWakeup {
         this.relay = relay;
         this.dataSource = dataSource;
         this.numberInTransaction = config.outbox().numberInTransaction();
+        this.numberInTransactionMaxRate = config.outbox().numberInTransactionMaxRate();
     }
 
     /**
@@ -102,7 +108,9 @@ public class OutboxWakeup {
         @Override
         public void beforeCompletion() {
             numberingRan = true;
-            if (numberInTransaction) {
+            int rate = commitRate.record(System.currentTimeMillis());
+            // Under load the relay's steps batch many commits' rows, cheaper per post than a numbering in each.
+            if (numberInTransaction && rate <= numberInTransactionMaxRate) {
                 try {
                     numbered = relay.numberBeforeCommit(shards);
                 } catch (RuntimeException e) { // never the writer's failure: its rows are numbered by the relay
