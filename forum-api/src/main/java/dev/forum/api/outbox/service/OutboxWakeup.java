@@ -108,9 +108,9 @@ public class OutboxWakeup {
         @Override
         public void beforeCompletion() {
             numberingRan = true;
-            int rate = commitRate.record(System.currentTimeMillis());
             // Under load the relay's steps batch many commits' rows, cheaper per post than a numbering in each.
-            if (numberInTransaction && rate <= numberInTransactionMaxRate) {
+            // The rate is counted only where it decides something: with the switch off no commit takes its lock.
+            if (numberInTransaction && commitRate.record(System.currentTimeMillis()) <= numberInTransactionMaxRate) {
                 try {
                     numbered = relay.numberBeforeCommit(shards);
                 } catch (RuntimeException e) { // never the writer's failure: its rows are numbered by the relay
